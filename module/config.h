@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A namespace's configuration: built whole in process context, never
+ * changed afterwards, published with rcu_replace_pointer() and freed after a
+ * grace period. The packet path reads it without a lock.
+ */
+#ifndef MR_CONFIG_H
+#define MR_CONFIG_H
+
+#include "sets.h"
+
+/* One direction: inbound (PRE_ROUTING) or outbound (LOCAL_OUT). */
+struct mr_dir {
+	bool enabled;
+	u16 port;
+	const struct mr_set *exclude_ports;
+	const struct mr_set *include_ports;	/* NULL: every port */
+	const struct mr_set *exclude_ips4;	/* inbound: source; outbound: destination */
+	const struct mr_set *exclude_ips6;
+};
+
+/*
+ * exclude-outbound-ports-for-uids, cut along the UID axis into disjoint,
+ * sorted UID ranges, each with the union of the ports of every entry that
+ * covers it: a lookup is two binary searches, whatever the entry count.
+ */
+struct mr_uid_ports_entry {
+	struct mr_range uids;
+	const struct mr_set *ports;
+};
+
+struct mr_uid_ports {
+	u32 count;
+	struct mr_uid_ports_entry entry[];
+};
+
+struct mr_config {
+	struct rcu_head rcu;
+	u8 ip_family_mode;			/* enum meshredir_ip_family_mode */
+	const struct mr_set *owner_uids;
+	const struct mr_set *owner_gids;
+	const struct mr_uid_ports *uid_ports;
+	struct mr_dir inbound;
+	struct mr_dir outbound;
+};
+
+#ifdef __KERNEL__
+#include <linux/slab.h>
+
+/*
+ * Collects ranges while netlink.c walks a SET message, then sorts and merges
+ * them into a set. Counting is done by the caller against the uapi limits.
+ */
+struct mr_ranges {
+	u32 count;
+	u32 capacity;
+	struct mr_range *range;
+};
+
+int mr_ranges_init(struct mr_ranges *r, u32 capacity);
+void mr_ranges_add(struct mr_ranges *r, struct mr_range range);
+void mr_ranges_free(struct mr_ranges *r);
+/* Consumes r; an empty r gives NULL, the empty set, in *set. */
+int mr_set_build(struct mr_ranges *r, const struct mr_set **set);
+
+struct mr_uid_ports_input {
+	struct mr_range uids;
+	struct mr_ranges ports;
+};
+
+int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
+		       const struct mr_uid_ports **out);
+
+struct mr_config *mr_config_alloc(void);
+void mr_config_free(struct mr_config *cfg);
+void mr_config_free_rcu(struct mr_config *cfg);
+#endif
+
+#endif /* MR_CONFIG_H */

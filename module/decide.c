@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kuma's nat rules (shared/reference/kuma-semantics.md, sections 2 and 3),
+ * TCP part, in their order. Rule names in comments (A1, B3, ...) are the
+ * reference's, so a reader can put the two side by side.
+ */
+
+#include "decide.h"
+
+static const struct mr_key mr_localhost4 = { 0, 0x7f000001 };	/* 127.0.0.1 */
+static const struct mr_key mr_passthrough4 = { 0, 0x7f000006 };	/* 127.0.0.6 */
+static const struct mr_key mr_localhost6 = { 0, 1 };		/* ::1 */
+static const struct mr_key mr_passthrough6 = { 0, 6 };		/* ::6 */
+
+static bool mr_is_owner(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	/* As xt_owner: without a socket, a positive owner test fails. */
+	return flow->has_owner &&
+	       (mr_set_contains(cfg->owner_uids, mr_key_u32(flow->uid)) ||
+		mr_set_contains(cfg->owner_gids, mr_key_u32(flow->gid)));
+}
+
+static bool mr_uid_port_excluded(const struct mr_uid_ports *up,
+				 const struct mr_flow *flow)
+{
+	struct mr_key uid = mr_key_u32(flow->uid);
+	u32 lo = 0, hi;
+
+	if (!up || !flow->has_owner)
+		return false;
+	hi = up->count;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (mr_key_cmp(up->entry[mid].uids.last, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < up->count &&
+	       mr_key_cmp(up->entry[lo].uids.first, uid) <= 0 &&
+	       mr_set_contains(up->entry[lo].ports, mr_key_u32(flow->dport));
+}
+
+static const struct mr_set *mr_exclude_ips(const struct mr_dir *dir,
+					   const struct mr_flow *flow)
+{
+	return flow->ipv6 ? dir->exclude_ips6 : dir->exclude_ips4;
+}
+
+static enum meshredir_reason mr_by_port(const struct mr_dir *dir, u16 dport,
+					enum meshredir_reason redirect)
+{
+	struct mr_key port = mr_key_u32(dport);
+
+	if (dir->include_ports)
+		return mr_set_contains(dir->include_ports, port) ?
+		       redirect : MESHREDIR_REASON_NOT_INCLUDED;
+	return redirect;
+}
+
+static enum meshredir_reason mr_decide_local_out(const struct mr_config *cfg,
+						 const struct mr_flow *flow)
+{
+	const struct mr_dir *out = &cfg->outbound;
+	struct mr_key localhost = flow->ipv6 ? mr_localhost6 : mr_localhost4;
+	struct mr_key passthrough = flow->ipv6 ? mr_passthrough6 : mr_passthrough4;
+	bool owner = mr_is_owner(cfg, flow);
+
+	/* A1, A2: inserted ahead of everything, for every protocol. */
+	if (mr_uid_port_excluded(cfg->uid_ports, flow))
+		return MESHREDIR_REASON_EXCLUDED_PORT_FOR_UID;
+	if (mr_set_contains(mr_exclude_ips(out, flow), flow->daddr))
+		return MESHREDIR_REASON_EXCLUDED_IP;
+	/* A disabled outbound chain is only "TCP -> RETURN". */
+	if (!out->enabled)
+		return MESHREDIR_REASON_DIRECTION_DISABLED;
+	/* B1: ahead of B3, so it also spares the proxy's loopback calls. */
+	if (!out->include_ports &&
+	    mr_set_contains(out->exclude_ports, mr_key_u32(flow->dport)))
+		return MESHREDIR_REASON_EXCLUDED_PORT;
+	if (flow->oif_loopback) {
+		/* B2 */
+		if (mr_key_eq(flow->saddr, passthrough))
+			return MESHREDIR_REASON_PASSTHROUGH;
+		/* B3: the proxy calling its own pod's address: it is inbound. */
+		if (owner && !mr_key_eq(flow->daddr, localhost))
+			return MESHREDIR_REASON_REDIRECTED_INBOUND;
+		/* B4 */
+		if (!owner)
+			return MESHREDIR_REASON_LOOPBACK;
+	}
+	/* B5 */
+	if (owner)
+		return MESHREDIR_REASON_PROXY_OWNER;
+	/* B6: routed via loopback, so B3-B5 decide it first; kept for safety. */
+	if (mr_key_eq(flow->daddr, localhost))
+		return MESHREDIR_REASON_LOCALHOST;
+	/* B7 */
+	return mr_by_port(out, flow->dport, MESHREDIR_REASON_REDIRECTED_OUTBOUND);
+}
+
+static enum meshredir_reason mr_decide_pre_routing(const struct mr_config *cfg,
+						   const struct mr_flow *flow)
+{
+	const struct mr_dir *in = &cfg->inbound;
+
+	if (!in->enabled)
+		return MESHREDIR_REASON_DIRECTION_DISABLED;
+	/* Inbound IP exclusions match the source. */
+	if (mr_set_contains(mr_exclude_ips(in, flow), flow->saddr))
+		return MESHREDIR_REASON_EXCLUDED_IP;
+	/* With include ports, exclude ports are ignored. */
+	if (!in->include_ports &&
+	    mr_set_contains(in->exclude_ports, mr_key_u32(flow->dport)))
+		return MESHREDIR_REASON_EXCLUDED_PORT;
+	return mr_by_port(in, flow->dport, MESHREDIR_REASON_REDIRECTED_INBOUND);
+}
+
+enum meshredir_reason mr_decide(const struct mr_config *cfg,
+				const struct mr_flow *flow)
+{
+	if (flow->hook == MR_HOOK_LOCAL_OUT)
+		return mr_decide_local_out(cfg, flow);
+	return mr_decide_pre_routing(cfg, flow);
+}

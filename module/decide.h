@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The classification of a new TCP connection, as Kuma's transparent-proxy
+ * iptables rules make it. A pure function of the configuration and a few
+ * facts about the flow: hooks.c gathers the facts from the skb, KUnit and
+ * tests/unit hand them in directly.
+ */
+#ifndef MR_DECIDE_H
+#define MR_DECIDE_H
+
+#include "config.h"
+#include "../uapi/linux/meshredir.h"
+
+enum mr_hook {
+	MR_HOOK_LOCAL_OUT,
+	MR_HOOK_PRE_ROUTING,
+	MR_HOOK_COUNT
+};
+
+struct mr_flow {
+	u8 hook;		/* enum mr_hook */
+	bool ipv6;
+	/* LOCAL_OUT only: routed out through a loopback device. */
+	bool oif_loopback;
+	/* A local socket with a file, whose credentials uid and gid are. */
+	bool has_owner;
+	u16 dport;
+	u32 uid;		/* fsuid, in the netns owner's user namespace */
+	u32 gid;		/* fsgid, likewise */
+	struct mr_key saddr;	/* IPv4: host order in lo */
+	struct mr_key daddr;
+};
+
+enum meshredir_reason mr_decide(const struct mr_config *cfg,
+				const struct mr_flow *flow);
+
+static inline bool mr_reason_redirects(enum meshredir_reason reason)
+{
+	return reason == MESHREDIR_REASON_REDIRECTED_INBOUND ||
+	       reason == MESHREDIR_REASON_REDIRECTED_OUTBOUND;
+}
+
+#endif /* MR_DECIDE_H */

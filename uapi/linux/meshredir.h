@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * meshredir: transparent TCP redirection for service-mesh sidecars.
+ *
+ * Documentation
+ * =============
+ *
+ * The enums and macros below are the interface to meshredir, over generic
+ * netlink, family MESHREDIR_GENL_NAME, version MESHREDIR_GENL_VERSION. The
+ * family is netns-aware: every command acts on the network namespace of the
+ * netlink socket it arrives on. SET, DEL and RESET_COUNTERS need
+ * CAP_NET_ADMIN in the user namespace that owns that network namespace; so
+ * does GET, as listing iptables or nftables rules does.
+ *
+ * A configured namespace has its new TCP connections classified exactly as
+ * Kuma's transparent-proxy iptables rules would classify them, and the
+ * redirected ones bound by conntrack NAT to the proxy's ports, so that
+ * getsockopt(SO_ORIGINAL_DST) and getsockopt(IP6T_SO_ORIGINAL_DST) report
+ * where they were going.
+ *
+ * MESHREDIR_CMD_SET
+ * -----------------
+ *
+ * Replaces the namespace's whole configuration at once: any attribute that
+ * is absent takes its default, nothing is merged with what was there before.
+ * The first SET in a namespace takes conntrack and registers the NAT
+ * functions; later ones swap the configuration under RCU, so that a packet
+ * sees either the old or the new configuration, never a mix. Connections
+ * already tracked keep the verdict they were given. A rejected SET changes
+ * nothing. Attributes:
+ *
+ *    MESHREDIR_A_IP_FAMILY_MODE: NLA_U8, enum meshredir_ip_family_mode,
+ *                                default MESHREDIR_IP_FAMILY_DUALSTACK
+ *    MESHREDIR_A_OWNER_UIDS: NLA_NESTED, at least one entry in UIDS or GIDS
+ *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED, a UID range
+ *            MESHREDIR_RANGE_A_FIRST: NLA_U32
+ *            MESHREDIR_RANGE_A_LAST: NLA_U32, >= FIRST, default FIRST
+ *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
+ *            ...
+ *    MESHREDIR_A_OWNER_GIDS: NLA_NESTED, GID ranges, as OWNER_UIDS
+ *    MESHREDIR_A_INBOUND: NLA_NESTED, connections arriving from outside
+ *        MESHREDIR_DIR_A_ENABLED: NLA_U8, 0 or 1, default 1
+ *        MESHREDIR_DIR_A_PORT: NLA_U16, 1..65535, default 15006
+ *        MESHREDIR_DIR_A_EXCLUDE_PORTS: NLA_NESTED, destination ports
+ *            MESHREDIR_LIST_A_ENTRY: NLA_NESTED, a port range
+ *                MESHREDIR_RANGE_A_FIRST: NLA_U16, 1..65535
+ *                MESHREDIR_RANGE_A_LAST: NLA_U16, >= FIRST, default FIRST
+ *            ...
+ *        MESHREDIR_DIR_A_INCLUDE_PORTS: NLA_NESTED, port ranges as above;
+ *                                       when not empty, only these ports
+ *                                       are redirected
+ *        MESHREDIR_DIR_A_EXCLUDE_IPS: NLA_NESTED, source addresses
+ *            MESHREDIR_LIST_A_ENTRY: NLA_NESTED, a CIDR
+ *                MESHREDIR_CIDR_A_FAMILY: NLA_U16, AF_INET or AF_INET6
+ *                MESHREDIR_CIDR_A_ADDR: NLA_BINARY, struct in_addr or
+ *                                       struct in6_addr
+ *                MESHREDIR_CIDR_A_PREFIX_LEN: NLA_U8, <= 32 or <= 128,
+ *                                             default all of the address
+ *            ...
+ *    MESHREDIR_A_OUTBOUND: NLA_NESTED, connections made by local processes
+ *        MESHREDIR_DIR_A_ENABLED: NLA_U8, 0 or 1, default 1
+ *        MESHREDIR_DIR_A_PORT: NLA_U16, 1..65535, default 15001
+ *        MESHREDIR_DIR_A_EXCLUDE_PORTS: NLA_NESTED, as for INBOUND
+ *        MESHREDIR_DIR_A_INCLUDE_PORTS: NLA_NESTED, as for INBOUND
+ *        MESHREDIR_DIR_A_EXCLUDE_IPS: NLA_NESTED, CIDRs as for INBOUND,
+ *                                     matched against the destination
+ *        MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS: NLA_NESTED
+ *            MESHREDIR_LIST_A_ENTRY: NLA_NESTED
+ *                MESHREDIR_UID_PORTS_A_PORTS: NLA_NESTED, port ranges as
+ *                                             EXCLUDE_PORTS, default all
+ *                MESHREDIR_UID_PORTS_A_UIDS: NLA_NESTED, one UID range
+ *                    MESHREDIR_RANGE_A_FIRST: NLA_U32
+ *                    MESHREDIR_RANGE_A_LAST: NLA_U32
+ *            ...
+ *
+ * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
+ * only. Every rejection carries an extended-ack message naming the attribute
+ * (by the tool's flag name, e.g. "exclude-outbound-ips") and the reason.
+ *
+ * MESHREDIR_CMD_GET
+ * -----------------
+ *
+ * Takes no attributes. Fails with ENOENT ("not configured") in a namespace
+ * that has no configuration; otherwise returns every attribute of SET, with
+ * defaults filled in, lists sorted and overlapping or adjacent ranges merged
+ * (the sets the packet path looks up), and:
+ *
+ *    MESHREDIR_A_COUNTERS: NLA_NESTED
+ *        MESHREDIR_COUNTERS_A_LOCAL_OUT: NLA_NESTED, decisions at LOCAL_OUT
+ *            MESHREDIR_REASON_*: NLA_U64, one per enum meshredir_reason
+ *        MESHREDIR_COUNTERS_A_PRE_ROUTING: NLA_NESTED, decisions at PRE_ROUTING
+ *            MESHREDIR_REASON_*: NLA_U64
+ *
+ * A counter counts new TCP connections given that verdict since the first
+ * SET or the last RESET_COUNTERS. The CIDR lists of a GET hold the smallest
+ * set of CIDRs covering the same addresses.
+ *
+ * MESHREDIR_CMD_DEL
+ * -----------------
+ *
+ * Takes no attributes. Removes the configuration, unregisters the NAT
+ * functions and drops conntrack. Connections already redirected keep their
+ * NAT binding until they close. ENOENT if the namespace was not configured.
+ *
+ * MESHREDIR_CMD_RESET_COUNTERS
+ * ----------------------------
+ *
+ * Takes no attributes. Sets every counter back to zero. ENOENT if the
+ * namespace is not configured.
+ *
+ * Reserved for later versions: UDP/DNS capture to port 15053 (more
+ * MESHREDIR_A_* attributes and a DNS direction), and a multicast group
+ * announcing redirect decisions to a live monitor.
+ */
+
+#ifndef _UAPI_LINUX_MESHREDIR_H
+#define _UAPI_LINUX_MESHREDIR_H
+
+#define MESHREDIR_GENL_NAME "meshredir"
+#define MESHREDIR_GENL_VERSION 1
+
+#define MESHREDIR_DEFAULT_INBOUND_PORT 15006
+#define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
+
+/* Limits per namespace: SET fails with E2BIG beyond them. */
+#define MESHREDIR_MAX_PORT_RANGES 65535		/* per port list */
+#define MESHREDIR_MAX_CIDRS 65536		/* per address list */
+#define MESHREDIR_MAX_ID_RANGES 1024		/* per owner list */
+#define MESHREDIR_MAX_UID_PORTS 64		/* exclude-outbound-ports-for-uids entries */
+#define MESHREDIR_MAX_UID_PORTS_RANGES 1024	/* port ranges over all those entries */
+
+enum meshredir_cmd {
+	MESHREDIR_CMD_UNSPEC,
+	MESHREDIR_CMD_SET,
+	MESHREDIR_CMD_GET,
+	MESHREDIR_CMD_DEL,
+	MESHREDIR_CMD_RESET_COUNTERS,
+	__MESHREDIR_CMD_MAX
+};
+#define MESHREDIR_CMD_MAX (__MESHREDIR_CMD_MAX - 1)
+
+enum meshredir_ip_family_mode {
+	MESHREDIR_IP_FAMILY_UNSPEC,
+	MESHREDIR_IP_FAMILY_IPV4,	/* IPv6 connections are left alone */
+	MESHREDIR_IP_FAMILY_DUALSTACK,
+	__MESHREDIR_IP_FAMILY_MAX
+};
+#define MESHREDIR_IP_FAMILY_MAX (__MESHREDIR_IP_FAMILY_MAX - 1)
+
+enum meshredir_attr {
+	MESHREDIR_A_UNSPEC,
+	MESHREDIR_A_IP_FAMILY_MODE,
+	MESHREDIR_A_OWNER_UIDS,
+	MESHREDIR_A_OWNER_GIDS,
+	MESHREDIR_A_INBOUND,
+	MESHREDIR_A_OUTBOUND,
+	MESHREDIR_A_COUNTERS,
+	__MESHREDIR_A_MAX
+};
+#define MESHREDIR_A_MAX (__MESHREDIR_A_MAX - 1)
+
+enum meshredir_dir_attr {
+	MESHREDIR_DIR_A_UNSPEC,
+	MESHREDIR_DIR_A_ENABLED,
+	MESHREDIR_DIR_A_PORT,
+	MESHREDIR_DIR_A_EXCLUDE_PORTS,
+	MESHREDIR_DIR_A_INCLUDE_PORTS,
+	MESHREDIR_DIR_A_EXCLUDE_IPS,
+	MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS,
+	__MESHREDIR_DIR_A_MAX
+};
+#define MESHREDIR_DIR_A_MAX (__MESHREDIR_DIR_A_MAX - 1)
+
+enum meshredir_list_attr {
+	MESHREDIR_LIST_A_UNSPEC,
+	MESHREDIR_LIST_A_ENTRY,
+	__MESHREDIR_LIST_A_MAX
+};
+#define MESHREDIR_LIST_A_MAX (__MESHREDIR_LIST_A_MAX - 1)
+
+enum meshredir_range_attr {
+	MESHREDIR_RANGE_A_UNSPEC,
+	MESHREDIR_RANGE_A_FIRST,
+	MESHREDIR_RANGE_A_LAST,
+	__MESHREDIR_RANGE_A_MAX
+};
+#define MESHREDIR_RANGE_A_MAX (__MESHREDIR_RANGE_A_MAX - 1)
+
+enum meshredir_cidr_attr {
+	MESHREDIR_CIDR_A_UNSPEC,
+	MESHREDIR_CIDR_A_FAMILY,
+	MESHREDIR_CIDR_A_ADDR,
+	MESHREDIR_CIDR_A_PREFIX_LEN,
+	__MESHREDIR_CIDR_A_MAX
+};
+#define MESHREDIR_CIDR_A_MAX (__MESHREDIR_CIDR_A_MAX - 1)
+
+enum meshredir_uid_ports_attr {
+	MESHREDIR_UID_PORTS_A_UNSPEC,
+	MESHREDIR_UID_PORTS_A_PORTS,
+	MESHREDIR_UID_PORTS_A_UIDS,
+	__MESHREDIR_UID_PORTS_A_MAX
+};
+#define MESHREDIR_UID_PORTS_A_MAX (__MESHREDIR_UID_PORTS_A_MAX - 1)
+
+enum meshredir_counters_attr {
+	MESHREDIR_COUNTERS_A_UNSPEC,
+	MESHREDIR_COUNTERS_A_LOCAL_OUT,
+	MESHREDIR_COUNTERS_A_PRE_ROUTING,
+	__MESHREDIR_COUNTERS_A_MAX
+};
+#define MESHREDIR_COUNTERS_A_MAX (__MESHREDIR_COUNTERS_A_MAX - 1)
+
+/*
+ * Why a new TCP connection was, or was not, redirected. Each is also the
+ * attribute type of its counter inside MESHREDIR_COUNTERS_A_*.
+ */
+enum meshredir_reason {
+	MESHREDIR_REASON_UNSPEC,
+	MESHREDIR_REASON_REDIRECTED_INBOUND,	/* to the inbound port */
+	MESHREDIR_REASON_REDIRECTED_OUTBOUND,	/* to the outbound port */
+	MESHREDIR_REASON_EXCLUDED_PORT,		/* in exclude-{in,out}bound-ports */
+	MESHREDIR_REASON_EXCLUDED_PORT_FOR_UID,	/* in exclude-outbound-ports-for-uids */
+	MESHREDIR_REASON_EXCLUDED_IP,		/* in exclude-{in,out}bound-ips */
+	MESHREDIR_REASON_PROXY_OWNER,		/* the proxy's own connection */
+	MESHREDIR_REASON_PASSTHROUGH,		/* from 127.0.0.6 or ::6 on loopback */
+	MESHREDIR_REASON_LOOPBACK,		/* another process, on loopback */
+	MESHREDIR_REASON_LOCALHOST,		/* to 127.0.0.1 or ::1 */
+	MESHREDIR_REASON_NOT_INCLUDED,		/* not in include-{in,out}bound-ports */
+	MESHREDIR_REASON_DIRECTION_DISABLED,	/* redirect-{in,out}bound=false */
+	MESHREDIR_REASON_DROPPED,		/* to be redirected, but NAT failed
+						 * (e.g. the receiving interface has
+						 * no address): dropped, as iptables
+						 * REDIRECT does */
+	__MESHREDIR_REASON_MAX
+};
+#define MESHREDIR_REASON_MAX (__MESHREDIR_REASON_MAX - 1)
+
+#endif /* _UAPI_LINUX_MESHREDIR_H */
