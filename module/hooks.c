@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path. nf_nat_inet_fn() calls us, under RCU, for the first
+ * packet of a connection that has no destination NAT yet; we gather the
+ * facts, let decide.c classify them, and bind the connection to the proxy's
+ * port with nf_nat_setup_info(), choosing the address exactly as iptables'
+ * REDIRECT (net/netfilter/nf_nat_redirect.c) does. Conntrack applies the
+ * binding to every later packet; we never see them.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/netdevice.h>
+#include <linux/uidgid.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/sock.h>
+#include "hooks.h"
+#include "netns.h"
+
+static struct mr_key mr_key_of(const union nf_inet_addr *addr, bool ipv6)
+{
+	if (!ipv6)
+		return mr_key_u32(ntohl(addr->ip));
+	return (struct mr_key){
+		.hi = (u64)ntohl(addr->ip6[0]) << 32 | ntohl(addr->ip6[1]),
+		.lo = (u64)ntohl(addr->ip6[2]) << 32 | ntohl(addr->ip6[3]),
+	};
+}
+
+/* The owner of the socket, read as xt_owner reads it. */
+static void mr_flow_owner(struct mr_flow *flow, struct sk_buff *skb,
+			  struct net *net)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+	const struct file *filp;
+
+	if (!sk || !sk->sk_socket || !net_eq(net, sock_net(sk)))
+		return;
+	read_lock_bh(&sk->sk_callback_lock);
+	filp = sk->sk_socket ? sk->sk_socket->file : NULL;
+	if (filp) {
+		/* Unmapped IDs read as (u32)-1, which no owner range holds. */
+		flow->uid = from_kuid(net->user_ns, filp->f_cred->fsuid);
+		flow->gid = from_kgid(net->user_ns, filp->f_cred->fsgid);
+		flow->has_owner = true;
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
+{
+	unsigned int type = ipv6_addr_type(&ifa->addr);
+
+	if (type & IPV6_ADDR_MAPPED)
+		return false;
+	if ((ifa->flags & IFA_F_TENTATIVE) && !(ifa->flags & IFA_F_OPTIMISTIC))
+		return false;
+	return !scope || (scope & type & IPV6_ADDR_SCOPE_MASK);
+}
+
+/* The receiving interface's first usable address, as REDIRECT picks it. */
+static bool mr_inbound_addr(struct sk_buff *skb, bool ipv6,
+			    const union nf_inet_addr *daddr,
+			    union nf_inet_addr *out)
+{
+	if (!ipv6) {
+		const struct in_device *indev = __in_dev_get_rcu(skb->dev);
+		const struct in_ifaddr *ifa;
+
+		ifa = indev ? rcu_dereference(indev->ifa_list) : NULL;
+		if (!ifa)
+			return false;
+		out->ip = ifa->ifa_local;
+		return out->ip != 0;
+	} else {
+		unsigned int scope = ipv6_addr_scope(&daddr->in6);
+		struct inet6_dev *idev = __in6_dev_get(skb->dev);
+		const struct inet6_ifaddr *ifa;
+		bool found = false;
+
+		if (!idev)
+			return false;
+		read_lock_bh(&idev->lock);
+		list_for_each_entry(ifa, &idev->addr_list, if_list) {
+			if (mr_ipv6_usable(ifa, scope)) {
+				out->in6 = ifa->addr;
+				found = true;
+				break;
+			}
+		}
+		read_unlock_bh(&idev->lock);
+		return found;
+	}
+}
+
+static unsigned int mr_redirect(struct sk_buff *skb, struct nf_conn *ct,
+				const struct mr_flow *flow,
+				const union nf_inet_addr *daddr, u16 port)
+{
+	struct nf_nat_range2 range = {
+		.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED,
+		.min_proto.tcp.port = htons(port),
+		.max_proto.tcp.port = htons(port),
+	};
+
+	if (flow->hook == MR_HOOK_LOCAL_OUT) {
+		if (flow->ipv6)
+			range.min_addr.in6 = in6addr_loopback;
+		else
+			range.min_addr.ip = htonl(INADDR_LOOPBACK);
+	} else if (!mr_inbound_addr(skb, flow->ipv6, daddr, &range.min_addr)) {
+		return NF_DROP;
+	}
+	range.max_addr = range.min_addr;
+	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+}
+
+unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
+			 const struct nf_hook_state *state)
+{
+	struct mr_net *mn = mr_net(state->net);
+	const struct nf_conntrack_tuple *tuple;
+	const struct mr_config *cfg;
+	enum meshredir_reason reason;
+	enum ip_conntrack_info ctinfo;
+	struct mr_flow flow = {};
+	struct mr_stats *stats;
+	unsigned int verdict = NF_ACCEPT;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct))
+		return NF_ACCEPT;
+	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	if (tuple->dst.protonum != IPPROTO_TCP)
+		return NF_ACCEPT;
+	cfg = rcu_dereference(mn->config);
+	if (!cfg)
+		return NF_ACCEPT;
+
+	flow.ipv6 = state->pf == NFPROTO_IPV6;
+	flow.dport = ntohs(tuple->dst.u.tcp.port);
+	flow.saddr = mr_key_of(&tuple->src.u3, flow.ipv6);
+	flow.daddr = mr_key_of(&tuple->dst.u3, flow.ipv6);
+	if (state->hook == NF_INET_LOCAL_OUT) {
+		flow.hook = MR_HOOK_LOCAL_OUT;
+		flow.oif_loopback = state->out && (state->out->flags & IFF_LOOPBACK);
+		mr_flow_owner(&flow, skb, state->net);
+	} else {
+		flow.hook = MR_HOOK_PRE_ROUTING;
+	}
+
+	reason = mr_decide(cfg, &flow);
+	if (mr_reason_redirects(reason)) {
+		u16 port = reason == MESHREDIR_REASON_REDIRECTED_INBOUND ?
+			   cfg->inbound.port : cfg->outbound.port;
+
+		verdict = mr_redirect(skb, ct, &flow, &tuple->dst.u3, port);
+		if (verdict != NF_ACCEPT)
+			reason = MESHREDIR_REASON_DROPPED;
+	}
+	stats = rcu_dereference(mn->stats);
+	if (stats)
+		this_cpu_inc(stats->pcpu->n[flow.hook][reason]);
+	return verdict;
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The NAT lookup function: the only code that touches an skb. */
+#ifndef MR_HOOKS_H
+#define MR_HOOKS_H
+
+#include <linux/netfilter.h>
+
+unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
+			 const struct nf_hook_state *state);
+
+#endif /* MR_HOOKS_H */

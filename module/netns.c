@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace state, and the only place that touches netfilter
+ * registration: the first SET takes conntrack and registers the NAT lookup
+ * functions, later SETs swap the configuration under RCU, DEL and namespace
+ * exit undo it all.
+ */
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netns/generic.h>
+#include "hooks.h"
+#include "netns.h"
+
+enum {
+	MR_FAMILY_IPV4 = 1 << 0,
+	MR_FAMILY_IPV6 = 1 << 1,
+};
+
+static unsigned int mr_net_id __read_mostly;
+
+struct mr_net *mr_net(const struct net *net)
+{
+	return net_generic(net, mr_net_id);
+}
+
+/*
+ * Ahead of iptables' and nftables' nat chains at their usual priority
+ * (NF_IP_PRI_NAT_DST, dstnat: -100): whoever sets up the NAT binding first
+ * owns the connection, and a meshredir namespace means the mesh owns it.
+ */
+#define MR_NAT_PRIORITY (NF_IP_PRI_NAT_DST - 10)
+
+static const struct nf_hook_ops mr_ops_ipv4[] = {
+	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT_PRIORITY },
+	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT_PRIORITY },
+};
+
+static const struct nf_hook_ops mr_ops_ipv6[] = {
+	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT_PRIORITY },
+	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT_PRIORITY },
+};
+
+static int mr_register_fn(struct net *net, const struct nf_hook_ops *ops)
+{
+	if (ops->pf == NFPROTO_IPV4)
+		return nf_nat_ipv4_register_fn(net, ops);
+	return nf_nat_ipv6_register_fn(net, ops);
+}
+
+static void mr_unregister_fn(struct net *net, const struct nf_hook_ops *ops)
+{
+	if (ops->pf == NFPROTO_IPV4)
+		nf_nat_ipv4_unregister_fn(net, ops);
+	else
+		nf_nat_ipv6_unregister_fn(net, ops);
+}
+
+static const struct nf_hook_ops *mr_family_ops(u8 family)
+{
+	return family == MR_FAMILY_IPV4 ? mr_ops_ipv4 : mr_ops_ipv6;
+}
+
+static u8 mr_family_proto(u8 family)
+{
+	return family == MR_FAMILY_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+}
+
+static int mr_family_get(struct net *net, u8 family)
+{
+	const struct nf_hook_ops *ops = mr_family_ops(family);
+	int err;
+
+	err = nf_ct_netns_get(net, mr_family_proto(family));
+	if (err)
+		goto err_ct;
+	err = mr_register_fn(net, &ops[0]);
+	if (err)
+		goto err_first;
+	err = mr_register_fn(net, &ops[1]);
+	if (err)
+		goto err_second;
+	return 0;
+
+err_second:
+	mr_unregister_fn(net, &ops[0]);
+err_first:
+	nf_ct_netns_put(net, mr_family_proto(family));
+err_ct:
+	return err;
+}
+
+static void mr_family_put(struct net *net, u8 family)
+{
+	const struct nf_hook_ops *ops = mr_family_ops(family);
+
+	mr_unregister_fn(net, &ops[1]);
+	mr_unregister_fn(net, &ops[0]);
+	nf_ct_netns_put(net, mr_family_proto(family));
+}
+
+static u8 mr_config_families(const struct mr_config *cfg)
+{
+	if (cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
+		return MR_FAMILY_IPV4;
+	return MR_FAMILY_IPV4 | MR_FAMILY_IPV6;
+}
+
+/* Moves the registrations from mn->families to want; all or nothing. */
+static int mr_families_set(struct net *net, struct mr_net *mn, u8 want)
+{
+	u8 add = want & ~mn->families, drop = mn->families & ~want;
+	int err;
+
+	if (add & MR_FAMILY_IPV4) {
+		err = mr_family_get(net, MR_FAMILY_IPV4);
+		if (err)
+			return err;
+	}
+	if (add & MR_FAMILY_IPV6) {
+		err = mr_family_get(net, MR_FAMILY_IPV6);
+		if (err) {
+			if (add & MR_FAMILY_IPV4)
+				mr_family_put(net, MR_FAMILY_IPV4);
+			return err;
+		}
+	}
+	if (drop & MR_FAMILY_IPV4)
+		mr_family_put(net, MR_FAMILY_IPV4);
+	if (drop & MR_FAMILY_IPV6)
+		mr_family_put(net, MR_FAMILY_IPV6);
+	mn->families = want;
+	return 0;
+}
+
+static void mr_stats_free_rcu(struct rcu_head *rcu)
+{
+	struct mr_stats *stats = container_of(rcu, struct mr_stats, rcu);
+
+	free_percpu(stats->pcpu);
+	kfree(stats);
+}
+
+static struct mr_stats *mr_stats_alloc(void)
+{
+	struct mr_stats *stats = kzalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
+
+	if (!stats)
+		return NULL;
+	stats->pcpu = alloc_percpu_gfp(struct mr_counters, GFP_KERNEL_ACCOUNT);
+	if (!stats->pcpu) {
+		kfree(stats);
+		return NULL;
+	}
+	return stats;
+}
+
+int mr_net_configure(struct net *net, struct mr_config *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	struct mr_net *mn = mr_net(net);
+	struct mr_stats *stats = NULL;
+	struct mr_config *old;
+	int err;
+
+	mutex_lock(&mn->lock);
+	if (!rcu_access_pointer(mn->stats)) {
+		stats = mr_stats_alloc();
+		if (!stats) {
+			err = -ENOMEM;
+			goto err_unlock;
+		}
+	}
+	err = mr_families_set(net, mn, mr_config_families(cfg));
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot take conntrack or register the NAT functions");
+		goto err_stats;
+	}
+	/* Counters first: a hook that sees the configuration counts into them. */
+	if (stats)
+		rcu_assign_pointer(mn->stats, stats);
+	old = rcu_replace_pointer(mn->config, cfg, lockdep_is_held(&mn->lock));
+	mutex_unlock(&mn->lock);
+	mr_config_free_rcu(old);
+	return 0;
+
+err_stats:
+	if (stats) {
+		free_percpu(stats->pcpu);
+		kfree(stats);
+	}
+err_unlock:
+	mutex_unlock(&mn->lock);
+	mr_config_free(cfg);
+	return err;
+}
+
+static int mr_net_teardown(struct net *net, struct mr_net *mn)
+{
+	struct mr_config *old;
+	struct mr_stats *stats;
+
+	old = rcu_replace_pointer(mn->config, NULL, lockdep_is_held(&mn->lock));
+	if (!old)
+		return -ENOENT;
+	/* Unregistering cannot fail; it only ever drops registrations. */
+	mr_families_set(net, mn, 0);
+	stats = rcu_replace_pointer(mn->stats, NULL, lockdep_is_held(&mn->lock));
+	mr_config_free_rcu(old);
+	call_rcu(&stats->rcu, mr_stats_free_rcu);
+	return 0;
+}
+
+int mr_net_deconfigure(struct net *net)
+{
+	struct mr_net *mn = mr_net(net);
+	int err;
+
+	mutex_lock(&mn->lock);
+	err = mr_net_teardown(net, mn);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+const struct mr_config *mr_net_config_locked(struct mr_net *mn)
+{
+	return rcu_dereference_protected(mn->config, lockdep_is_held(&mn->lock));
+}
+
+static void mr_counters_sum(struct mr_stats *stats, struct mr_counters *out)
+{
+	int cpu, h, r;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct mr_counters *c = per_cpu_ptr(stats->pcpu, cpu);
+
+		for (h = 0; h < MR_HOOK_COUNT; h++)
+			for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
+				out->n[h][r] += READ_ONCE(c->n[h][r]);
+	}
+}
+
+void mr_net_read_counters(struct mr_net *mn, struct mr_counters *out)
+{
+	struct mr_stats *stats;
+	int h, r;
+
+	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
+	mr_counters_sum(stats, out);
+	for (h = 0; h < MR_HOOK_COUNT; h++)
+		for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
+			out->n[h][r] -= stats->base.n[h][r];
+}
+
+int mr_net_reset_counters(struct net *net)
+{
+	struct mr_net *mn = mr_net(net);
+	struct mr_stats *stats;
+	int err = -ENOENT;
+
+	mutex_lock(&mn->lock);
+	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
+	if (stats) {
+		mr_counters_sum(stats, &stats->base);
+		err = 0;
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int __net_init mr_pernet_init(struct net *net)
+{
+	struct mr_net *mn = mr_net(net);
+
+	mutex_init(&mn->lock);
+	return 0;
+}
+
+static void __net_exit mr_pernet_exit(struct net *net)
+{
+	struct mr_net *mn = mr_net(net);
+
+	mutex_lock(&mn->lock);
+	mr_net_teardown(net, mn);
+	mutex_unlock(&mn->lock);
+	mutex_destroy(&mn->lock);
+}
+
+static struct pernet_operations mr_pernet_ops = {
+	.init = mr_pernet_init,
+	.exit = mr_pernet_exit,
+	.id = &mr_net_id,
+	.size = sizeof(struct mr_net),
+};
+
+int mr_net_init(void)
+{
+	return register_pernet_subsys(&mr_pernet_ops);
+}
+
+void mr_net_exit(void)
+{
+	unregister_pernet_subsys(&mr_pernet_ops);
+	/* The configurations and counters freed above go through call_rcu(). */
+	rcu_barrier();
+}
