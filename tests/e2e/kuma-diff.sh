@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kuma-diff: the same flow matrix, measured in this guest once behind Kuma's
+# own iptables rules (tests/e2e/kuma/, loaded with iptables-restore
+# --noflush, legacy and nft where they work) and once behind meshredir with
+# the same kumactl flags. For every flow, where it landed (server, port,
+# local address), who it came from, and its original destination must be the
+# same. Nothing is expected beyond the matrix itself: both sides are
+# measured.
+
+. "$(dirname "$0")/lib.sh"
+
+KUMA=$E2E/kuma
+GEN=$KUMA/gen-rules.py
+
+# Configurations: name, then kumactl flags (the same for both sides).
+CONFIGS=(
+	"default|"
+	"exclusions|--exclude-outbound-ports 81 --exclude-inbound-ports 5001 --exclude-outbound-ips 198.51.100.0/24,2001:db8:1::/64 --exclude-inbound-ips 198.51.100.1/32,2001:db8:1::1/128 --exclude-outbound-ports-for-uids tcp:82:1000"
+	"include|--include-inbound-ports 5000,5002 --include-outbound-ports 80,82"
+	"no-inbound|--redirect-inbound=false"
+	"no-outbound|--redirect-outbound=false"
+)
+
+# flows FAMILY: "name|where|addr|port|mr-connect args" (where: pod or peer).
+flows() {
+	local f=$1 POD PEER OTHER LOCAL PASS
+	if [ "$f" = 4 ]; then
+		POD=$POD4 PEER=$PEER4 OTHER=$OTHER4 LOCAL=127.0.0.1 PASS=127.0.0.6
+	else
+		POD=$POD6 PEER=$PEER6 OTHER=$OTHER6 LOCAL=::1 PASS=::6
+	fi
+	cat <<-EOF
+	app-out|pod|$PEER|80|--uid $APP_UID
+	app-out-other-dst|pod|$OTHER|80|--uid $APP_UID
+	root-out|pod|$PEER|80|
+	proxy-out|pod|$PEER|80|--uid $PROXY_UID
+	app-out-81|pod|$PEER|81|--uid $APP_UID
+	app-out-82|pod|$PEER|82|--uid $APP_UID
+	root-out-82|pod|$PEER|82|
+	app-to-pod|pod|$POD|5000|--uid $APP_UID
+	proxy-to-pod|pod|$POD|5000|--uid $PROXY_UID
+	proxy-to-pod-81|pod|$POD|81|--uid $PROXY_UID
+	app-localhost|pod|$LOCAL|5000|--uid $APP_UID
+	proxy-localhost|pod|$LOCAL|5000|--uid $PROXY_UID
+	passthrough-proxy|pod|$POD|5000|--uid $PROXY_UID --src $PASS
+	passthrough-app|pod|$POD|5000|--uid $APP_UID --src $PASS
+	in|peer|$POD|5000|
+	in-5001|peer|$POD|5001|
+	in-5002|peer|$POD|5002|
+	in-other-src|peer|$POD|5000|--src $OTHER
+	in-to-15006|peer|$POD|15006|
+	EOF
+	if [ "$f" = 4 ]; then
+		cat <<-EOF
+		app-to-127.0.0.2|pod|127.0.0.2|5000|--uid $APP_UID
+		proxy-to-127.0.0.2|pod|127.0.0.2|5000|--uid $PROXY_UID
+		EOF
+	fi
+}
+
+# measure POD PEER: one line per flow, "family name: result", where result
+# is mr-server's first line without the peer's port, or the error.
+measure() {
+	local p=$1 q=$2 f name where addr port args ns out line
+	for f in 4 6; do
+		while IFS='|' read -r name where addr port args; do
+			[ "$where" = pod ] && ns=$p || ns=$q
+			# shellcheck disable=SC2086
+			out=$(connect "$ns" "$addr" "$port" $args --timeout 3)
+			line=$(head -n 1 <<<"$out")
+			line=$(awk '/^error: / { print $1, $2; next }
+				{ for (i = 1; i <= NF; i++) if ($i ~ /^peer=/) sub(/:[0-9]+$/, "", $i); print }' <<<"$line")
+			echo "v$f $name: $line"
+		done < <(flows $f)
+	done
+}
+
+# Each side: apply NS FLAGS; returns non-zero if it cannot run here.
+apply_iptables() { # apply_iptables VARIANT NS CONFIG FLAGS
+	local variant=$1 ns=$2 cfg=$3 flags=$4 f rules restore
+	for f in 4 6; do
+		if [ "$cfg" = default ]; then
+			rules=$KUMA/kuma-default.rules.v$f
+		else
+			rules=$WORK/$cfg.rules.v$f
+			# shellcheck disable=SC2086
+			"$PYTHON" "$GEN" --family $f $flags >"$rules"
+		fi
+		[ $f = 4 ] && restore=iptables-$variant-restore || restore=ip6tables-$variant-restore
+		n "$ns" "$restore" --noflush <"$rules" || return 1
+	done
+}
+apply_legacy() { apply_iptables legacy "$@"; }
+apply_nft() { apply_iptables nft "$@"; }
+apply_meshredir() {
+	local ns=$1 flags=$3
+	# shellcheck disable=SC2086
+	mr_set "$ns" $flags
+}
+
+pretty "kuma-diff on kernel $MR_KERNEL"
+for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
+	[ -x "$f" ] || { echo "missing $f" >&2; exit 1; }
+done
+mr_load
+# Best effort: the rig preloads most of these; x_tables targets may be missing.
+for m in xt_REDIRECT xt_owner xt_multiport xt_tcpudp nft_compat nft_chain_nat; do
+	modprobe -q "$m" 2>/dev/null || true
+done
+
+for f in 4 6; do
+	if diff -u "$KUMA/kuma-default.rules.v$f" <("$PYTHON" "$GEN" --family $f) >"$WORK/gen.diff"; then
+		ok "kuma-default.rules.v$f is gen-rules.py's default output"
+	else
+		fail "kuma-default.rules.v$f differs from gen-rules.py's default: $(cat "$WORK/gen.diff")"
+	fi
+done
+
+k=0
+for entry in "${CONFIGS[@]}"; do
+	cfg=${entry%%|*}
+	flags=${entry#*|}
+	pretty "config $cfg: ${flags:-(defaults)}"
+	sides=(meshredir legacy)
+	[ "$cfg" = default ] && sides+=(nft)
+	refs=()
+	for side in "${sides[@]}"; do
+		k=$((k + 1))
+		p=$ID-k$k-pod q=$ID-k$k-peer
+		topology "$p" "$q"
+		if apply_$side "$p" "$cfg" "$flags" >"$WORK/apply.log" 2>&1; then
+			measure "$p" "$q" >"$WORK/$cfg.$side"
+		elif [ "$side" = meshredir ]; then
+			fail "$cfg: meshredir set ${flags} failed: $(cat "$WORK/apply.log")"
+		else
+			log "# $cfg: iptables-$side does not work in this guest, side skipped: $(tail -n 3 "$WORK/apply.log")"
+		fi
+		for ns in "$p" "$q"; do
+			ip netns pids "$ns" | xargs -r kill -9
+			ip netns del "$ns"
+		done
+		[ "$side" != meshredir ] && [ -s "$WORK/$cfg.$side" ] || continue
+		# The reference must itself redirect, or the comparison says nothing.
+		if [ "$cfg" = no-outbound ]; then
+			sanity="v4 app-out: remote port=80 local=$PEER4:80 peer=$POD4 orig=none"
+		else
+			sanity="v4 app-out: sidecar port=15001 local=127.0.0.1:15001 peer=$POD4 orig=$PEER4:80"
+		fi
+		if grep -qxF "$sanity" "$WORK/$cfg.$side"; then
+			ok "$cfg: Kuma's rules act under iptables-$side ($sanity)"
+			refs+=("$side")
+		else
+			fail "$cfg: Kuma's rules under iptables-$side do not act as expected: expected '$sanity', seen '$(grep 'v4 app-out:' "$WORK/$cfg.$side")'"
+		fi
+	done
+	if [ "${#refs[@]}" = 0 ]; then
+		fail "$cfg: no iptables variant works in this guest; nothing to compare with"
+		continue
+	fi
+	[ -s "$WORK/$cfg.meshredir" ] || continue
+	for side in "${refs[@]}"; do
+		while IFS= read -r kline; do
+			key=${kline%%: *}
+			mline=$(grep -F "$key: " "$WORK/$cfg.meshredir" | head -n 1)
+			if [ "${mline#*: }" = "${kline#*: }" ]; then
+				ok "$cfg/$side $key: ${kline#*: }"
+			else
+				fail "$cfg $key: iptables-$side gives '${kline#*: }', meshredir gives '${mline#*: }'"
+			fi
+		done <"$WORK/$cfg.$side"
+	done
+done
+finish

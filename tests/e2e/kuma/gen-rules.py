@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# gen-rules.py: Kuma's transparent-proxy nat rules (TCP part, DNS and vnet
+# off, logging off) as iptables-restore / ip6tables-restore input, built from
+# the kumactl flags that meshredir also takes, rule by rule as
+# shared/reference/kuma-semantics.md sections 2 and 3 describe them. The
+# rule names in the comments (A1, B3, ...) are the reference's.
+#
+#   gen-rules.py --family 4|6 [--redirect-inbound-port N]
+#       [--redirect-outbound-port N] [--kuma-dp-user UID]
+#       [--redirect-inbound=false] [--redirect-outbound=false]
+#       [--exclude-inbound-ports L] [--include-inbound-ports L]
+#       [--exclude-outbound-ports L] [--include-outbound-ports L]
+#       [--exclude-inbound-ips L] [--exclude-outbound-ips L]
+#       [--exclude-outbound-ports-for-uids [proto:][ports:]uids]...
+#
+# Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
+# families (each family takes its own). Rule comments are left out: they
+# change nothing and would need xt_comment. The chains are new, so Kuma's
+# "inserted" OUTPUT rules (A1, A2) come out first with -A all the same; the
+# output is meant for `iptables-restore --noflush` into an empty nat table.
+# The committed kuma-default.rules.v4/.v6 are this script's output with no
+# flags (kuma-diff.sh checks that they still are).
+
+import argparse
+import ipaddress
+import sys
+
+
+def ports(text):
+    out = []
+    for p in filter(None, (text or "").split(",")):
+        lo, _, hi = p.partition("-")
+        out.append(lo if not hi or hi == lo else "%s:%s" % (lo, hi))
+    return out
+
+
+def ips(text, family):
+    out = []
+    for a in filter(None, (text or "").split(",")):
+        net = ipaddress.ip_network(a, strict=False)
+        if net.version == family:
+            out.append(str(net))
+    return out
+
+
+def uid_ports(entry):
+    """[proto:][ports:]uids -> [(proto, [ports]), ...], uids"""
+    parts = entry.split(":")
+    if len(parts) == 3:
+        proto, prts, uids = parts
+    elif len(parts) == 2:
+        proto, (prts, uids) = "*", parts
+    else:
+        proto, prts, uids = "*", "*", parts[0]
+    protos = ["tcp", "udp"] if proto in ("", "*") else [proto]
+    prts = "1-65535" if prts in ("", "*") else prts
+    return protos, ",".join(ports(prts)), uids
+
+
+def boolean(text):
+    if text.lower() in ("true", "1", "yes"):
+        return True
+    if text.lower() in ("false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError("not a boolean: " + text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--family", type=int, choices=(4, 6), required=True)
+    ap.add_argument("--redirect-inbound-port", default="15006")
+    ap.add_argument("--redirect-outbound-port", default="15001")
+    ap.add_argument("--kuma-dp-user", default="5678")
+    ap.add_argument("--redirect-inbound", type=boolean, default=True)
+    ap.add_argument("--redirect-outbound", type=boolean, default=True)
+    for d in ("inbound", "outbound"):
+        ap.add_argument("--exclude-%s-ports" % d, default="")
+        ap.add_argument("--include-%s-ports" % d, default="")
+        ap.add_argument("--exclude-%s-ips" % d, default="")
+    ap.add_argument("--exclude-outbound-ports-for-uids", action="append", default=[])
+    a = ap.parse_args()
+
+    fam = a.family
+    local = "127.0.0.1/32" if fam == 4 else "::1/128"
+    passthru = "127.0.0.6/32" if fam == 4 else "::6/128"
+    uid = a.kuma_dp_user
+    r = []
+    add = r.append
+
+    add("*nat")
+    for c in ("KUMA_MESH_INBOUND", "KUMA_MESH_INBOUND_REDIRECT",
+              "KUMA_MESH_OUTBOUND", "KUMA_MESH_OUTBOUND_REDIRECT"):
+        add(":%s - [0:0]" % c)
+
+    # PREROUTING 2: TCP -> KUMA_MESH_INBOUND (appended).
+    add("-A PREROUTING -p tcp -j KUMA_MESH_INBOUND")
+
+    # OUTPUT A1: one rule per protocol of each excludePortsForUIDs entry.
+    for e in a.exclude_outbound_ports_for_uids:
+        protos, prts, uids = uid_ports(e)
+        for p in protos:
+            add("-A OUTPUT -p %s -m multiport --dports %s -m owner --uid-owner %s -j RETURN"
+                % (p, prts, uids))
+    # A2: excluded outbound destinations, any protocol.
+    for net in ips(a.exclude_outbound_ips, fam):
+        add("-A OUTPUT -d %s -j RETURN" % net)
+    # A7: TCP -> stage B.
+    add("-A OUTPUT -p tcp -j KUMA_MESH_OUTBOUND")
+
+    # KUMA_MESH_INBOUND
+    if not a.redirect_inbound:
+        add("-A KUMA_MESH_INBOUND -p tcp -j RETURN")
+    else:
+        for net in ips(a.exclude_inbound_ips, fam):
+            add("-A KUMA_MESH_INBOUND -s %s -j RETURN" % net)
+        inc = ports(a.include_inbound_ports)
+        if inc:
+            for p in inc:
+                add("-A KUMA_MESH_INBOUND -p tcp -m tcp --dport %s -j KUMA_MESH_INBOUND_REDIRECT" % p)
+        else:
+            for p in ports(a.exclude_inbound_ports):
+                add("-A KUMA_MESH_INBOUND -p tcp -m tcp --dport %s -j RETURN" % p)
+            add("-A KUMA_MESH_INBOUND -p tcp -j KUMA_MESH_INBOUND_REDIRECT")
+    add("-A KUMA_MESH_INBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
+        % a.redirect_inbound_port)
+
+    # KUMA_MESH_OUTBOUND (stage B)
+    if not a.redirect_outbound:
+        add("-A KUMA_MESH_OUTBOUND -p tcp -j RETURN")
+    else:
+        inc = ports(a.include_outbound_ports)
+        if not inc:  # B1
+            for p in ports(a.exclude_outbound_ports):
+                add("-A KUMA_MESH_OUTBOUND -p tcp -m tcp --dport %s -j RETURN" % p)
+        # B2
+        add("-A KUMA_MESH_OUTBOUND -s %s -o lo -j RETURN" % passthru)
+        # B3
+        add("-A KUMA_MESH_OUTBOUND ! -d %s -o lo -p tcp -m owner --uid-owner %s"
+            " -j KUMA_MESH_INBOUND_REDIRECT" % (local, uid))
+        # B4
+        add("-A KUMA_MESH_OUTBOUND -o lo -p tcp -m owner ! --uid-owner %s -j RETURN" % uid)
+        # B5
+        add("-A KUMA_MESH_OUTBOUND -m owner --uid-owner %s -j RETURN" % uid)
+        # B6
+        add("-A KUMA_MESH_OUTBOUND -d %s -j RETURN" % local)
+        # B7
+        if inc:
+            for p in inc:
+                add("-A KUMA_MESH_OUTBOUND -p tcp -m tcp --dport %s -j KUMA_MESH_OUTBOUND_REDIRECT" % p)
+        else:
+            add("-A KUMA_MESH_OUTBOUND -j KUMA_MESH_OUTBOUND_REDIRECT")
+    add("-A KUMA_MESH_OUTBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
+        % a.redirect_outbound_port)
+    add("COMMIT")
+    sys.stdout.write("\n".join(r) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh: what every tests/e2e/*.sh scenario sources. In the style of
+# WireGuard's netns.sh: fresh namespaces per test, short helpers to run a
+# command in each, and assertions that say what was expected and what was
+# seen. Run as root, normally by tests/qemu/run inside a guest, with:
+#
+#   MR_REPO     the source tree               (default: this file's ../..)
+#   MR_MODULE   meshredir.ko, insmod-ed here   (default: $MR_REPO/meshredir.ko;
+#               "-": do not load it)
+#   MR_TOOL     the meshredir control tool     (default: $MR_REPO/tools/meshredir)
+#   MR_HELPERS  mr-server, mr-connect          (default: $MR_REPO/tests/helpers)
+#   MR_KERNEL   6.1 | 6.12 | debug             (informational)
+#
+# The standard topology, made by `topology POD PEER`:
+#
+#   POD (the meshed pod)                        PEER (client and remote server)
+#   eth0 192.0.2.2/24 2001:db8::2/64  <-veth->  eth0 192.0.2.1/24 2001:db8::1/64
+#   lo   ::6/128 (as Kuma adds it)              lo   198.51.100.1/32 2001:db8:1::1/128
+#   sidecar  on 15001,15006, uid 5678           remote on 80-83,5000
+#   app      on 80-83,5000-5003, uid 1000
+#
+# POD routes 198.51.100.0/24 and 2001:db8:1::/64 via PEER, so PEER's second
+# address serves as "another destination" and "another source". Only those
+# documentation prefixes are ever used, and only inside namespaces made here.
+
+set -e
+set -o pipefail
+
+MR_REPO=${MR_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MR_HELPERS=${MR_HELPERS:-$MR_REPO/tests/helpers}
+MR_TOOL=${MR_TOOL:-$MR_REPO/tools/meshredir}
+MR_MODULE=${MR_MODULE:-$MR_REPO/meshredir.ko}
+MR_KERNEL=${MR_KERNEL:-unknown}
+E2E=$MR_REPO/tests/e2e
+SERVER=$MR_HELPERS/mr-server
+CONNECT=$MR_HELPERS/mr-connect
+PYTHON=$(command -v /usr/bin/python3 || command -v python3)
+export LC_ALL=C
+
+TEST=$(basename "$0" .sh)
+# Short and unique: several scripts may share a guest, one after the other.
+ID=mr$$
+WORK=$(mktemp -d "/tmp/mr-e2e-$TEST.XXXXXX")
+NAMESPACES=()
+FAILS=0
+CHECKS=0
+
+# Addresses of the standard topology.
+POD4=192.0.2.2
+PEER4=192.0.2.1
+OTHER4=198.51.100.1
+POD6=2001:db8::2
+PEER6=2001:db8::1
+OTHER6=2001:db8:1::1
+PROXY_UID=5678
+APP_UID=1000
+
+pretty() { printf '\e[1;32m[+] %s\e[0m\n' "$*"; }
+log() { printf '%s\n' "$*"; }
+
+cleanup() {
+	local rc=$? ns
+	set +e
+	for ns in "${NAMESPACES[@]}"; do
+		[ -e "/run/netns/$ns" ] || continue
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
+	for ns in "${NAMESPACES[@]}"; do
+		[ -e "/run/netns/$ns" ] && ip netns del "$ns" 2>/dev/null
+	done
+	if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
+		for f in "$WORK"/*.log; do
+			[ -s "$f" ] || continue
+			echo "--- $f"
+			tail -n 40 "$f"
+		done
+	fi
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+
+# ---- namespaces -----------------------------------------------------------
+
+# new_ns NAME: an empty namespace with lo up, deleted on exit.
+new_ns() {
+	ip netns add "$1"
+	NAMESPACES+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# n NS CMD...: run CMD in namespace NS.
+n() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# The standard pair's shorthands.
+pp() { n "$pod" "$@"; }
+pc() { n "$peer" "$@"; }
+
+# topology POD PEER: the standard pod and peer (see the top of this file),
+# servers included. Sets $pod and $peer when they are not set yet.
+topology() {
+	local p=$1 q=$2
+	: "${pod:=$p}" "${peer:=$q}"
+	new_ns "$p"
+	new_ns "$q"
+	ip link add eth0 netns "$p" type veth peer name eth0 netns "$q"
+	ip -n "$p" addr add $POD4/24 dev eth0
+	ip -n "$p" addr add $POD6/64 dev eth0 nodad
+	ip -n "$q" addr add $PEER4/24 dev eth0
+	ip -n "$q" addr add $PEER6/64 dev eth0 nodad
+	ip -n "$q" addr add $OTHER4/32 dev lo
+	ip -n "$q" addr add $OTHER6/128 dev lo nodad
+	ip -n "$p" addr add ::6/128 dev lo nodad
+	ip -n "$p" link set eth0 up
+	ip -n "$q" link set eth0 up
+	ip -n "$p" route add 198.51.100.0/24 via $PEER4
+	ip -n "$p" -6 route add 2001:db8:1::/64 via $PEER6
+	start_server "$p" sidecar 15001,15006 --uid $PROXY_UID
+	start_server "$p" app 80-83,5000-5003 --uid $APP_UID
+	start_server "$q" remote 80-83,5000
+}
+
+# start_server NS NAME PORTS [mr-server args]: starts it in the background,
+# logging to $WORK/NAME.NS.log, and waits until it listens.
+start_server() {
+	local ns=$1 name=$2 ports=$3 i
+	shift 3
+	local pidf=$WORK/$name.$ns.pid
+	rm -f "$pidf"
+	n "$ns" "$SERVER" "$name" "$ports" --pidfile "$pidf" "$@" \
+		>"$WORK/$name.$ns.log" 2>&1 </dev/null &
+	local pid=$!
+	disown	# no "Killed" notices at cleanup
+	for i in $(seq 200); do
+		[ -s "$pidf" ] && return 0
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "mr-server $name in $ns did not start:" >&2
+	cat "$WORK/$name.$ns.log" >&2
+	return 1
+}
+
+# ---- the module and the tool ----------------------------------------------
+
+mr_load() {
+	[ "$MR_MODULE" = - ] && return 0	# already there (development)
+	grep -q '^meshredir ' /proc/modules && return 0
+	insmod "$MR_MODULE"
+}
+
+mr_unload() {
+	grep -q '^meshredir ' /proc/modules || return 0
+	rmmod meshredir
+}
+
+# mr NS ARGS...: the control tool, run inside namespace NS.
+mr() { local ns=$1; shift; n "$ns" "$MR_TOOL" "$@"; }
+
+# mr_set NS ARGS...: `meshredir set`, which must succeed.
+mr_set() {
+	local ns=$1 out
+	shift
+	if ! out=$(mr "$ns" set "$@" 2>&1); then
+		fail "meshredir set $* in $ns failed: $out"
+		return 1
+	fi
+}
+
+# mr_json NS: `meshredir show --json`.
+mr_json() { mr "$1" show --json; }
+
+# ---- assertions -----------------------------------------------------------
+
+ok() { CHECKS=$((CHECKS + 1)); log "ok - $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); log "not ok - $*"; }
+
+# finish: the verdict of the script; call last.
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		log "$TEST: $FAILS of $CHECKS checks failed (kernel $MR_KERNEL)"
+		exit 1
+	fi
+	log "$TEST: all $CHECKS checks passed (kernel $MR_KERNEL)"
+}
+
+# expect_orig ADDR PORT: the orig= text of a connection redirected from
+# ADDR:PORT, in mr-server's format.
+fmt_addr() {
+	case $1 in
+	*:*) echo "[$1]:$2" ;;
+	*) echo "$1:$2" ;;
+	esac
+}
+
+# connect NS ADDR PORT [mr-connect args]: prints what mr-connect printed and
+# "rc=N" on a last line.
+connect() {
+	local ns=$1 rc=0
+	shift
+	n "$ns" "$CONNECT" "$@" 2>&1 || rc=$?
+	echo "rc=$rc"
+}
+
+field() { # field LINE KEY
+	local w
+	for w in $1; do
+		case $w in "$2="*) echo "${w#"$2="}"; return ;; esac
+	done
+}
+
+# check_landing DESC LINE NAME PORT ORIG: LINE is an mr-server first line.
+# ORIG is the expected orig= value, or "direct": the connection was not
+# translated, so orig is either "none" (no conntrack in that namespace) or
+# the address it was accepted on.
+check_landing() {
+	local desc=$1 line=$2 name=$3 port=$4 orig=$5
+	local sname sport sorig slocal
+	sname=${line%% *}
+	sport=$(field "$line" port)
+	sorig=$(field "$line" orig)
+	slocal=$(field "$line" local)
+	if [ "$orig" = direct ] && { [ "$sorig" = none ] || [ "$sorig" = "$slocal" ]; }; then
+		sorig=direct
+	fi
+	if [ "$sname" = "$name" ] && [ "$sport" = "$port" ] && [ "$sorig" = "$orig" ]; then
+		ok "$desc: $line"
+	else
+		fail "$desc: expected '$name port=$port orig=$orig', seen '$line'"
+	fi
+}
+
+# assert_lands NS ADDR PORT NAME EXP_PORT EXP_ORIG [mr-connect args]:
+# a connection made in NS to ADDR:PORT is answered by server NAME on its
+# port EXP_PORT, and its original destination is EXP_ORIG (see
+# check_landing).
+assert_lands() {
+	local ns=$1 addr=$2 port=$3 name=$4 eport=$5 eorig=$6 out line rc
+	shift 6
+	out=$(connect "$ns" "$addr" "$port" "$@")
+	line=$(head -n 1 <<<"$out")
+	rc=${out##*rc=}
+	local desc="$ns: $(fmt_addr "$addr" "$port")${*:+ ($*)}"
+	if [ "$rc" != 0 ]; then
+		fail "$desc: expected '$name port=$eport orig=$eorig', seen '$line' (exit $rc)"
+		return 0
+	fi
+	check_landing "$desc" "$line" "$name" "$eport" "$eorig"
+}
+
+# assert_refused NS ADDR PORT [mr-connect args]: nothing listens there, and
+# the connection is refused (not dropped, not answered).
+assert_refused() {
+	local ns=$1 addr=$2 port=$3 out rc
+	shift 3
+	out=$(connect "$ns" "$addr" "$port" "$@")
+	rc=${out##*rc=}
+	local desc="$ns: $(fmt_addr "$addr" "$port")${*:+ ($*)}"
+	if [ "$rc" = 2 ]; then
+		ok "$desc refused"
+	else
+		fail "$desc: expected 'error: refused', seen '$(head -n 1 <<<"$out")' (exit $rc)"
+	fi
+}
+
+# assert_udp NS ADDR PORT NAME: a UDP datagram to ADDR:PORT is answered by
+# server NAME on that very address and port (so it was not redirected).
+assert_udp() {
+	local ns=$1 addr=$2 port=$3 name=$4 out line rc
+	shift 4
+	out=$(connect "$ns" "$addr" "$port" --udp "$@")
+	line=$(head -n 1 <<<"$out")
+	rc=${out##*rc=}
+	local want
+	want="$name udp port=$port local=$(fmt_addr "$addr" "$port")"
+	local desc="$ns: udp $(fmt_addr "$addr" "$port")${*:+ ($*)}"
+	if [ "$rc" = 0 ] && [ "${line% peer=*}" = "$want" ]; then
+		ok "$desc: $line"
+	else
+		fail "$desc: expected '$want peer=...', seen '$line' (exit $rc)"
+	fi
+}
+
+# hold_open TAG NS ADDR PORT [mr-connect args]: opens a connection that
+# stays open until release TAG; waits for its first line.
+hold_open() {
+	local tag=$1 ns=$2 i
+	shift 2
+	n "$ns" "$CONNECT" "$@" --hold-until "$WORK/$tag.release" \
+		>"$WORK/$tag.hold" 2>&1 &
+	eval "HOLD_PID_$tag=$!"
+	for i in $(seq 200); do
+		[ -n "$(head -n 1 "$WORK/$tag.hold")" ] && return 0
+		sleep 0.05
+	done
+	fail "hold $tag: no first line: $(cat "$WORK/$tag.hold")"
+}
+
+# assert_held TAG NAME PORT ORIG: releases TAG; its first line said NAME,
+# PORT, ORIG and the same server still answers on the same connection.
+assert_held() {
+	local tag=$1 name=$2 port=$3 orig=$4 pid rc=0 first second
+	eval "pid=\$HOLD_PID_$tag"
+	touch "$WORK/$tag.release"
+	wait "$pid" || rc=$?
+	first=$(sed -n 1p "$WORK/$tag.hold")
+	second=$(sed -n 2p "$WORK/$tag.hold")
+	check_landing "held connection $tag, first line" "$first" "$name" "$port" "$orig"
+	if [ "$rc" = 0 ] && [ "$second" = "$name port=$port echo ping" ]; then
+		ok "held connection $tag still works: $second"
+	else
+		fail "held connection $tag: expected '$name port=$port echo ping' after the hold, seen '$second' (exit $rc)"
+	fi
+}
+
+# counters NS: "hook reason value" lines from show --json, every reason.
+counters() {
+	mr_json "$1" | "$PYTHON" "$E2E/mrjson.py" counters
+}
+
+# assert_counters NS 'hook:reason=N ...': every counter of NS is as listed,
+# the ones not listed are zero.
+assert_counters() {
+	local ns=$1 want=$2 json seen
+	if ! json=$(mr_json "$ns" 2>&1); then
+		fail "$ns: meshredir show --json failed: $json"
+		return 0
+	fi
+	if seen=$("$PYTHON" "$E2E/mrjson.py" check-counters "$want" <<<"$json"); then
+		ok "$ns counters: ${want:-all zero}"
+	else
+		fail "$ns counters: expected ${want:-all zero} (others 0); $seen"
+	fi
+}
+
+# assert_counter NS HOOK REASON N: one counter.
+assert_counter() {
+	local ns=$1 hook=$2 reason=$3 want=$4 json seen
+	json=$(mr_json "$ns" 2>&1) || { fail "$ns: show --json failed: $json"; return 0; }
+	seen=$("$PYTHON" "$E2E/mrjson.py" counter "$hook" "$reason" <<<"$json") || seen="?"
+	if [ "$seen" = "$want" ]; then
+		ok "$ns counter $hook/$reason = $want"
+	else
+		fail "$ns counter $hook/$reason: expected $want, seen $seen"
+	fi
+}
+
+# assert_cmd DESC CMD...: CMD succeeds.
+assert_cmd() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		fail "$desc: '$*' failed: $out"
+	fi
+}
+
+# ---- the standard pod -------------------------------------------------------
+
+# setup: module loaded, the standard topology in $pod / $peer.
+setup() {
+	pretty "$TEST on kernel $MR_KERNEL"
+	for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
+		[ -x "$f" ] || { echo "missing $f (make helpers tools?)" >&2; exit 1; }
+	done
+	mr_load
+	pod=$ID-pod
+	peer=$ID-peer
+	topology "$pod" "$peer"
+}
