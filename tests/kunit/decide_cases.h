@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The classification table: each case is a configuration, one flow, and the
+ * reason Kuma's iptables rules give it (shared/reference/kuma-semantics.md).
+ * Compiled into the KUnit suite and into tests/unit/decide_test.c, so the
+ * kernel and userspace run the very same cases against the very same
+ * decide.c. The includer provides nothing but a zeroed arena.
+ */
+#ifndef MR_DECIDE_CASES_H
+#define MR_DECIDE_CASES_H
+
+#include "../../module/decide.h"
+
+#define MR_SPEC_N 4
+
+/* A list ends at its first {0, 0}: none of the cases needs root alone. */
+struct mr_spec_range {
+	u32 first, last;
+};
+
+/* A list ends at its first /0 that is not marked whole (ANY4). */
+struct mr_spec_cidr {
+	struct mr_key addr;
+	u8 prefix_len;
+	bool ipv6;
+	bool whole;
+};
+
+struct mr_spec_dir {
+	bool disabled;
+	struct mr_spec_range exclude_ports[MR_SPEC_N];
+	struct mr_spec_range include_ports[MR_SPEC_N];
+	struct mr_spec_cidr exclude_ips[MR_SPEC_N];
+};
+
+/* Given already cut: disjoint and sorted by UID, as config.c leaves them. */
+struct mr_spec_uid_ports {
+	struct mr_spec_range uids;
+	struct mr_spec_range ports[MR_SPEC_N];
+};
+
+struct mr_spec {
+	struct mr_spec_range owner_uids[MR_SPEC_N];
+	struct mr_spec_range owner_gids[MR_SPEC_N];
+	struct mr_spec_uid_ports uid_ports[2];
+	struct mr_spec_dir in, out;
+};
+
+struct mr_case {
+	const char *name;
+	struct mr_spec spec;
+	struct mr_flow flow;
+	enum meshredir_reason want;
+};
+
+#define V4(a, b, c, d) { 0, ((u64)(a) << 24) | ((b) << 16) | ((c) << 8) | (d) }
+#define DB8(net, host) { 0x20010db800000000ULL | ((u64)(net) << 16), (host) }
+
+#define POD4		V4(198, 51, 100, 2)
+#define REMOTE4		V4(192, 0, 2, 10)
+#define CLIENT4		V4(203, 0, 113, 5)
+#define LOCALHOST4	V4(127, 0, 0, 1)
+#define PASSTHRU4	V4(127, 0, 0, 6)
+#define POD6		DB8(1, 2)
+#define REMOTE6		DB8(2, 0x10)
+#define CLIENT6		DB8(3, 5)
+#define LOCALHOST6	{ 0, 1 }
+#define ANY4		{ V4(0, 0, 0, 0), 0, false, true }
+#define PASSTHRU6	{ 0, 6 }
+
+#define KUMA_DP		.owner_uids = { { 5678, 5678 } }
+#define APP		.has_owner = true, .uid = 1000, .gid = 1000
+#define PROXY		.has_owner = true, .uid = 5678, .gid = 5678
+#define LO		.oif_loopback = true
+#define OUT4(...)	{ .hook = MR_HOOK_LOCAL_OUT, __VA_ARGS__ }
+#define OUT6(...)	{ .hook = MR_HOOK_LOCAL_OUT, .ipv6 = true, __VA_ARGS__ }
+#define IN4(...)	{ .hook = MR_HOOK_PRE_ROUTING, __VA_ARGS__ }
+#define IN6(...)	{ .hook = MR_HOOK_PRE_ROUTING, .ipv6 = true, __VA_ARGS__ }
+
+#define R(reason)	MESHREDIR_REASON_##reason
+
+static const struct mr_case mr_cases[] = {
+	/* Default configuration: B7 and the inbound chain. */
+	{ "app to remote: outbound", { KUMA_DP },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "app to remote v6: outbound", { KUMA_DP },
+	  OUT6(APP, .saddr = POD6, .daddr = REMOTE6, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "no socket: owner test fails, outbound", { KUMA_DP },
+	  OUT4(.saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "client to pod: inbound", { KUMA_DP },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "client to pod v6: inbound", { KUMA_DP },
+	  IN6(.saddr = CLIENT6, .daddr = POD6, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "inbound ignores the owner", { KUMA_DP },
+	  IN4(PROXY, .saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	/* B5: the proxy's own connections. */
+	{ "proxy to remote: B5", { KUMA_DP },
+	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(PROXY_OWNER) },
+	{ "proxy by gid: B5", { KUMA_DP, .owner_gids = { { 1337, 1337 } } },
+	  OUT4(.has_owner = true, .uid = 1000, .gid = 1337, .saddr = POD4,
+	       .daddr = REMOTE4, .dport = 80), R(PROXY_OWNER) },
+	{ "owner uid range", { .owner_uids = { { 5000, 5999 } } },
+	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(PROXY_OWNER) },
+	{ "uid just outside the owner range", { .owner_uids = { { 5000, 5677 } } },
+	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	/* Loopback: B2, B3, B4. */
+	{ "proxy to own pod IP: B3 inbound", { KUMA_DP },
+	  OUT4(PROXY, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "proxy to own pod IP v6: B3 inbound", { KUMA_DP },
+	  OUT6(PROXY, LO, .saddr = POD6, .daddr = POD6, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "proxy to 127.0.0.2: B3 inbound", { KUMA_DP },
+	  OUT4(PROXY, LO, .saddr = V4(127, 0, 0, 1), .daddr = V4(127, 0, 0, 2), .dport = 5000),
+	  R(REDIRECTED_INBOUND) },
+	{ "proxy to tcp/53 on 127.0.0.53: B3 inbound", { KUMA_DP },
+	  OUT4(PROXY, LO, .saddr = V4(127, 0, 0, 1), .daddr = V4(127, 0, 0, 53), .dport = 53),
+	  R(REDIRECTED_INBOUND) },
+	{ "proxy to 127.0.0.1: B5, never redirected", { KUMA_DP },
+	  OUT4(PROXY, LO, .saddr = LOCALHOST4, .daddr = LOCALHOST4, .dport = 5000), R(PROXY_OWNER) },
+	{ "proxy to ::1: B5", { KUMA_DP },
+	  OUT6(PROXY, LO, .saddr = LOCALHOST6, .daddr = LOCALHOST6, .dport = 5000), R(PROXY_OWNER) },
+	{ "app to 127.0.0.1: B4", { KUMA_DP },
+	  OUT4(APP, LO, .saddr = LOCALHOST4, .daddr = LOCALHOST4, .dport = 5000), R(LOOPBACK) },
+	{ "app to own pod IP: B4", { KUMA_DP },
+	  OUT4(APP, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(LOOPBACK) },
+	{ "no socket on lo: B4", { KUMA_DP },
+	  OUT4(LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(LOOPBACK) },
+	{ "passthrough 127.0.0.6 by the proxy: B2 before B3", { KUMA_DP },
+	  OUT4(PROXY, LO, .saddr = PASSTHRU4, .daddr = POD4, .dport = 5000), R(PASSTHROUGH) },
+	{ "passthrough ::6: B2", { KUMA_DP },
+	  OUT6(PROXY, LO, .saddr = PASSTHRU6, .daddr = POD6, .dport = 5000), R(PASSTHROUGH) },
+	{ "127.0.0.6 off loopback is no passthrough", { KUMA_DP },
+	  OUT4(APP, .saddr = PASSTHRU4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "::6 is not passthrough for IPv4", { KUMA_DP },
+	  OUT4(APP, LO, .saddr = V4(0, 0, 0, 6), .daddr = POD4, .dport = 80), R(LOOPBACK) },
+	{ "app to 127.0.0.1 off loopback: B6", { KUMA_DP },
+	  OUT4(APP, .saddr = POD4, .daddr = LOCALHOST4, .dport = 80), R(LOCALHOST) },
+	/* Outbound port knobs: B1 and B7. */
+	{ "excluded outbound port: B1", { KUMA_DP, .out.exclude_ports = { { 80, 80 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_PORT) },
+	{ "excluded outbound port range edge", { KUMA_DP, .out.exclude_ports = { { 8000, 8080 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 8080), R(EXCLUDED_PORT) },
+	{ "next to an excluded range", { KUMA_DP, .out.exclude_ports = { { 8000, 8080 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 8081), R(REDIRECTED_OUTBOUND) },
+	{ "B1 before B3: excluded port spares the proxy on lo",
+	  { KUMA_DP, .out.exclude_ports = { { 5000, 5000 } } },
+	  OUT4(PROXY, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(EXCLUDED_PORT) },
+	{ "included outbound port", { KUMA_DP, .out.include_ports = { { 80, 80 }, { 443, 443 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 443), R(REDIRECTED_OUTBOUND) },
+	{ "not an included outbound port", { KUMA_DP, .out.include_ports = { { 80, 80 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 81), R(NOT_INCLUDED) },
+	{ "include ignores exclude (outbound)",
+	  { KUMA_DP, .out.include_ports = { { 80, 80 } }, .out.exclude_ports = { { 80, 80 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "include ports still leave B3 alone", { KUMA_DP, .out.include_ports = { { 80, 80 } } },
+	  OUT4(PROXY, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	/* A2: outbound IP exclusions, by destination, ahead of everything. */
+	{ "excluded outbound CIDR", { KUMA_DP,
+	  .out.exclude_ips = { { V4(192, 0, 2, 0), 24 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_IP) },
+	{ "excluded outbound CIDR ahead of the owner", { KUMA_DP,
+	  .out.exclude_ips = { { V4(192, 0, 2, 0), 24 } } },
+	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_IP) },
+	{ "excluded outbound CIDR matches the destination only", { KUMA_DP,
+	  .out.exclude_ips = { { V4(198, 51, 100, 0), 24 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "excluded outbound CIDR v6", { KUMA_DP,
+	  .out.exclude_ips = { { DB8(2, 0), 48, true } } },
+	  OUT6(APP, .saddr = POD6, .daddr = REMOTE6, .dport = 80), R(EXCLUDED_IP) },
+	{ "a v4 CIDR does not match v6", { KUMA_DP,
+	  .out.exclude_ips = { ANY4 } },
+	  OUT6(APP, .saddr = POD6, .daddr = REMOTE6, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "0.0.0.0/0 excludes every v4 destination", { KUMA_DP,
+	  .out.exclude_ips = { ANY4 } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_IP) },
+	{ "excluded outbound CIDR with outbound off", { KUMA_DP, .out.disabled = true,
+	  .out.exclude_ips = { { V4(192, 0, 2, 10), 32 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_IP) },
+	/* A1: exclude-outbound-ports-for-uids. */
+	{ "uid port exclusion", { KUMA_DP,
+	  .uid_ports = { { { 1000, 1000 }, { { 80, 80 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_PORT_FOR_UID) },
+	{ "uid port exclusion, other port", { KUMA_DP,
+	  .uid_ports = { { { 1000, 1000 }, { { 80, 80 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 81), R(REDIRECTED_OUTBOUND) },
+	{ "uid port exclusion, other uid", { KUMA_DP,
+	  .uid_ports = { { { 1000, 1000 }, { { 80, 80 } } } } },
+	  OUT4(.has_owner = true, .uid = 1001, .saddr = POD4, .daddr = REMOTE4, .dport = 80),
+	  R(REDIRECTED_OUTBOUND) },
+	{ "uid port exclusion needs a socket", { KUMA_DP,
+	  .uid_ports = { { { 0, 65535 }, { { 1, 65535 } } } } },
+	  OUT4(.saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "uid port exclusion ahead of the IP exclusion", { KUMA_DP,
+	  .uid_ports = { { { 1000, 1000 }, { { 80, 80 } } } },
+	  .out.exclude_ips = { { REMOTE4, 32 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(EXCLUDED_PORT_FOR_UID) },
+	{ "uid port exclusion, second entry", { KUMA_DP,
+	  .uid_ports = { { { 10, 20 }, { { 22, 22 } } }, { { 1000, 2000 }, { { 80, 90 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 85), R(EXCLUDED_PORT_FOR_UID) },
+	{ "uid port exclusion, between entries", { KUMA_DP,
+	  .uid_ports = { { { 10, 20 }, { { 22, 22 } } }, { { 2000, 3000 }, { { 80, 90 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 85), R(REDIRECTED_OUTBOUND) },
+	/* Directions switched off. */
+	{ "outbound off", { KUMA_DP, .out.disabled = true },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(DIRECTION_DISABLED) },
+	{ "outbound off removes B3", { KUMA_DP, .out.disabled = true },
+	  OUT4(PROXY, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(DIRECTION_DISABLED) },
+	{ "inbound off keeps B3", { KUMA_DP, .in.disabled = true },
+	  OUT4(PROXY, LO, .saddr = POD4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "inbound off", { KUMA_DP, .in.disabled = true },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(DIRECTION_DISABLED) },
+	{ "inbound off with an excluded source", { KUMA_DP, .in.disabled = true,
+	  .in.exclude_ips = { { CLIENT4, 32 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(DIRECTION_DISABLED) },
+	/* Inbound knobs. */
+	{ "excluded inbound port", { KUMA_DP, .in.exclude_ports = { { 22, 22 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 22), R(EXCLUDED_PORT) },
+	{ "excluded inbound port, another port", { KUMA_DP, .in.exclude_ports = { { 22, 22 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 23), R(REDIRECTED_INBOUND) },
+	{ "included inbound port", { KUMA_DP, .in.include_ports = { { 5000, 5000 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "not an included inbound port", { KUMA_DP, .in.include_ports = { { 5000, 5000 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5001), R(NOT_INCLUDED) },
+	{ "include ignores exclude (inbound)", { KUMA_DP,
+	  .in.include_ports = { { 5000, 5000 } }, .in.exclude_ports = { { 5000, 5000 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "excluded inbound source", { KUMA_DP,
+	  .in.exclude_ips = { { V4(203, 0, 113, 0), 24 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(EXCLUDED_IP) },
+	{ "inbound exclusion matches the source, not the destination", { KUMA_DP,
+	  .in.exclude_ips = { { POD4, 32 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "excluded inbound source ahead of include", { KUMA_DP,
+	  .in.include_ports = { { 5000, 5000 } }, .in.exclude_ips = { { CLIENT4, 32 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(EXCLUDED_IP) },
+	{ "excluded inbound source v6", { KUMA_DP,
+	  .in.exclude_ips = { { DB8(3, 0), 64, true } } },
+	  IN6(.saddr = CLIENT6, .daddr = POD6, .dport = 5000), R(EXCLUDED_IP) },
+	{ "inbound v6 /128 next door", { KUMA_DP,
+	  .in.exclude_ips = { { DB8(3, 4), 128, true } } },
+	  IN6(.saddr = CLIENT6, .daddr = POD6, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "outbound knobs do not touch inbound", { KUMA_DP,
+	  .out.exclude_ports = { { 5000, 5000 } }, .out.exclude_ips = { { CLIENT4, 32 } } },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	{ "inbound knobs do not touch outbound", { KUMA_DP,
+	  .in.exclude_ports = { { 80, 80 } }, .in.exclude_ips = { { REMOTE4, 32 } } },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+};
+
+/* The arena: cases allocate, nothing is freed, the includer resets it. */
+struct mr_arena {
+	size_t used;
+	unsigned char mem[16384] __attribute__((aligned(16)));
+};
+
+static void *mr_arena_alloc(struct mr_arena *a, size_t size)
+{
+	void *p;
+
+	size = (size + 15) & ~(size_t)15;
+	if (a->used + size > sizeof(a->mem))
+		return NULL;
+	p = a->mem + a->used;
+	a->used += size;
+	return p;
+}
+
+static u32 mr_spec_count(const struct mr_spec_range *r)
+{
+	u32 n = 0;
+
+	while (n < MR_SPEC_N && (r[n].first || r[n].last))
+		n++;
+	return n;
+}
+
+static const struct mr_set *mr_spec_set(struct mr_arena *a,
+					const struct mr_spec_range *r)
+{
+	u32 i, n = mr_spec_count(r);
+	struct mr_set *set;
+
+	if (!n)
+		return NULL;
+	set = mr_arena_alloc(a, sizeof(*set) + n * sizeof(set->range[0]));
+	if (!set)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		set->range[i].first = mr_key_u32(r[i].first);
+		set->range[i].last = mr_key_u32(r[i].last);
+	}
+	set->count = mr_ranges_normalize(set->range, n);
+	return set;
+}
+
+static const struct mr_set *mr_spec_cidrs(struct mr_arena *a,
+					  const struct mr_spec_cidr *c, bool ipv6)
+{
+	struct mr_set *set = mr_arena_alloc(a, sizeof(*set) +
+					    MR_SPEC_N * sizeof(set->range[0]));
+	u32 i, n = 0;
+
+	if (!set)
+		return NULL;
+	for (i = 0; i < MR_SPEC_N && (c[i].prefix_len || c[i].whole); i++) {
+		if (c[i].ipv6 != ipv6)
+			continue;
+		set->range[n++] = mr_cidr_range(c[i].addr, c[i].prefix_len, ipv6 ? 128 : 32);
+	}
+	set->count = mr_ranges_normalize(set->range, n);
+	return set->count ? set : NULL;
+}
+
+static void mr_spec_dir(struct mr_arena *a, const struct mr_spec_dir *s,
+			struct mr_dir *d, u16 port)
+{
+	d->enabled = !s->disabled;
+	d->port = port;
+	d->exclude_ports = mr_spec_set(a, s->exclude_ports);
+	d->include_ports = mr_spec_set(a, s->include_ports);
+	d->exclude_ips4 = mr_spec_cidrs(a, s->exclude_ips, false);
+	d->exclude_ips6 = mr_spec_cidrs(a, s->exclude_ips, true);
+}
+
+/* NULL only if the arena is too small, which a test reports. */
+static const struct mr_config *mr_spec_config(struct mr_arena *a,
+					      const struct mr_spec *s)
+{
+	struct mr_config *cfg = mr_arena_alloc(a, sizeof(*cfg));
+	struct mr_uid_ports *up;
+	u32 i, n = 0;
+
+	if (!cfg)
+		return NULL;
+	cfg->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
+	cfg->owner_uids = mr_spec_set(a, s->owner_uids);
+	cfg->owner_gids = mr_spec_set(a, s->owner_gids);
+	mr_spec_dir(a, &s->in, &cfg->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
+	mr_spec_dir(a, &s->out, &cfg->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	while (n < 2 && s->uid_ports[n].uids.last)
+		n++;
+	if (n) {
+		up = mr_arena_alloc(a, sizeof(*up) + n * sizeof(up->entry[0]));
+		if (!up)
+			return NULL;
+		up->count = n;
+		for (i = 0; i < n; i++) {
+			up->entry[i].uids.first = mr_key_u32(s->uid_ports[i].uids.first);
+			up->entry[i].uids.last = mr_key_u32(s->uid_ports[i].uids.last);
+			up->entry[i].ports = mr_spec_set(a, s->uid_ports[i].ports);
+		}
+		cfg->uid_ports = up;
+	}
+	return cfg;
+}
+
+#endif /* MR_DECIDE_CASES_H */

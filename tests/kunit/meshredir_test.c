@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for meshredir's pure parts: the classification table, the
+ * range sets, and cutting exclude-outbound-ports-for-uids along the UID axis.
+ * The module's sources are compiled in here, so the suite tests the same
+ * code without the module exporting anything.
+ */
+
+#include <kunit/test.h>
+#include "../../module/sets.c"
+#include "../../module/decide.c"
+#include "../../module/config.c"
+#include "decide_cases.h"
+
+static struct mr_arena mr_test_arena;
+
+static void mr_case_desc(const struct mr_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mr_cases, mr_cases, mr_case_desc);
+
+static void mr_test_decide(struct kunit *test)
+{
+	const struct mr_case *c = test->param_value;
+	const struct mr_config *cfg;
+
+	memset(&mr_test_arena, 0, sizeof(mr_test_arena));
+	cfg = mr_spec_config(&mr_test_arena, &c->spec);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_EXPECT_EQ(test, (int)mr_decide(cfg, &c->flow), (int)c->want);
+}
+
+static void mr_test_set_edges(struct kunit *test)
+{
+	struct mr_range r[] = {
+		{ { 0, 300 }, { 0, 400 } },
+		{ { 0, 10 }, { 0, 20 } },
+		{ { 0, 21 }, { 0, 30 } },	/* adjacent to the one above: merged */
+		{ { 0, 15 }, { 0, 18 } },	/* inside: merged */
+		{ { 0, 1000 }, { 0, 1000 } },
+	};
+	struct {
+		u32 count;
+		struct mr_range range[ARRAY_SIZE(r)];
+	} s;
+	struct mr_set *set = (struct mr_set *)&s;
+
+	memcpy(s.range, r, sizeof(r));
+	s.count = mr_ranges_normalize(s.range, ARRAY_SIZE(r));
+	KUNIT_ASSERT_EQ(test, s.count, 3U);
+	KUNIT_EXPECT_EQ(test, s.range[0].first.lo, 10ULL);
+	KUNIT_EXPECT_EQ(test, s.range[0].last.lo, 30ULL);
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(set, mr_key_u32(9)));
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(set, mr_key_u32(10)));
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(set, mr_key_u32(30)));
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(set, mr_key_u32(31)));
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(set, mr_key_u32(299)));
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(set, mr_key_u32(300)));
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(set, mr_key_u32(1000)));
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(set, mr_key_u32(1001)));
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(NULL, mr_key_u32(10)));
+	/* Ordering spans both halves of the key. */
+	KUNIT_EXPECT_LT(test, mr_key_cmp((struct mr_key){ 0, ~0ULL }, (struct mr_key){ 1, 0 }), 0);
+}
+
+static void mr_test_cidr(struct kunit *test)
+{
+	struct mr_key a4 = { 0, 0xc0000280 };	/* 192.0.2.128 */
+	struct mr_key a6 = { 0x20010db800000000ULL, 0x1234 };
+	struct mr_range r;
+
+	r = mr_cidr_range(a4, 24, 32);
+	KUNIT_EXPECT_EQ(test, r.first.lo, 0xc0000200ULL);
+	KUNIT_EXPECT_EQ(test, r.last.lo, 0xc00002ffULL);
+	r = mr_cidr_range(a4, 0, 32);
+	KUNIT_EXPECT_EQ(test, r.first.lo, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.last.lo, 0xffffffffULL);
+	KUNIT_EXPECT_EQ(test, r.last.hi, 0ULL);
+	r = mr_cidr_range(a6, 32, 128);
+	KUNIT_EXPECT_EQ(test, r.first.hi, 0x20010db800000000ULL);
+	KUNIT_EXPECT_EQ(test, r.first.lo, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.last.hi, 0x20010db8ffffffffULL);
+	KUNIT_EXPECT_EQ(test, r.last.lo, ~0ULL);
+	r = mr_cidr_range(a6, 64, 128);
+	KUNIT_EXPECT_EQ(test, r.last.hi, 0x20010db800000000ULL);
+	KUNIT_EXPECT_EQ(test, r.last.lo, ~0ULL);
+	r = mr_cidr_range(a6, 128, 128);
+	KUNIT_EXPECT_TRUE(test, mr_key_eq(r.first, a6) && mr_key_eq(r.last, a6));
+	r = mr_cidr_range(a6, 0, 128);
+	KUNIT_EXPECT_EQ(test, r.first.hi, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.last.hi, ~0ULL);
+	/* 10.0.0.1-10.0.0.6 is .1/32 .2/31 .4/31 .6/32 */
+	KUNIT_EXPECT_EQ(test, mr_cidr_fit(mr_key_u32(0x0a000001), mr_key_u32(0x0a000006), 32), 32U);
+	KUNIT_EXPECT_EQ(test, mr_cidr_fit(mr_key_u32(0x0a000002), mr_key_u32(0x0a000006), 32), 31U);
+	KUNIT_EXPECT_EQ(test, mr_cidr_fit(mr_key_u32(0x0a000004), mr_key_u32(0x0a000006), 32), 31U);
+	KUNIT_EXPECT_EQ(test, mr_cidr_fit(mr_key_u32(0), mr_key_u32(0xffffffff), 32), 0U);
+	KUNIT_EXPECT_EQ(test, mr_cidr_fit((struct mr_key){ 0, 0 }, (struct mr_key){ ~0ULL, ~0ULL }, 128), 0U);
+}
+
+static void mr_test_uid_ports_cut(struct kunit *test)
+{
+	/* uids 100-200 exclude port 80; 150-300 exclude 443. */
+	struct mr_uid_ports_input in[2] = {
+		{ .uids = { { 0, 100 }, { 0, 200 } } },
+		{ .uids = { { 0, 150 }, { 0, 300 } } },
+	};
+	const struct mr_uid_ports *up;
+	struct mr_flow f = { .has_owner = true, .dport = 80 };
+
+	KUNIT_ASSERT_EQ(test, mr_ranges_init(&in[0].ports, 1), 0);
+	KUNIT_ASSERT_EQ(test, mr_ranges_init(&in[1].ports, 1), 0);
+	mr_ranges_add(&in[0].ports, (struct mr_range){ { 0, 80 }, { 0, 80 } });
+	mr_ranges_add(&in[1].ports, (struct mr_range){ { 0, 443 }, { 0, 443 } });
+	KUNIT_ASSERT_EQ(test, mr_uid_ports_build(in, 2, &up), 0);
+	mr_ranges_free(&in[0].ports);
+	mr_ranges_free(&in[1].ports);
+	KUNIT_ASSERT_NOT_NULL(test, up);
+	/* 100-149 {80}, 150-200 {80, 443}, 201-300 {443} */
+	KUNIT_ASSERT_EQ(test, up->count, 3U);
+	KUNIT_EXPECT_EQ(test, up->entry[1].uids.first.lo, 150ULL);
+	KUNIT_EXPECT_EQ(test, up->entry[1].uids.last.lo, 200ULL);
+	KUNIT_EXPECT_EQ(test, up->entry[1].ports->count, 2U);
+
+	f.uid = 99;
+	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	f.uid = 100;
+	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	f.uid = 200;
+	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	f.uid = 201;
+	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	f.dport = 443;
+	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	f.uid = 149;
+	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	f.uid = 301;
+	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+
+	for (f.uid = 0; f.uid < up->count; f.uid++)
+		kvfree(up->entry[f.uid].ports);
+	kvfree(up);
+}
+
+static struct kunit_case mr_test_cases[] = {
+	KUNIT_CASE_PARAM(mr_test_decide, mr_cases_gen_params),
+	KUNIT_CASE(mr_test_set_edges),
+	KUNIT_CASE(mr_test_cidr),
+	KUNIT_CASE(mr_test_uid_ports_cut),
+	{}
+};
+
+static struct kunit_suite mr_test_suite = {
+	.name = "meshredir",
+	.test_cases = mr_test_cases,
+};
+kunit_test_suite(mr_test_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for meshredir");
