@@ -87,7 +87,9 @@
  *
  *    MESHREDIR_A_COUNTERS: NLA_NESTED
  *        MESHREDIR_COUNTERS_A_LOCAL_OUT: NLA_NESTED, decisions at LOCAL_OUT
- *            MESHREDIR_REASON_*: NLA_U64, one per enum meshredir_reason
+ *            MESHREDIR_REASON_*: NLA_U64, one per enum meshredir_reason,
+ *                                each maybe after a MESHREDIR_REASON_UNSPEC
+ *                                pad attribute, to be skipped
  *        MESHREDIR_COUNTERS_A_PRE_ROUTING: NLA_NESTED, decisions at PRE_ROUTING
  *            MESHREDIR_REASON_*: NLA_U64
  *
@@ -99,8 +101,13 @@
  * -----------------
  *
  * Takes no attributes. Removes the configuration, unregisters the NAT
- * functions and drops conntrack. Connections already redirected keep their
- * NAT binding until they close. ENOENT if the namespace was not configured.
+ * functions and drops conntrack. ENOENT if the namespace was not configured.
+ * Connections redirected before keep their conntrack NAT binding, but a
+ * binding is applied to packets only while some NAT user (meshredir, an
+ * iptables nat table, an nftables nat chain) keeps the NAT hooks of the
+ * namespace registered: where meshredir was the last, those connections
+ * stop being translated and fail, exactly as when the last nftables nat
+ * chain of a namespace is deleted. Module unload does the same.
  *
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
