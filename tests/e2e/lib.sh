@@ -18,8 +18,8 @@
 #   POD (the meshed pod)                        PEER (client and remote server)
 #   eth0 192.0.2.2/24 2001:db8::2/64  <-veth->  eth0 192.0.2.1/24 2001:db8::1/64
 #   lo   ::6/128 (as Kuma adds it)              lo   198.51.100.1/32 2001:db8:1::1/128
-#   sidecar  on 15001,15006, uid 5678           remote on 80-83,5000
-#   app      on 80-83,5000-5003, uid 1000
+#   sidecar  on 15001,15006, uid 5678           remote on 80-83,5000 (TCP, UDP)
+#   app      on 80-83,5000-5003 (TCP, UDP), uid 1000
 #
 # POD routes 198.51.100.0/24 and 2001:db8:1::/64 via PEER, so PEER's second
 # address serves as "another destination" and "another source". Only those
@@ -117,8 +117,8 @@ topology() {
 	ip -n "$p" route add 198.51.100.0/24 via $PEER4
 	ip -n "$p" -6 route add 2001:db8:1::/64 via $PEER6
 	start_server "$p" sidecar 15001,15006 --uid $PROXY_UID
-	start_server "$p" app 80-83,5000-5003 --uid $APP_UID
-	start_server "$q" remote 80-83,5000
+	start_server "$p" app 80-83,5000-5003 --uid $APP_UID --udp
+	start_server "$q" remote 80-83,5000 --udp
 }
 
 # start_server NS NAME PORTS [mr-server args]: starts it in the background,
@@ -211,12 +211,14 @@ field() { # field LINE KEY
 }
 
 # check_landing DESC LINE NAME PORT ORIG: LINE is an mr-server first line.
+# NAME may be NAME@LOCAL to also require local=LOCAL (e.g. sidecar@127.0.0.1:15006).
 # ORIG is the expected orig= value, or "direct": the connection was not
 # translated, so orig is either "none" (no conntrack in that namespace) or
 # the address it was accepted on.
 check_landing() {
-	local desc=$1 line=$2 name=$3 port=$4 orig=$5
-	local sname sport sorig slocal
+	local desc=$1 line=$2 name=${3%@*} port=$4 orig=$5 at=
+	local sname sport sorig slocal want
+	[ "$3" = "${3#*@}" ] || at=${3#*@}
 	sname=${line%% *}
 	sport=$(field "$line" port)
 	sorig=$(field "$line" orig)
@@ -224,10 +226,12 @@ check_landing() {
 	if [ "$orig" = direct ] && { [ "$sorig" = none ] || [ "$sorig" = "$slocal" ]; }; then
 		sorig=direct
 	fi
-	if [ "$sname" = "$name" ] && [ "$sport" = "$port" ] && [ "$sorig" = "$orig" ]; then
+	want="$name port=$port${at:+ local=$at} orig=$orig"
+	if [ "$sname" = "$name" ] && [ "$sport" = "$port" ] && [ "$sorig" = "$orig" ] &&
+	   { [ -z "$at" ] || [ "$slocal" = "$at" ]; }; then
 		ok "$desc: $line"
 	else
-		fail "$desc: expected '$name port=$port orig=$orig', seen '$line'"
+		fail "$desc: expected '$want', seen '$line'"
 	fi
 }
 

@@ -54,7 +54,7 @@ def uid_ports(entry):
         proto, (prts, uids) = "*", parts
     else:
         proto, prts, uids = "*", "*", parts[0]
-    protos = ["tcp", "udp"] if proto in ("", "*") else [proto]
+    protos = ["tcp", "udp"] if proto in ("", "*") else proto.split(",")
     prts = "1-65535" if prts in ("", "*") else prts
     return protos, ",".join(ports(prts)), uids
 

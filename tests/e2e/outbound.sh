@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# outbound: a process in the pod connecting out lands on the sidecar's
+# 15001 (at 127.0.0.1 / ::1) with the original destination, IPv4 and IPv6;
+# nothing is redirected before the pod is configured; UDP is left alone.
+
+. "$(dirname "$0")/lib.sh"
+setup
+
+pretty "before configuring: straight to the remote server"
+assert_lands "$pod" $PEER4 80 remote 80 direct --uid $APP_UID
+assert_lands "$pod" $PEER6 80 remote 80 direct --uid $APP_UID
+
+mr_set "$pod"
+
+for f in 4 6; do
+	eval "peer_a=\$PEER$f other=\$OTHER$f"
+	if [ $f = 4 ]; then lo=127.0.0.1; else lo=::1; fi
+	pretty "IPv$f: outbound connections land on the sidecar"
+	assert_lands "$pod" $peer_a 80 "sidecar@$(fmt_addr $lo 15001)" 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID
+	assert_lands "$pod" $peer_a 5000 sidecar 15001 "$(fmt_addr $peer_a 5000)" --uid $APP_UID
+	assert_lands "$pod" $other 83 sidecar 15001 "$(fmt_addr $other 83)" --uid $APP_UID
+	# root and any other user are apps too
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)"
+	assert_lands "$pod" $peer_a 81 sidecar 15001 "$(fmt_addr $peer_a 81)" --uid 4242 --gid 4242
+	# even to a port nothing listens on: the proxy answers for it
+	assert_lands "$pod" $peer_a 9 sidecar 15001 "$(fmt_addr $peer_a 9)" --uid $APP_UID
+	pretty "IPv$f: UDP is untouched"
+	assert_udp "$pod" $peer_a 80 remote --uid $APP_UID
+	assert_udp "$pod" $other 5000 remote
+done
+
+pretty "the remote server saw only the proxy-less baseline connections"
+n=$(grep -c '^remote port=' "$WORK/remote.$peer.log" || true)
+if [ "$n" = 2 ]; then ok "remote got 2 TCP connections"; else fail "remote: expected 2 TCP connections, saw $n"; fi
+
+assert_counters "$pod" "local-out:redirected-outbound=12"
+finish
