@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshredir: configures the meshredir kernel module of a network namespace
+ * over generic netlink. The command line is parsed and the request built
+ * before anything else happens, so that a bad flag never leaves the kernel
+ * changed; each failure ends in one line on stderr and exit status 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "args.h"
+#include "nl.h"
+#include "show.h"
+
+#ifndef MR_VERSION
+#define MR_VERSION "0.1"
+#endif
+
+__attribute__((format(printf, 1, 2)))
+static int mr_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("meshredir: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int mr_enter_netns(const struct mr_cmdline *cl)
+{
+	const char *flag = cl->has_pid ? "--pid" : "--netns";
+	char path[PATH_MAX];
+	int fd, e;
+
+	if (cl->has_pid)
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)cl->pid);
+	else if (strchr(cl->netns, '/'))
+		snprintf(path, sizeof(path), "%s", cl->netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", cl->netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_error("%s: cannot open %s: %s", flag, path, strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		e = errno;
+		close(fd);
+		return mr_error("%s: cannot enter the network namespace of %s: %s%s", flag, path,
+				strerror(e),
+				e == EPERM ? " (CAP_SYS_ADMIN is needed)" :
+				e == EINVAL ? " (not a network namespace)" : "");
+	}
+	close(fd);
+	return 0;
+}
+
+static int mr_kernel_error(const char *what, const struct mr_nl_status *st)
+{
+	if (st->error == EPERM || st->error == EACCES)
+		return mr_error("permission denied: CAP_NET_ADMIN over the network namespace is needed");
+	if (st->msg[0])
+		return mr_error("kernel: %s", st->msg);
+	return mr_error("%s: %s", what, strerror(st->error));
+}
+
+/* A warning the kernel attached to a successful request. */
+static void mr_kernel_warning(const struct mr_nl_status *st)
+{
+	if (st->msg[0])
+		mr_error("kernel: %s", st->msg);
+}
+
+static int mr_not_configured(const char *what)
+{
+	fprintf(stderr, MR_NOT_CONFIGURED "; %s\n", what);
+	return 0;
+}
+
+struct mr_get_ctx {
+	struct mr_tool_config *cfg;
+	bool got;
+	char err[MR_ERR_LEN];
+};
+
+static int mr_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mr_get_ctx *ctx = data;
+
+	if (ctx->got)
+		return 0;
+	ctx->got = true;
+	return mr_nl_parse_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
+}
+
+static int mr_show(struct mr_nl *nl, bool json)
+{
+	struct mr_tool_config cfg;
+	struct mr_get_ctx ctx = { .cfg = &cfg };
+	struct mr_nl_status st;
+	struct mr_msg m = { 0 };
+	int ret = 0;
+
+	mr_config_init(&cfg);
+	if (mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
+		       mr_get_cb, &ctx, &st)) {
+		if (st.error == ENOENT)
+			mr_show_unconfigured(stdout, json);
+		else if (st.error == EPROTO && ctx.err[0])
+			ret = mr_error("%s", ctx.err);
+		else
+			ret = mr_kernel_error("show", &st);
+	} else if (!ctx.got) {
+		ret = mr_error("show: the kernel sent no configuration");
+	} else {
+		mr_kernel_warning(&st);
+		if (json)
+			mr_show_json(stdout, &cfg);
+		else
+			mr_show_text(stdout, &cfg);
+	}
+	mr_config_free(&cfg);
+	mr_msg_free(&m);
+	if (fflush(stdout) || ferror(stdout))
+		ret = mr_error("show: cannot write the output: %s", strerror(errno));
+	return ret;
+}
+
+static int mr_simple(struct mr_nl *nl, uint8_t cmd, const char *name, const char *nothing)
+{
+	struct mr_nl_status st;
+	struct mr_msg m = { 0 };
+	int ret = 0;
+
+	if (mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), cmd), NULL, NULL, &st))
+		ret = st.error == ENOENT ? mr_not_configured(nothing) : mr_kernel_error(name, &st);
+	else
+		mr_kernel_warning(&st);
+	mr_msg_free(&m);
+	return ret;
+}
+
+static int mr_set(struct mr_nl *nl, struct nlmsghdr *req)
+{
+	struct mr_nl_status st;
+
+	req->nlmsg_type = mr_nl_family(nl);
+	if (mr_nl_talk(nl, req, NULL, NULL, &st)) {
+		if (st.error == EMSGSIZE && !st.msg[0])
+			return mr_error("set: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
+					req->nlmsg_len);
+		return mr_kernel_error("set", &st);
+	}
+	mr_kernel_warning(&st);
+	return 0;
+}
+
+static int mr_run(const struct mr_cmdline *cl)
+{
+	struct mr_msg set = { 0 };
+	struct nlmsghdr *req = NULL;
+	struct mr_nl_status st;
+	char err[MR_ERR_LEN];
+	struct mr_nl *nl;
+	int ret;
+
+	/* Built first: a configuration too big to send is a usage error. */
+	if (cl->cmd == MR_CMD_SET) {
+		req = mr_nl_build_set(&set, &cl->cfg, 0, err, sizeof(err));
+		if (!req)
+			return mr_error("%s", err);
+	}
+	if ((cl->netns || cl->has_pid) && mr_enter_netns(cl)) {
+		mr_msg_free(&set);
+		return 1;
+	}
+	nl = mr_nl_open();
+	if (!nl) {
+		mr_msg_free(&set);
+		return mr_error("cannot open a generic netlink socket: %s", strerror(errno));
+	}
+	if (mr_nl_resolve(nl, &st)) {
+		if (st.error == ENOENT)
+			ret = mr_error("the meshredir kernel module is not loaded (modprobe meshredir)");
+		else
+			ret = mr_kernel_error("looking up the meshredir netlink family", &st);
+		goto out;
+	}
+	switch (cl->cmd) {
+	case MR_CMD_SET:
+		ret = mr_set(nl, req);
+		break;
+	case MR_CMD_SHOW:
+		ret = mr_show(nl, cl->json);
+		break;
+	case MR_CMD_FLUSH:
+		ret = mr_simple(nl, MESHREDIR_CMD_DEL, "flush", "nothing to flush");
+		break;
+	case MR_CMD_RESET_COUNTERS:
+		ret = mr_simple(nl, MESHREDIR_CMD_RESET_COUNTERS, "reset-counters",
+				"no counters to reset");
+		break;
+	default:
+		ret = mr_error("internal error: command %d", cl->cmd);
+		break;
+	}
+out:
+	mr_nl_close(nl);
+	mr_msg_free(&set);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct mr_cmdline cl;
+	char err[MR_ERR_LEN];
+	int ret = 0;
+
+	if (mr_args_parse(&cl, argc, argv, err, sizeof(err))) {
+		mr_cmdline_free(&cl);
+		return mr_error("%s", err);
+	}
+	switch (cl.cmd) {
+	case MR_CMD_HELP:
+		mr_usage(stdout, cl.help_topic);
+		break;
+	case MR_CMD_VERSION:
+		printf("meshredir %s (generic netlink family \"%s\", version %d)\n", MR_VERSION,
+		       MESHREDIR_GENL_NAME, MESHREDIR_GENL_VERSION);
+		break;
+	default:
+		ret = mr_run(&cl);
+		break;
+	}
+	mr_cmdline_free(&cl);
+	return ret;
+}
