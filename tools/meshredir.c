@@ -174,8 +174,10 @@ static int mr_run(const struct mr_cmdline *cl)
 	/* Built first: a configuration too big to send is a usage error. */
 	if (cl->cmd == MR_CMD_SET) {
 		req = mr_nl_build_set(&set, &cl->cfg, 0, err, sizeof(err));
-		if (!req)
+		if (!req) {
+			mr_msg_free(&set);
 			return mr_error("%s", err);
+		}
 	}
 	if ((cl->netns || cl->has_pid) && mr_enter_netns(cl)) {
 		mr_msg_free(&set);

@@ -157,10 +157,11 @@ void mr_show_text(FILE *f, const struct mr_tool_config *cfg)
 	mr_text_dir(f, "outbound", &cfg->outbound, true);
 	if (!cfg->has_counters)
 		return;
-	fprintf(f, "counters:\n  %-24s%12s%12s\n", "reason", mr_hook_name(MR_CTR_LOCAL_OUT),
+	/* The space before each column keeps even 20-digit counts apart. */
+	fprintf(f, "counters:\n  %-22s %12s %12s\n", "reason", mr_hook_name(MR_CTR_LOCAL_OUT),
 		mr_hook_name(MR_CTR_PRE_ROUTING));
 	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++)
-		fprintf(f, "  %-24s%12" PRIu64 "%12" PRIu64 "\n", mr_reason_name(r),
+		fprintf(f, "  %-22s %12" PRIu64 " %12" PRIu64 "\n", mr_reason_name(r),
 			cfg->counters[MR_CTR_LOCAL_OUT][r], cfg->counters[MR_CTR_PRE_ROUTING][r]);
 }
 

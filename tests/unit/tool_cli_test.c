@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The meshredir binary itself (build/meshredir, built with the sanitizers):
+ * exit statuses and the exact stderr line of errors that are caught before
+ * any netlink traffic, and of a host where the module is not loaded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "check.h"
+
+#define TOOL "build/meshredir"
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char out[65536];
+	char err[65536];
+};
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+	size_t got = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fd);
+}
+
+/* Runs the tool with the NULL-terminated argv (argv[0] included). */
+static void run(struct run *r, char **argv)
+{
+	char out[] = "/tmp/mr-cli-out-XXXXXX", err[] = "/tmp/mr-cli-err-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err), status;
+	pid_t pid;
+
+	unlink(out);
+	unlink(err);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(TOOL, argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	slurp(fo, r->out, sizeof(r->out));
+	slurp(fe, r->err, sizeof(r->err));
+}
+
+#define RUN_TOOL(r, ...)						\
+	do {								\
+		char *argv_[] = { "meshredir", __VA_ARGS__, NULL };	\
+		run(r, argv_);						\
+	} while (0)
+
+static struct run r;
+
+static void test_help_version(void)
+{
+	RUN_TOOL(&r, "--help");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir ", 17));
+	CHECK_STR(r.err, "");
+
+	RUN_TOOL(&r, "help", "set");
+	CHECK_INT(r.status, 0);
+	CHECK(strstr(r.out, "--exclude-outbound-ports-for-uids [PROTO:][PORTS:]UIDS"));
+	CHECK(strstr(r.out, "udp alone is accepted and dropped"));
+
+	RUN_TOOL(&r, "set", "--help");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir set", 20));
+
+	RUN_TOOL(&r, "show", "-h");
+	CHECK_INT(r.status, 0);
+	CHECK(strstr(r.out, "--json"));
+
+	RUN_TOOL(&r, "--version");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "meshredir ", 10));
+}
+
+static void test_usage_errors(void)
+{
+	RUN_TOOL(&r, "set", "--exclude-outbound-ports", "70000");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --exclude-outbound-ports: \"70000\" is not a port (1-65535)\n");
+	CHECK_STR(r.out, "");
+
+	RUN_TOOL(&r, "set", "--exclude-inbound-ips=10.0.0.0/33");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --exclude-inbound-ips: \"10.0.0.0/33\": prefix length 33 exceeds 32\n");
+
+	RUN_TOOL(&r, "frob");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: unknown command \"frob\" (see meshredir --help)\n");
+
+	RUN_TOOL(&r, "--netns", "x");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: no command given (see meshredir --help)\n");
+}
+
+static void test_netns_errors(void)
+{
+	RUN_TOOL(&r, "--netns", "/nonexistent/ns", "show");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --netns: cannot open /nonexistent/ns: No such file or directory\n");
+
+	RUN_TOOL(&r, "show", "--netns=no-such-ns-here");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --netns: cannot open /run/netns/no-such-ns-here: No such file or directory\n");
+
+	/* Not a namespace file: setns() refuses it. */
+	RUN_TOOL(&r, "flush", "--netns", "/dev/null");
+	CHECK_INT(r.status, 1);
+	CHECK(!strncmp(r.err, "meshredir: --netns: cannot enter the network namespace of /dev/null: ", 69));
+}
+
+/* Too big for netlink: refused before any socket is opened. */
+static void test_too_big(void)
+{
+	char *ips = malloc(10000 * 16), *p = ips;
+	char *flag = malloc(10000 * 16 + 32);
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		p += sprintf(p, "%s10.%d.%d.%d", i ? "," : "", i / 32768, (i / 128) % 256,
+			     (i % 128) * 2);
+	sprintf(flag, "--exclude-outbound-ips=%s", ips);
+	RUN_TOOL(&r, "set", flag);
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --exclude-outbound-ips: 10000 entries take 280004 bytes, more than the 65535 one netlink attribute can hold\n");
+	free(flag);
+	free(ips);
+}
+
+/* Only meaningful where the module is not loaded, as on a build host. */
+static void test_no_module(void)
+{
+	if (!access("/sys/module/meshredir", F_OK))
+		return;
+	RUN_TOOL(&r, "show");
+	/* A sandbox without netlink sockets says so instead: nothing to check. */
+	if (strstr(r.err, "cannot open a generic netlink socket"))
+		return;
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: the meshredir kernel module is not loaded (modprobe meshredir)\n");
+	RUN_TOOL(&r, "set", "--redirect-inbound-port=1");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: the meshredir kernel module is not loaded (modprobe meshredir)\n");
+}
+
+int main(void)
+{
+	if (access(TOOL, X_OK)) {
+		printf("%s: not built\n", TOOL);
+		check_failed++;
+		return check_report();
+	}
+	RUN(test_help_version);
+	RUN(test_usage_errors);
+	RUN(test_netns_errors);
+	RUN(test_too_big);
+	RUN(test_no_module);
+	return check_report();
+}
