@@ -370,6 +370,7 @@ static int mr_range(const char *prefix, const struct mr_num_kind *k, struct mr_s
 		    uint64_t *first, uint64_t *last, char *err, size_t errlen)
 {
 	struct mr_str rest = s, a;
+	char whole[MR_ERR_LEN];
 
 	if (!mr_cut(&rest, '-', &a)) {
 		if (mr_num(prefix, k, s, first, err, errlen))
@@ -380,8 +381,10 @@ static int mr_range(const char *prefix, const struct mr_num_kind *k, struct mr_s
 	if (!a.n || !rest.n)
 		return mr_fail(err, errlen, "%s: \"%.*s\" is not a %s range", prefix,
 			       (int)s.n, s.p, k->noun);
-	if (mr_num(prefix, k, a, first, err, errlen) ||
-	    mr_num(prefix, k, rest, last, err, errlen))
+	/* A bad half is named inside the whole: "1000-abc": "abc" is not... */
+	snprintf(whole, sizeof(whole), "%s: \"%.*s\"", prefix, (int)s.n, s.p);
+	if (mr_num(whole, k, a, first, err, errlen) ||
+	    mr_num(whole, k, rest, last, err, errlen))
 		return -1;
 	if (*first > *last)
 		return mr_fail(err, errlen, "%s: \"%.*s\": first %s %llu is greater than last %llu",

@@ -360,6 +360,10 @@ static void test_errors_values(void)
 		   "set", "--exclude-outbound-ports=80-");
 	EXPECT_ERR("--exclude-outbound-ports: \"2000-1000\": first port 2000 is greater than last 1000",
 		   "set", "--exclude-outbound-ports=2000-1000");
+	EXPECT_ERR("--exclude-outbound-ports: \"1000-70000\": \"70000\" is not a port (1-65535)",
+		   "set", "--exclude-outbound-ports=1000-70000");
+	EXPECT_ERR("--owner-gid: \"staff-x\": \"staff\" is not a GID (0-4294967294)",
+		   "set", "--owner-gid=staff-x");
 	EXPECT_ERR("--exclude-outbound-ports: \"80,,90\" has an empty entry",
 		   "set", "--exclude-outbound-ports=80,,90");
 	EXPECT_ERR("--exclude-inbound-ports: \"80,\" has an empty entry",
