@@ -1138,7 +1138,13 @@ static const char mr_usage_set[] =
 "Connections of the --kuma-dp-user, which is always an owner, or of any\n"
 "--owner-uid or --owner-gid, are the proxy's own and never redirected back\n"
 "to it. A NAME is looked up in this system's user database: give the number\n"
-"for a user that only exists in a container.\n";
+"for a user that only exists in a container.\n"
+"\n"
+"Limits: each list travels in one netlink attribute of at most 64 KiB, and\n"
+"so does each direction's settings together: about 2,300 IPv4 or 1,600 IPv6\n"
+"CIDRs, or 3,200 port ranges, after merging. Owner lists take up to 1,024\n"
+"ranges, --exclude-outbound-ports-for-uids 64 entries with 1,024 port ranges\n"
+"between them.\n";
 
 static const char mr_usage_show[] =
 "Usage: meshredir show [--json]\n"
