@@ -16,7 +16,6 @@ STAMP = re.compile(r'^\[\s*\d+\.\d+\] ?')           # printk time prefix
 RESULT = re.compile(r'^(\s*)(ok|not ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(.*))?$')
 SUBTEST = re.compile(r'^(\s*)# Subtest: (\S+)')
 PLAN = re.compile(r'^(\s*)1\.\.(\d+)')
-DIAG = re.compile(r'^\s*# ')
 
 
 def width(spaces):
@@ -78,8 +77,10 @@ def parse(lines):
                 close(False)
                 suite = None
             continue
-        if DIAG.match(line) and w >= suite['width']:
-            suite['diag'].append(line.strip())
+        # Anything else inside a case (KUnit's "# case: EXPECTATION FAILED"
+        # and the "Expected ..." lines after it) explains its result.
+        if w >= suite['width'] and not body.startswith(('KTAP version', 'TAP version', '# Subtest:')):
+            suite['diag'].append(body)
     if suite is not None:
         close(True)
     return cases, problems

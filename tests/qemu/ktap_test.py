@@ -76,6 +76,7 @@ class KtapTest(unittest.TestCase):
         self.assertEqual([(n, ok) for n, ok, _, _ in cases], [
             ('sets.set_add', False), ('sets.set_del', True), ('config.config_parse', True)])
         self.assertIn('EXPECTATION FAILED', cases[0][3][0])
+        self.assertEqual(cases[0][3][1], 'Expected n == 2, but')
         self.assertEqual(problems, [])
 
     def test_cut_short_suite_is_a_problem(self):
