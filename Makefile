@@ -19,7 +19,7 @@ helpers:
 	$(MAKE) -C tests/helpers
 
 unit:
-	$(MAKE) -C tests/unit check
+	$(MAKE) --no-print-directory -C tests/unit check
 
 check:
 	tests/check

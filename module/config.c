@@ -59,6 +59,17 @@ int mr_set_build(struct mr_ranges *r, const struct mr_set **out)
 	return 0;
 }
 
+static void mr_uid_ports_free(const struct mr_uid_ports *up)
+{
+	u32 i;
+
+	if (!up)
+		return;
+	for (i = 0; i < up->count; i++)
+		kvfree(up->entry[i].ports);
+	kvfree(up);
+}
+
 static int mr_key_cmp_sort(const void *a, const void *b)
 {
 	return mr_key_cmp(*(const struct mr_key *)a, *(const struct mr_key *)b);
@@ -127,13 +138,37 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 	up = NULL;
 	err = 0;
 out:
-	if (up) {
-		for (i = 0; i < up->count; i++)
-			kvfree(up->entry[i].ports);
-		kvfree(up);
-	}
+	mr_uid_ports_free(up);
 	kvfree(cut);
 	return err;
+}
+
+int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
+		      const struct mr_uid_ports **out)
+{
+	struct mr_uid_ports *up;
+	u32 i;
+	int err = 0;
+
+	*out = NULL;
+	if (!count)
+		return 0;
+	up = kvzalloc(struct_size(up, entry, count), GFP_KERNEL_ACCOUNT);
+	for (i = 0; i < count; i++) {
+		if (up && !err) {
+			up->entry[i].uids = in[i].uids;
+			err = mr_set_build(&in[i].ports, &up->entry[i].ports);
+			up->count = i + 1;
+		} else {
+			mr_ranges_free(&in[i].ports);
+		}
+	}
+	if (!up || err) {
+		mr_uid_ports_free(up);
+		return -ENOMEM;
+	}
+	*out = up;
+	return 0;
 }
 
 struct mr_config *mr_config_alloc(void)
@@ -151,17 +186,12 @@ static void mr_dir_free(struct mr_dir *dir)
 
 void mr_config_free(struct mr_config *cfg)
 {
-	u32 i;
-
 	if (!cfg)
 		return;
 	kvfree(cfg->owner_uids);
 	kvfree(cfg->owner_gids);
-	if (cfg->uid_ports) {
-		for (i = 0; i < cfg->uid_ports->count; i++)
-			kvfree(cfg->uid_ports->entry[i].ports);
-		kvfree(cfg->uid_ports);
-	}
+	mr_uid_ports_free(cfg->uid_ports);
+	mr_uid_ports_free(cfg->uid_ports_given);
 	mr_dir_free(&cfg->inbound);
 	mr_dir_free(&cfg->outbound);
 	kfree(cfg);

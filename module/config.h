@@ -40,6 +40,11 @@ struct mr_config {
 	const struct mr_set *owner_uids;
 	const struct mr_set *owner_gids;
 	const struct mr_uid_ports *uid_ports;
+	/*
+	 * The entries as SET gave them (ports merged per entry), for GET: the
+	 * cut above can be many times bigger than what was set.
+	 */
+	const struct mr_uid_ports *uid_ports_given;
 	struct mr_dir inbound;
 	struct mr_dir outbound;
 };
@@ -68,8 +73,12 @@ struct mr_uid_ports_input {
 	struct mr_ranges ports;
 };
 
+/* Leaves in alone. */
 int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 		       const struct mr_uid_ports **out);
+/* Consumes every in[i].ports. */
+int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
+		      const struct mr_uid_ports **out);
 
 struct mr_config *mr_config_alloc(void);
 void mr_config_free(struct mr_config *cfg);

@@ -373,6 +373,10 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 	}
 	if (!err)
 		err = mr_uid_ports_build(in, count, &cfg->uid_ports);
+	if (!err) {
+		err = mr_uid_ports_keep(in, count, &cfg->uid_ports_given);
+		i = 0;	/* consumed */
+	}
 	while (i--)
 		mr_ranges_free(&in[i].ports);
 	kfree(in);
@@ -483,6 +487,15 @@ static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 	return mr_net_configure(genl_info_net(info), cfg, info->extack);
 }
 
+/* nla_nest_end() would silently truncate a nest past nla_len's 64 KiB. */
+static int mr_nest_end(struct sk_buff *skb, struct nlattr *nest)
+{
+	if (skb_tail_pointer(skb) - (unsigned char *)nest > U16_MAX)
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int mr_put_ranges(struct sk_buff *skb, int type, const struct mr_set *set,
 			 bool port)
 {
@@ -500,15 +513,17 @@ static int mr_put_ranges(struct sk_buff *skb, int type, const struct mr_set *set
 		entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
 		if (!entry)
 			return -EMSGSIZE;
+		/* LAST only when it differs, as a SET may say it: a GET is no bigger. */
 		if (port ? nla_put_u16(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-			   nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last) :
+			   (last != first &&
+			    nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last)) :
 			   nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-			   nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last))
+			   (last != first &&
+			    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last)))
 			return -EMSGSIZE;
 		nla_nest_end(skb, entry);
 	}
-	nla_nest_end(skb, list);
-	return 0;
+	return mr_nest_end(skb, list);
 }
 
 static int mr_put_cidr(struct sk_buff *skb, struct mr_key addr,
@@ -565,8 +580,7 @@ static int mr_put_cidrs(struct sk_buff *skb, const struct mr_dir *dir)
 	if (!list || mr_put_cidr_set(skb, dir->exclude_ips4, false) ||
 	    mr_put_cidr_set(skb, dir->exclude_ips6, true))
 		return -EMSGSIZE;
-	nla_nest_end(skb, list);
-	return 0;
+	return mr_nest_end(skb, list);
 }
 
 static int mr_put_uid_ports(struct sk_buff *skb, const struct mr_uid_ports *up)
@@ -590,10 +604,10 @@ static int mr_put_uid_ports(struct sk_buff *skb, const struct mr_uid_ports *up)
 		    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, up->entry[i].uids.last.lo))
 			return -EMSGSIZE;
 		nla_nest_end(skb, uids);
-		nla_nest_end(skb, entry);
+		if (mr_nest_end(skb, entry))
+			return -EMSGSIZE;
 	}
-	nla_nest_end(skb, list);
-	return 0;
+	return mr_nest_end(skb, list);
 }
 
 static int mr_put_dir(struct sk_buff *skb, int type, const struct mr_dir *dir,
@@ -608,8 +622,7 @@ static int mr_put_dir(struct sk_buff *skb, int type, const struct mr_dir *dir,
 	    mr_put_ranges(skb, MESHREDIR_DIR_A_INCLUDE_PORTS, dir->include_ports, true) ||
 	    mr_put_cidrs(skb, dir) || mr_put_uid_ports(skb, up))
 		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return mr_nest_end(skb, nest);
 }
 
 static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
@@ -650,7 +663,8 @@ static int mr_fill(struct sk_buff *skb, struct genl_info *info,
 	    mr_put_ranges(skb, MESHREDIR_A_OWNER_UIDS, cfg->owner_uids, false) ||
 	    mr_put_ranges(skb, MESHREDIR_A_OWNER_GIDS, cfg->owner_gids, false) ||
 	    mr_put_dir(skb, MESHREDIR_A_INBOUND, &cfg->inbound, NULL) ||
-	    mr_put_dir(skb, MESHREDIR_A_OUTBOUND, &cfg->outbound, cfg->uid_ports) ||
+	    mr_put_dir(skb, MESHREDIR_A_OUTBOUND, &cfg->outbound,
+		       cfg->uid_ports_given) ||
 	    mr_put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
@@ -677,9 +691,12 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	mr_net_read_counters(mn, counters);
-	/* Big configurations are rare; grow until the reply fits. */
+	/*
+	 * Big configurations are rare; grow until the reply fits. Each nest
+	 * holds at most 64 KiB, so a reply never needs more than a few of them.
+	 */
 	for (;;) {
-		msg = genlmsg_new(size, GFP_KERNEL);
+		msg = genlmsg_new(size, GFP_KERNEL | __GFP_NOWARN);
 		if (!msg) {
 			err = -ENOMEM;
 			goto out;
@@ -688,7 +705,7 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		if (!err)
 			break;
 		nlmsg_free(msg);
-		if (size >= (64U << 20)) {
+		if (size >= (1U << 20)) {
 			err = -EMSGSIZE;
 			goto out;
 		}

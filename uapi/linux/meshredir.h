@@ -95,7 +95,9 @@
  *
  * A counter counts new TCP connections given that verdict since the first
  * SET or the last RESET_COUNTERS. The CIDR lists of a GET hold the smallest
- * set of CIDRs covering the same addresses.
+ * set of CIDRs covering the same addresses; EXCLUDE_PORTS_FOR_UIDS entries
+ * come back as they were set, each one's ports merged; RANGE_A_LAST is left
+ * out where it equals FIRST.
  *
  * MESHREDIR_CMD_DEL
  * -----------------
@@ -129,7 +131,12 @@
 #define MESHREDIR_DEFAULT_INBOUND_PORT 15006
 #define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
 
-/* Limits per namespace: SET fails with E2BIG beyond them. */
+/*
+ * Limits per namespace: SET fails with E2BIG beyond them. A nested
+ * attribute holds at most 64 KiB (nla_len is 16 bits), and this version
+ * carries a direction in one: its lists together stop at about 2,300 IPv4
+ * or 1,600 IPv6 CIDRs, or 3,200 port ranges, before these limits.
+ */
 #define MESHREDIR_MAX_PORT_RANGES 65535		/* per port list */
 #define MESHREDIR_MAX_CIDRS 65536		/* per address list */
 #define MESHREDIR_MAX_ID_RANGES 1024		/* per owner list */
