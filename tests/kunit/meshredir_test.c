@@ -106,7 +106,7 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 		{ .uids = { { 0, 100 }, { 0, 200 } } },
 		{ .uids = { { 0, 150 }, { 0, 300 } } },
 	};
-	const struct mr_uid_ports *up;
+	const struct mr_uid_ports *up, *given;
 	struct mr_flow f = { .has_owner = true, .dport = 80 };
 
 	KUNIT_ASSERT_EQ(test, mr_ranges_init(&in[0].ports, 1), 0);
@@ -114,9 +114,15 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	mr_ranges_add(&in[0].ports, (struct mr_range){ { 0, 80 }, { 0, 80 } });
 	mr_ranges_add(&in[1].ports, (struct mr_range){ { 0, 443 }, { 0, 443 } });
 	KUNIT_ASSERT_EQ(test, mr_uid_ports_build(in, 2, &up), 0);
-	mr_ranges_free(&in[0].ports);
-	mr_ranges_free(&in[1].ports);
 	KUNIT_ASSERT_NOT_NULL(test, up);
+	/* What GET reports: the entries as given, not the cut. */
+	KUNIT_ASSERT_EQ(test, mr_uid_ports_keep(in, 2, &given), 0);
+	KUNIT_ASSERT_NOT_NULL(test, given);
+	KUNIT_EXPECT_EQ(test, given->count, 2U);
+	KUNIT_EXPECT_EQ(test, given->entry[1].uids.first.lo, 150ULL);
+	KUNIT_EXPECT_EQ(test, given->entry[1].ports->range[0].first.lo, 443ULL);
+	KUNIT_EXPECT_NULL(test, in[0].ports.range);
+	mr_uid_ports_free(given);
 	/* 100-149 {80}, 150-200 {80, 443}, 201-300 {443} */
 	KUNIT_ASSERT_EQ(test, up->count, 3U);
 	KUNIT_EXPECT_EQ(test, up->entry[1].uids.first.lo, 150ULL);
@@ -138,9 +144,7 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	f.uid = 301;
 	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
 
-	for (f.uid = 0; f.uid < up->count; f.uid++)
-		kvfree(up->entry[f.uid].ports);
-	kvfree(up);
+	mr_uid_ports_free(up);
 }
 
 static struct kunit_case mr_test_cases[] = {
