@@ -21,10 +21,14 @@ helpers:
 unit:
 	$(MAKE) --no-print-directory -C tests/unit check
 
+# Both install what is missing first (tests/deps), so a fresh Debian runs them.
 check:
+	tests/deps
 	tests/check
 
-demo: tools helpers
+demo:
+	tests/deps
+	$(MAKE) tools helpers
 	tests/qemu/run --kernel 6.12 tests/demo.sh
 
 clean:
