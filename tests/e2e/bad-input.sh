@@ -27,7 +27,9 @@ expect_bad() {
 	fi
 	after=$(mr_json "$pod" | "$PYTHON" "$E2E/mrjson.py" config)
 	if [ "$after" != "$before" ]; then
-		fail "set $*: the configuration changed: $(diff <(echo "$before") <(echo "$after") | head -n 20)"
+		echo "$before" >"$WORK/before.json"
+		echo "$after" >"$WORK/after.json"
+		fail "set $*: the configuration changed: $(diff "$WORK/before.json" "$WORK/after.json" | head -n 20)"
 	fi
 }
 

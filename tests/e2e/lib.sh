@@ -43,6 +43,7 @@ TEST=$(basename "$0" .sh)
 # Short and unique: several scripts may share a guest, one after the other.
 ID=mr$$
 WORK=$(mktemp -d "/tmp/mr-e2e-$TEST.XXXXXX")
+chmod 755 "$WORK"	# clients that dropped privileges wait for files here
 NAMESPACES=()
 FAILS=0
 CHECKS=0
@@ -63,6 +64,7 @@ log() { printf '%s\n' "$*"; }
 cleanup() {
 	local rc=$? ns
 	set +e
+	exec 2>/dev/null	# no "Killed" notices for the helpers killed below
 	for ns in "${NAMESPACES[@]}"; do
 		[ -e "/run/netns/$ns" ] || continue
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
@@ -94,6 +96,7 @@ new_ns() {
 # n NS CMD...: run CMD in namespace NS.
 n() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # The standard pair's shorthands.
+# (No process substitution anywhere: the guest's /dev has no /dev/fd.)
 pp() { n "$pod" "$@"; }
 pc() { n "$peer" "$@"; }
 
@@ -199,7 +202,7 @@ fmt_addr() {
 connect() {
 	local ns=$1 rc=0
 	shift
-	n "$ns" "$CONNECT" "$@" 2>&1 || rc=$?
+	"$CONNECT" "$@" --netns "$ns" 2>&1 || rc=$?
 	echo "rc=$rc"
 }
 
@@ -291,7 +294,7 @@ assert_udp() {
 hold_open() {
 	local tag=$1 ns=$2 i
 	shift 2
-	n "$ns" "$CONNECT" "$@" --hold-until "$WORK/$tag.release" \
+	"$CONNECT" "$@" --netns "$ns" --hold-until "$WORK/$tag.release" \
 		>"$WORK/$tag.hold" 2>&1 &
 	eval "HOLD_PID_$tag=$!"
 	for i in $(seq 200); do
