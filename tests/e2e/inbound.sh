@@ -48,7 +48,7 @@ rc=${out##*rc=}
 if [ "$rc" = 3 ]; then
 	ok "via eth1 (no IPv4 address): timeout, as REDIRECT drops it"
 else
-	fail "via eth1 (no IPv4 address): expected 'error: timeout', seen '$(head -n 1 <<<"$out")' (exit $rc)"
+	fail "via eth1 (no IPv4 address): expected 'error: timeout', seen '${out%%$'\n'*}' (exit $rc)"
 fi
 # Each retransmitted SYN is a new connection to conntrack, dropped again.
 drops=$(mr_json "$pod" | "$PYTHON" "$E2E/mrjson.py" counter pre-routing dropped) || drops=0

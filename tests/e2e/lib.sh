@@ -101,48 +101,77 @@ pp() { n "$pod" "$@"; }
 pc() { n "$peer" "$@"; }
 
 # topology POD PEER: the standard pod and peer (see the top of this file),
-# servers included. Sets $pod and $peer when they are not set yet.
+# servers included. Sets $pod and $peer when they are not set yet. Few
+# processes: each costs under TCG.
 topology() {
 	local p=$1 q=$2
 	: "${pod:=$p}" "${peer:=$q}"
-	new_ns "$p"
-	new_ns "$q"
+	ip netns add "$p"
+	NAMESPACES+=("$p")
+	ip netns add "$q"
+	NAMESPACES+=("$q")
 	ip link add eth0 netns "$p" type veth peer name eth0 netns "$q"
-	ip -n "$p" addr add $POD4/24 dev eth0
-	ip -n "$p" addr add $POD6/64 dev eth0 nodad
-	ip -n "$q" addr add $PEER4/24 dev eth0
-	ip -n "$q" addr add $PEER6/64 dev eth0 nodad
-	ip -n "$q" addr add $OTHER4/32 dev lo
-	ip -n "$q" addr add $OTHER6/128 dev lo nodad
-	ip -n "$p" addr add ::6/128 dev lo nodad
-	ip -n "$p" link set eth0 up
-	ip -n "$q" link set eth0 up
-	ip -n "$p" route add 198.51.100.0/24 via $PEER4
-	ip -n "$p" -6 route add 2001:db8:1::/64 via $PEER6
-	start_server "$p" sidecar 15001,15006 --uid $PROXY_UID
-	start_server "$p" app 80-83,5000-5003 --uid $APP_UID --udp
-	start_server "$q" remote 80-83,5000 --udp
+	ip -n "$p" -batch - <<-EOF
+	link set lo up
+	addr add $POD4/24 dev eth0
+	addr add $POD6/64 dev eth0 nodad
+	addr add ::6/128 dev lo nodad
+	link set eth0 up
+	route add 198.51.100.0/24 via $PEER4
+	route add 2001:db8:1::/64 via $PEER6
+	EOF
+	ip -n "$q" -batch - <<-EOF
+	link set lo up
+	addr add $PEER4/24 dev eth0
+	addr add $PEER6/64 dev eth0 nodad
+	addr add $OTHER4/32 dev lo
+	addr add $OTHER6/128 dev lo nodad
+	link set eth0 up
+	EOF
+	server_bg "$p" sidecar 15001,15006 --uid $PROXY_UID
+	server_bg "$p" app 80-83,5000-5003 --uid $APP_UID --udp
+	server_bg "$q" remote 80-83,5000 --udp
+	servers_ready
 }
 
-# start_server NS NAME PORTS [mr-server args]: starts it in the background,
-# logging to $WORK/NAME.NS.log, and waits until it listens.
-start_server() {
-	local ns=$1 name=$2 ports=$3 i
+# server_bg NS NAME PORTS [mr-server args]: starts it in the background,
+# logging to $WORK/NAME.NS.log; servers_ready waits until all listen.
+PENDING=()
+server_bg() {
+	local ns=$1 name=$2 ports=$3
 	shift 3
 	local pidf=$WORK/$name.$ns.pid
 	rm -f "$pidf"
-	n "$ns" "$SERVER" "$name" "$ports" --pidfile "$pidf" "$@" \
+	"$SERVER" "$name" "$ports" --netns "$ns" --pidfile "$pidf" "$@" \
 		>"$WORK/$name.$ns.log" 2>&1 </dev/null &
-	local pid=$!
+	PENDING+=("$!:$pidf:$WORK/$name.$ns.log")
 	disown	# no "Killed" notices at cleanup
+}
+servers_ready() {
+	local i s pid pidf logf
 	for i in $(seq 200); do
-		[ -s "$pidf" ] && return 0
-		kill -0 $pid 2>/dev/null || break
-		sleep 0.05
+		for s in "${PENDING[@]}"; do
+			pid=${s%%:*} pidf=${s#*:} pidf=${pidf%%:*} logf=${s##*:}
+			[ -s "$pidf" ] && continue
+			if ! kill -0 "$pid" 2>/dev/null; then
+				echo "mr-server did not start:" >&2
+				cat "$logf" >&2
+				return 1
+			fi
+			sleep 0.05
+			continue 2
+		done
+		PENDING=()
+		return 0
 	done
-	echo "mr-server $name in $ns did not start:" >&2
-	cat "$WORK/$name.$ns.log" >&2
+	echo "mr-server did not start in 10 s: ${PENDING[*]}" >&2
 	return 1
+}
+
+# start_server NS NAME PORTS [mr-server args]: one server, waited for.
+start_server() {
+	server_bg "$@"
+	servers_ready
 }
 
 # ---- the module and the tool ----------------------------------------------
@@ -158,8 +187,9 @@ mr_unload() {
 	rmmod meshredir
 }
 
-# mr NS ARGS...: the control tool, run inside namespace NS.
-mr() { local ns=$1; shift; n "$ns" "$MR_TOOL" "$@"; }
+# mr NS ARGS...: the control tool, acting in namespace NS (isolation.sh
+# checks that --netns is the same as running inside it).
+mr() { local ns=$1; shift; "$MR_TOOL" --netns "$ns" "$@"; }
 
 # mr_set NS ARGS...: `meshredir set`, which must succeed.
 mr_set() {
@@ -173,6 +203,17 @@ mr_set() {
 
 # mr_json NS: `meshredir show --json`.
 mr_json() { mr "$1" show --json; }
+
+# assert_not_configured NS WHEN: show --json says {"configured": false}.
+assert_not_configured() {
+	local json
+	json=$(mr_json "$1" 2>&1)
+	if [[ $json =~ ^\{\ *\"configured\":\ *false\ *\}$ ]]; then
+		ok "$2: $1 is not configured"
+	else
+		fail "$2: expected {\"configured\": false} from show --json in $1, seen '$json'"
+	fi
+}
 
 # ---- assertions -----------------------------------------------------------
 
@@ -246,7 +287,7 @@ assert_lands() {
 	local ns=$1 addr=$2 port=$3 name=$4 eport=$5 eorig=$6 out line rc
 	shift 6
 	out=$(connect "$ns" "$addr" "$port" "$@")
-	line=$(head -n 1 <<<"$out")
+	line=${out%%$'\n'*}
 	rc=${out##*rc=}
 	local desc="$ns: $(fmt_addr "$addr" "$port")${*:+ ($*)}"
 	if [ "$rc" != 0 ]; then
@@ -267,7 +308,7 @@ assert_refused() {
 	if [ "$rc" = 2 ]; then
 		ok "$desc refused"
 	else
-		fail "$desc: expected 'error: refused', seen '$(head -n 1 <<<"$out")' (exit $rc)"
+		fail "$desc: expected 'error: refused', seen '${out%%$'\n'*}' (exit $rc)"
 	fi
 }
 
@@ -277,7 +318,7 @@ assert_udp() {
 	local ns=$1 addr=$2 port=$3 name=$4 out line rc
 	shift 4
 	out=$(connect "$ns" "$addr" "$port" --udp "$@")
-	line=$(head -n 1 <<<"$out")
+	line=${out%%$'\n'*}
 	rc=${out##*rc=}
 	local want
 	want="$name udp port=$port local=$(fmt_addr "$addr" "$port")"

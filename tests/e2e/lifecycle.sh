@@ -39,15 +39,6 @@ held_all() {
 	assert_held ${t}_yout6 sidecar 15001 "[$PEER6]:82"
 	assert_held ${t}_yin4 sidecar 15006 "$POD4:5001"
 }
-not_configured() { # not_configured NS WHEN
-	local json
-	json=$(mr_json "$1")
-	if [ "$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin).get("configured"))' <<<"$json")" = False ]; then
-		ok "$2, show --json in $1 says not configured"
-	else
-		fail "$2: expected {\"configured\": false} in $1, seen '$json'"
-	fi
-}
 
 pretty "flush"
 mr_set "$pod"
@@ -55,7 +46,7 @@ mr_set "$Y"
 hold_all f
 assert_cmd "meshredir flush" mr "$pod" flush
 assert_cmd "meshredir flush --netns $Y" "$MR_TOOL" flush --netns "$Y"
-not_configured "$pod" "after flush"
+assert_not_configured "$pod" "after flush"
 for f in 4 6; do
 	eval "pod_a=\$POD$f peer_a=\$PEER$f"
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid $APP_UID
@@ -100,8 +91,8 @@ assert_lands "$Y_peer" $POD4 5000 app 5000 direct
 
 pretty "reload"
 assert_cmd "insmod again" insmod "$MR_MODULE"
-not_configured "$pod" "after reload"
-not_configured "$Y" "after reload"
+assert_not_configured "$pod" "after reload"
+assert_not_configured "$Y" "after reload"
 mr_set "$pod"
 for f in 4 6; do
 	eval "pod_a=\$POD$f peer_a=\$PEER$f"

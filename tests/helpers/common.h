@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared bits of the e2e test helpers (mr-server, mr-connect): address
- * formatting, parsing, and the original-destination query.
+ * formatting, parsing, the original-destination query, joining a netns.
  *
  * Addresses print as "a.b.c.d:port" (IPv4) or "[addr]:port" (IPv6).
  */
@@ -10,11 +10,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* linux/netfilter_ipv4.h and linux/netfilter_ipv6/ip6_tables.h clash with
  * the libc headers; both values are 80. */
@@ -122,6 +125,28 @@ static inline void mr_fmt_orig(int fd, int family, char *buf, size_t len)
 		return;
 	}
 	mr_fmt_addr(&ss, buf, len);
+}
+
+/*
+ * Joins the network namespace /run/netns/NAME, or the one of PATH when the
+ * value has a '/': what `ip netns exec` does for us, minus two execs and a
+ * mount namespace, which counts under TCG.
+ */
+static inline int mr_enter_netns(const char *name)
+{
+	char path[4096];
+	int fd, r;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return r;
 }
 
 #endif /* MR_HELPERS_COMMON_H */

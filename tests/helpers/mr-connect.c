@@ -39,7 +39,6 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -177,23 +176,6 @@ static void do_hold(int fd, const char *first, double hold, const char *until)
 		fail(EXIT_HOLD, "hold", "unexpected echo after hold");
 }
 
-static void enter_netns(const char *name)
-{
-	char path[4096];
-	int fd;
-
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		local_fail(path);
-	if (setns(fd, CLONE_NEWNET) < 0)
-		local_fail("setns");
-	close(fd);
-}
-
 static int run(int argc, char **argv)
 {
 	const char *src = NULL, *until = NULL, *netns = NULL;
@@ -239,8 +221,8 @@ static int run(int argc, char **argv)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 
-	if (netns)
-		enter_netns(netns);
+	if (netns && mr_enter_netns(netns) < 0)
+		local_fail(netns);
 	if (uid >= 0 && gid < 0)
 		gid = uid;
 	if (gid >= 0) {

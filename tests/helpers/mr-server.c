@@ -4,8 +4,8 @@
  * its connection landed. It plays both the sidecar (ports 15001, 15006) and
  * the application servers in the e2e tests.
  *
- *   mr-server NAME PORTS [--bind ADDR]... [--udp] [--uid U] [--gid G]
- *             [--pidfile FILE] [--quiet]
+ *   mr-server NAME PORTS [--netns NAME|PATH] [--bind ADDR]... [--udp]
+ *             [--uid U] [--gid G] [--pidfile FILE] [--quiet]
  *
  * PORTS is a comma-separated list of ports or ranges ("80,5000-5003"). By
  * default every port is listened on at 0.0.0.0 and at :: (two sockets, the
@@ -25,6 +25,7 @@
  * With --udp, each UDP datagram on the same ports is answered (from the
  * address it was sent to) with "NAME udp port=P local=ADDR:PORT peer=ADDR:PORT".
  *
+ * --netns joins /run/netns/NAME (or PATH) before anything else.
  * --uid/--gid drop privileges once every socket is bound (--uid alone uses
  * the same number as the group). --pidfile is written (before dropping
  * them) once every socket listens, so its existence means "ready". Runs
@@ -57,7 +58,7 @@ static int nsocks;
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: mr-server NAME PORT[,PORT|,LO-HI...] [--bind ADDR]... [--udp]\n"
+		"usage: mr-server NAME PORT[,PORT|,LO-HI...] [--netns NAME|PATH] [--bind ADDR]... [--udp]\n"
 		"                 [--uid U] [--gid G] [--pidfile FILE] [--quiet]\n");
 	exit(1);
 }
@@ -280,6 +281,9 @@ int main(int argc, char **argv)
 			gid = mr_parse_num("gid", argv[++i], 0, 0xfffffffeUL);
 		} else if (i + 1 < argc && !strcmp(a, "--pidfile")) {
 			pidfile = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--netns")) {
+			if (mr_enter_netns(argv[++i]) < 0)
+				die(argv[i]);
 		} else {
 			usage();
 		}

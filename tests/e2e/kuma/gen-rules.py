@@ -7,7 +7,7 @@
 # shared/reference/kuma-semantics.md sections 2 and 3 describe them. The
 # rule names in the comments (A1, B3, ...) are the reference's.
 #
-#   gen-rules.py --family 4|6 [--redirect-inbound-port N]
+#   gen-rules.py --family 4|6 | --out PREFIX  [--redirect-inbound-port N]
 #       [--redirect-outbound-port N] [--kuma-dp-user UID]
 #       [--redirect-inbound=false] [--redirect-outbound=false]
 #       [--exclude-inbound-ports L] [--include-inbound-ports L]
@@ -21,7 +21,8 @@
 # "inserted" OUTPUT rules (A1, A2) come out first with -A all the same; the
 # output is meant for `iptables-restore --noflush` into an empty nat table.
 # The committed kuma-default.rules.v4/.v6 are this script's output with no
-# flags (kuma-diff.sh checks that they still are).
+# flags (kuma-diff.sh checks that they still are). --family writes one
+# family's rules to stdout; --out PREFIX writes PREFIX.v4 and PREFIX.v6.
 
 import argparse
 import ipaddress
@@ -69,7 +70,9 @@ def boolean(text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--family", type=int, choices=(4, 6), required=True)
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--family", type=int, choices=(4, 6))
+    where.add_argument("--out")
     ap.add_argument("--redirect-inbound-port", default="15006")
     ap.add_argument("--redirect-outbound-port", default="15001")
     ap.add_argument("--kuma-dp-user", default="5678")
@@ -81,8 +84,16 @@ def main():
         ap.add_argument("--exclude-%s-ips" % d, default="")
     ap.add_argument("--exclude-outbound-ports-for-uids", action="append", default=[])
     a = ap.parse_args()
+    if a.family:
+        sys.stdout.write(rules(a, a.family))
+        return 0
+    for fam in (4, 6):
+        with open("%s.v%d" % (a.out, fam), "w") as f:
+            f.write(rules(a, fam))
+    return 0
 
-    fam = a.family
+
+def rules(a, fam):
     local = "127.0.0.1/32" if fam == 4 else "::1/128"
     passthru = "127.0.0.6/32" if fam == 4 else "::6/128"
     uid = a.kuma_dp_user
@@ -154,8 +165,7 @@ def main():
     add("-A KUMA_MESH_OUTBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
         % a.redirect_outbound_port)
     add("COMMIT")
-    sys.stdout.write("\n".join(r) + "\n")
-    return 0
+    return "\n".join(r) + "\n"
 
 
 if __name__ == "__main__":
