@@ -25,7 +25,7 @@ flow() {
 	local desc=$1 ns=$2 addr=$3 port=$4 out line name at orig
 	shift 4
 	out=$(connect "$ns" "$addr" "$port" "$@")
-	line=$(head -n 1 <<<"$out")
+	line=${out%%$'\n'*}
 	printf '  %-52s ' "$desc -> $(fmt_addr "$addr" "$port")"
 	case $line in
 	error:*) printf '%s\n' "$line"; return ;;

@@ -15,12 +15,11 @@ mr_set "$pod" --exclude-outbound-ports 81 --exclude-inbound-ports 5001 \
 assert_counters "$pod" ""
 
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f other=\$OTHER$f"
-	if [ $f = 4 ]; then lo=127.0.0.1 pass=127.0.0.6; else lo=::1 pass=::6; fi
+	family $f
 	# local-out
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID	# redirected-outbound
-	assert_lands "$pod" $peer_a 83 sidecar 15001 "$(fmt_addr $peer_a 83)"			# redirected-outbound
-	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)" --uid $PROXY_UID	# redirected-inbound
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID	# redirected-outbound
+	assert_lands "$pod" $peer_a 83 sidecar 15001 "$peer_u:83"			# redirected-outbound
+	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$pod_u:5000" --uid $PROXY_UID	# redirected-inbound
 	assert_lands "$pod" $peer_a 81 remote 81 direct --uid $APP_UID				# excluded-port
 	assert_lands "$pod" $peer_a 82 remote 82 direct --uid $APP_UID				# excluded-port-for-uid
 	assert_lands "$pod" $other 80 remote 80 direct --uid $APP_UID				# excluded-ip
@@ -31,8 +30,8 @@ for f in 4 6; do
 	assert_lands "$pod" $lo 5000 app 5000 direct --uid $APP_UID				# loopback
 	assert_refused "$pod" $lo 9 --uid $APP_UID						# loopback
 	# pre-routing
-	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)"		# redirected-inbound
-	assert_lands "$peer" $pod_a 5002 sidecar 15006 "$(fmt_addr $pod_a 5002)"		# redirected-inbound
+	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"		# redirected-inbound
+	assert_lands "$peer" $pod_a 5002 sidecar 15006 "$pod_u:5002"		# redirected-inbound
 	assert_lands "$peer" $pod_a 5001 app 5001 direct					# excluded-port
 	assert_lands "$peer" $pod_a 5000 app 5000 direct --src $other				# excluded-ip
 	# UDP counts nothing
@@ -48,9 +47,9 @@ assert_counter "$pod" local-out redirected-outbound 4
 pretty "a set keeps the counters; not-included and direction-disabled"
 mr_set "$pod" --include-outbound-ports 80 --redirect-inbound=false
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
+	family $f
 	assert_lands "$pod" $peer_a 81 remote 81 direct --uid $APP_UID		# not-included
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)"	# redirected-outbound
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80"	# redirected-outbound
 	assert_lands "$peer" $pod_a 5000 app 5000 direct			# direction-disabled
 done
 mr_set "$pod" --redirect-outbound=false

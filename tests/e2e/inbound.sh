@@ -17,15 +17,15 @@ assert_lands "$peer" $POD6 5000 app 5000 direct
 mr_set "$pod"
 
 for f in 4 6; do
-	eval "pod_a=\$POD$f other=\$OTHER$f"
+	family $f
 	pretty "IPv$f: inbound connections land on the sidecar's 15006"
-	assert_lands "$peer" $pod_a 5000 "sidecar@$(fmt_addr $pod_a 15006)" 15006 "$(fmt_addr $pod_a 5000)"
-	assert_lands "$peer" $pod_a 80 "sidecar@$(fmt_addr $pod_a 15006)" 15006 "$(fmt_addr $pod_a 80)"
+	assert_lands "$peer" $pod_a 5000 "sidecar@$pod_u:15006" 15006 "$pod_u:5000"
+	assert_lands "$peer" $pod_a 80 "sidecar@$pod_u:15006" 15006 "$pod_u:80"
 	# from another source address, and to a port nothing listens on
-	assert_lands "$peer" $pod_a 5003 sidecar 15006 "$(fmt_addr $pod_a 5003)" --src $other
-	assert_lands "$peer" $pod_a 7 sidecar 15006 "$(fmt_addr $pod_a 7)"
+	assert_lands "$peer" $pod_a 5003 sidecar 15006 "$pod_u:5003" --src $other
+	assert_lands "$peer" $pod_a 7 sidecar 15006 "$pod_u:7"
 	# to the proxy's port itself: redirected onto itself
-	assert_lands "$peer" $pod_a 15006 sidecar 15006 "$(fmt_addr $pod_a 15006)"
+	assert_lands "$peer" $pod_a 15006 sidecar 15006 "$pod_u:15006"
 	pretty "IPv$f: UDP is untouched"
 	assert_udp "$peer" $pod_a 5000 app
 done

@@ -21,15 +21,15 @@ assert_cmd "set --netns $B" "$MR_TOOL" --netns "$B" set --redirect-outbound-port
 assert_cmd "show in C (not configured) succeeds" mr "$C" show
 
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
+	family $f
 	pretty "IPv$f: A (defaults)"
-	assert_lands "$A" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID
-	assert_lands "$A_peer" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)"
+	assert_lands "$A" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
+	assert_lands "$A_peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
 	assert_lands "$A" $peer_a 80 remote 80 direct --uid $PROXY_UID
 	pretty "IPv$f: B (15011/15016, proxy uid 7777)"
-	assert_lands "$B" $peer_a 80 sidecar-b 15011 "$(fmt_addr $peer_a 80)" --uid $APP_UID
-	assert_lands "$B_peer" $pod_a 5000 sidecar-b 15016 "$(fmt_addr $pod_a 5000)"
-	assert_lands "$B" $peer_a 80 sidecar-b 15011 "$(fmt_addr $peer_a 80)" --uid $PROXY_UID
+	assert_lands "$B" $peer_a 80 sidecar-b 15011 "$peer_u:80" --uid $APP_UID
+	assert_lands "$B_peer" $pod_a 5000 sidecar-b 15016 "$pod_u:5000"
+	assert_lands "$B" $peer_a 80 sidecar-b 15011 "$peer_u:80" --uid $PROXY_UID
 	assert_lands "$B" $peer_a 80 remote 80 direct --uid 7777
 	pretty "IPv$f: C (not configured)"
 	assert_lands "$C" $peer_a 80 remote 80 direct --uid $APP_UID

@@ -10,21 +10,23 @@ setup
 
 # out F PORT NAME: app (uid 1000) to the peer's PORT lands on NAME.
 out() {
-	local f=$1 port=$2 name=$3 dst uid=${4:-$APP_UID}
-	eval "dst=\$PEER$f"
+	local f=$1 port=$2 name=$3 uid=${4:-$APP_UID}
+	family $f
+	local dst=$peer_a dst_u=$peer_u
 	if [ "$name" = sidecar ]; then
-		assert_lands "$pod" $dst $port sidecar 15001 "$(fmt_addr $dst $port)" --uid $uid
+		assert_lands "$pod" $dst $port sidecar 15001 "$dst_u:$port" --uid $uid
 	else
 		assert_lands "$pod" $dst $port remote $port direct --uid $uid
 	fi
 }
 # inb F PORT NAME [args]: the peer to the pod's PORT lands on NAME.
 inb() {
-	local f=$1 port=$2 name=$3 dst
+	local f=$1 port=$2 name=$3
 	shift 3
-	eval "dst=\$POD$f"
+	family $f
+	local dst=$pod_a dst_u=$pod_u
 	if [ "$name" = sidecar ]; then
-		assert_lands "$peer" $dst $port sidecar 15006 "$(fmt_addr $dst $port)" "$@"
+		assert_lands "$peer" $dst $port sidecar 15006 "$dst_u:$port" "$@"
 	else
 		assert_lands "$peer" $dst $port app $port direct "$@"
 	fi
@@ -33,14 +35,14 @@ inb() {
 pretty "--exclude-outbound-ports 81,82-83"
 mr_set "$pod" --exclude-outbound-ports 81,82-83
 for f in 4 6; do
-	eval "pod_a=\$POD$f"
+	family $f
 	out $f 80 sidecar
 	out $f 81 remote
 	out $f 83 remote
 	out $f 5000 sidecar
 	# B1 comes before B3: the proxy's loopback call to an excluded port passes
 	assert_lands "$pod" $pod_a 81 app 81 direct --uid $PROXY_UID
-	assert_lands "$pod" $pod_a 80 sidecar 15006 "$(fmt_addr $pod_a 80)" --uid $PROXY_UID
+	assert_lands "$pod" $pod_a 80 sidecar 15006 "$pod_u:80" --uid $PROXY_UID
 	inb $f 81 sidecar
 done
 
@@ -77,20 +79,20 @@ done
 pretty "--exclude-inbound-ips (sources)"
 mr_set "$pod" --exclude-inbound-ips 198.51.100.0/24,2001:db8:1::1/128
 for f in 4 6; do
-	eval "other=\$OTHER$f peer_a=\$PEER$f"
+	family $f
 	inb $f 5000 app --src $other
 	inb $f 5000 sidecar --src $peer_a
 	# a source, not a destination: outbound to it is still redirected
-	assert_lands "$pod" $other 80 sidecar 15001 "$(fmt_addr $other 80)" --uid $APP_UID
+	assert_lands "$pod" $other 80 sidecar 15001 "$other_u:80" --uid $APP_UID
 done
 
 pretty "--exclude-outbound-ips (destinations)"
 mr_set "$pod" --exclude-outbound-ips 198.51.100.1,2001:db8:1::/64
 for f in 4 6; do
-	eval "other=\$OTHER$f peer_a=\$PEER$f"
+	family $f
 	assert_lands "$pod" $other 80 remote 80 direct --uid $APP_UID
 	assert_lands "$pod" $other 80 remote 80 direct
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
 	# a destination, not a source: inbound from it is still redirected
 	inb $f 5000 sidecar --src $other
 done
@@ -115,17 +117,17 @@ done
 pretty "--redirect-inbound=false keeps B3"
 mr_set "$pod" --redirect-inbound=false
 for f in 4 6; do
-	eval "pod_a=\$POD$f"
+	family $f
 	inb $f 5000 app
 	inb $f 80 app
 	out $f 80 sidecar
-	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)" --uid $PROXY_UID
+	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$pod_u:5000" --uid $PROXY_UID
 done
 
 pretty "--redirect-outbound=false"
 mr_set "$pod" --redirect-outbound=false
 for f in 4 6; do
-	eval "pod_a=\$POD$f"
+	family $f
 	out $f 80 remote
 	out $f 5000 remote 0
 	inb $f 5000 sidecar
@@ -145,9 +147,9 @@ pretty "--redirect-outbound-port / --redirect-inbound-port"
 start_server "$pod" sidecar2 15002,15007 --uid $PROXY_UID
 mr_set "$pod" --redirect-outbound-port 15002 --redirect-inbound-port 15007
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
-	assert_lands "$pod" $peer_a 80 sidecar2 15002 "$(fmt_addr $peer_a 80)" --uid $APP_UID
-	assert_lands "$peer" $pod_a 5000 sidecar2 15007 "$(fmt_addr $pod_a 5000)"
-	assert_lands "$pod" $pod_a 5000 sidecar2 15007 "$(fmt_addr $pod_a 5000)" --uid $PROXY_UID
+	family $f
+	assert_lands "$pod" $peer_a 80 sidecar2 15002 "$peer_u:80" --uid $APP_UID
+	assert_lands "$peer" $pod_a 5000 sidecar2 15007 "$pod_u:5000"
+	assert_lands "$pod" $pod_a 5000 sidecar2 15007 "$pod_u:5000" --uid $PROXY_UID
 done
 finish

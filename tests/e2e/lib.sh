@@ -229,8 +229,21 @@ finish() {
 	log "$TEST: all $CHECKS checks passed (kernel $MR_KERNEL)"
 }
 
-# expect_orig ADDR PORT: the orig= text of a connection redirected from
-# ADDR:PORT, in mr-server's format.
+# family 4|6: the standard topology's addresses of that family in
+# pod_a peer_a other lo pass, and the same as they print before ":PORT"
+# (IPv6 in brackets) in pod_u peer_u other_u lo_u pass_u. No subshells:
+# under TCG every fork counts.
+family() {
+	if [ "$1" = 4 ]; then
+		pod_a=$POD4 peer_a=$PEER4 other=$OTHER4 lo=127.0.0.1 pass=127.0.0.6
+		pod_u=$pod_a peer_u=$peer_a other_u=$other lo_u=$lo pass_u=$pass
+	else
+		pod_a=$POD6 peer_a=$PEER6 other=$OTHER6 lo=::1 pass=::6
+		pod_u=[$pod_a] peer_u=[$peer_a] other_u=[$other] lo_u=[$lo] pass_u=[$pass]
+	fi
+}
+
+# fmt_addr ADDR PORT: ADDR:PORT as mr-server prints it.
 fmt_addr() {
 	case $1 in
 	*:*) echo "[$1]:$2" ;;
@@ -247,11 +260,17 @@ connect() {
 	echo "rc=$rc"
 }
 
-field() { # field LINE KEY
-	local w
-	for w in $1; do
-		case $w in "$2="*) echo "${w#"$2="}"; return ;; esac
-	done
+# try NS ADDR PORT [mr-connect args]: connects; sets LINE (the first line
+# printed), RC (the exit status) and DESC (the flow, for messages).
+try() {
+	local ns=$1 addr=$2 port=$3
+	shift 3
+	RC=0
+	"$CONNECT" "$addr" "$port" "$@" --netns "$ns" >"$WORK/try.out" 2>&1 || RC=$?
+	LINE=
+	read -r LINE <"$WORK/try.out" || true
+	case $addr in *:*) DESC="$ns: [$addr]:$port" ;; *) DESC="$ns: $addr:$port" ;; esac
+	[ $# = 0 ] || DESC="$DESC ($*)"
 }
 
 # check_landing DESC LINE NAME PORT ORIG: LINE is an mr-server first line.
@@ -261,18 +280,19 @@ field() { # field LINE KEY
 # the address it was accepted on.
 check_landing() {
 	local desc=$1 line=$2 name=${3%@*} port=$4 orig=$5 at=
-	local sname sport sorig slocal want
+	local sname='' sport='' slocal='' sorig='' want
+	local re='^([^ ]+) port=([0-9]+) local=([^ ]+) peer=[^ ]+ orig=([^ ]+)$'
 	[ "$3" = "${3#*@}" ] || at=${3#*@}
-	sname=${line%% *}
-	sport=$(field "$line" port)
-	sorig=$(field "$line" orig)
-	slocal=$(field "$line" local)
+	if [[ $line =~ $re ]]; then
+		sname=${BASH_REMATCH[1]} sport=${BASH_REMATCH[2]}
+		slocal=${BASH_REMATCH[3]} sorig=${BASH_REMATCH[4]}
+	fi
 	if [ "$orig" = direct ] && { [ "$sorig" = none ] || [ "$sorig" = "$slocal" ]; }; then
 		sorig=direct
 	fi
 	want="$name port=$port${at:+ local=$at} orig=$orig"
-	if [ "$sname" = "$name" ] && [ "$sport" = "$port" ] && [ "$sorig" = "$orig" ] &&
-	   { [ -z "$at" ] || [ "$slocal" = "$at" ]; }; then
+	if [ -n "$sname" ] && [ "$sname" = "$name" ] && [ "$sport" = "$port" ] &&
+	   [ "$sorig" = "$orig" ] && { [ -z "$at" ] || [ "$slocal" = "$at" ]; }; then
 		ok "$desc: $line"
 	else
 		fail "$desc: expected '$want', seen '$line'"
@@ -284,49 +304,40 @@ check_landing() {
 # port EXP_PORT, and its original destination is EXP_ORIG (see
 # check_landing).
 assert_lands() {
-	local ns=$1 addr=$2 port=$3 name=$4 eport=$5 eorig=$6 out line rc
+	local ns=$1 addr=$2 port=$3 name=$4 eport=$5 eorig=$6
 	shift 6
-	out=$(connect "$ns" "$addr" "$port" "$@")
-	line=${out%%$'\n'*}
-	rc=${out##*rc=}
-	local desc="$ns: $(fmt_addr "$addr" "$port")${*:+ ($*)}"
-	if [ "$rc" != 0 ]; then
-		fail "$desc: expected '$name port=$eport orig=$eorig', seen '$line' (exit $rc)"
+	try "$ns" "$addr" "$port" "$@"
+	if [ "$RC" != 0 ]; then
+		fail "$DESC: expected '$name port=$eport orig=$eorig', seen '$LINE' (exit $RC)"
 		return 0
 	fi
-	check_landing "$desc" "$line" "$name" "$eport" "$eorig"
+	check_landing "$DESC" "$LINE" "$name" "$eport" "$eorig"
 }
 
 # assert_refused NS ADDR PORT [mr-connect args]: nothing listens there, and
 # the connection is refused (not dropped, not answered).
 assert_refused() {
-	local ns=$1 addr=$2 port=$3 out rc
-	shift 3
-	out=$(connect "$ns" "$addr" "$port" "$@")
-	rc=${out##*rc=}
-	local desc="$ns: $(fmt_addr "$addr" "$port")${*:+ ($*)}"
-	if [ "$rc" = 2 ]; then
-		ok "$desc refused"
+	try "$@"
+	if [ "$RC" = 2 ]; then
+		ok "$DESC refused"
 	else
-		fail "$desc: expected 'error: refused', seen '${out%%$'\n'*}' (exit $rc)"
+		fail "$DESC: expected 'error: refused', seen '$LINE' (exit $RC)"
 	fi
 }
 
-# assert_udp NS ADDR PORT NAME: a UDP datagram to ADDR:PORT is answered by
-# server NAME on that very address and port (so it was not redirected).
+# assert_udp NS ADDR PORT NAME [mr-connect args]: a UDP datagram to
+# ADDR:PORT is answered by server NAME on that very address and port (so it
+# was not redirected).
 assert_udp() {
-	local ns=$1 addr=$2 port=$3 name=$4 out line rc
+	local ns=$1 addr=$2 port=$3 name=$4 want
 	shift 4
-	out=$(connect "$ns" "$addr" "$port" --udp "$@")
-	line=${out%%$'\n'*}
-	rc=${out##*rc=}
-	local want
-	want="$name udp port=$port local=$(fmt_addr "$addr" "$port")"
-	local desc="$ns: udp $(fmt_addr "$addr" "$port")${*:+ ($*)}"
-	if [ "$rc" = 0 ] && [ "${line% peer=*}" = "$want" ]; then
-		ok "$desc: $line"
+	try "$ns" "$addr" "$port" --udp "$@"
+	case $addr in *:*) want="$name udp port=$port local=[$addr]:$port" ;;
+	*) want="$name udp port=$port local=$addr:$port" ;; esac
+	if [ "$RC" = 0 ] && [ "${LINE% peer=*}" = "$want" ]; then
+		ok "$DESC: $LINE"
 	else
-		fail "$desc: expected '$want peer=...', seen '$line' (exit $rc)"
+		fail "$DESC: expected '$want peer=...', seen '$LINE' (exit $RC)"
 	fi
 }
 
@@ -350,10 +361,9 @@ hold_open() {
 assert_held() {
 	local tag=$1 name=$2 port=$3 orig=$4 pid rc=0 first second
 	eval "pid=\$HOLD_PID_$tag"
-	touch "$WORK/$tag.release"
+	: >"$WORK/$tag.release"
 	wait "$pid" || rc=$?
-	first=$(sed -n 1p "$WORK/$tag.hold")
-	second=$(sed -n 2p "$WORK/$tag.hold")
+	{ read -r first; read -r second; } <"$WORK/$tag.hold" || true
 	check_landing "held connection $tag, first line" "$first" "$name" "$port" "$orig"
 	if [ "$rc" = 0 ] && [ "$second" = "$name port=$port echo ping" ]; then
 		ok "held connection $tag still works: $second"

@@ -48,7 +48,7 @@ assert_cmd "meshredir flush" mr "$pod" flush
 assert_cmd "meshredir flush --netns $Y" "$MR_TOOL" flush --netns "$Y"
 assert_not_configured "$pod" "after flush"
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
+	family $f
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid $APP_UID
 	assert_lands "$peer" $pod_a 5000 app 5000 direct
 	assert_lands "$pod" $pod_a 5000 app 5000 direct --uid $PROXY_UID
@@ -95,9 +95,9 @@ assert_not_configured "$pod" "after reload"
 assert_not_configured "$Y" "after reload"
 mr_set "$pod"
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID
-	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)"
+	family $f
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
+	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
 done
 assert_counters "$pod" "local-out:redirected-outbound=2 pre-routing:redirected-inbound=2"
 finish

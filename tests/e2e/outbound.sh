@@ -15,17 +15,16 @@ assert_lands "$pod" $PEER6 80 remote 80 direct --uid $APP_UID
 mr_set "$pod"
 
 for f in 4 6; do
-	eval "peer_a=\$PEER$f other=\$OTHER$f"
-	if [ $f = 4 ]; then lo=127.0.0.1; else lo=::1; fi
+	family $f
 	pretty "IPv$f: outbound connections land on the sidecar"
-	assert_lands "$pod" $peer_a 80 "sidecar@$(fmt_addr $lo 15001)" 15001 "$(fmt_addr $peer_a 80)" --uid $APP_UID
-	assert_lands "$pod" $peer_a 5000 sidecar 15001 "$(fmt_addr $peer_a 5000)" --uid $APP_UID
-	assert_lands "$pod" $other 83 sidecar 15001 "$(fmt_addr $other 83)" --uid $APP_UID
+	assert_lands "$pod" $peer_a 80 "sidecar@$lo_u:15001" 15001 "$peer_u:80" --uid $APP_UID
+	assert_lands "$pod" $peer_a 5000 sidecar 15001 "$peer_u:5000" --uid $APP_UID
+	assert_lands "$pod" $other 83 sidecar 15001 "$other_u:83" --uid $APP_UID
 	# root and any other user are apps too
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)"
-	assert_lands "$pod" $peer_a 81 sidecar 15001 "$(fmt_addr $peer_a 81)" --uid 4242 --gid 4242
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80"
+	assert_lands "$pod" $peer_a 81 sidecar 15001 "$peer_u:81" --uid 4242 --gid 4242
 	# even to a port nothing listens on: the proxy answers for it
-	assert_lands "$pod" $peer_a 9 sidecar 15001 "$(fmt_addr $peer_a 9)" --uid $APP_UID
+	assert_lands "$pod" $peer_a 9 sidecar 15001 "$peer_u:9" --uid $APP_UID
 	pretty "IPv$f: UDP is untouched"
 	assert_udp "$pod" $peer_a 80 remote --uid $APP_UID
 	assert_udp "$pod" $other 5000 remote

@@ -12,8 +12,7 @@ setup
 mr_set "$pod"
 
 for f in 4 6; do
-	eval "peer_a=\$PEER$f pod_a=\$POD$f"
-	if [ $f = 4 ]; then lo=127.0.0.1 pass=127.0.0.6; else lo=::1 pass=::6; fi
+	family $f
 	pretty "IPv$f: the proxy's own outbound connections are not redirected"
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid $PROXY_UID
 	assert_lands "$pod" $peer_a 5000 remote 5000 direct --uid $PROXY_UID --gid 0
@@ -22,8 +21,8 @@ for f in 4 6; do
 	assert_lands "$pod" $pod_a 5001 app 5001 direct --uid $APP_UID --src $pass
 	assert_lands "$pod" $pod_a 5002 app 5002 direct --src $pass
 	pretty "IPv$f: the proxy calling its own pod's address is inbound (B3)"
-	assert_lands "$pod" $pod_a 5000 "sidecar@$(fmt_addr $lo 15006)" 15006 "$(fmt_addr $pod_a 5000)" --uid $PROXY_UID
-	assert_lands "$pod" $pod_a 80 sidecar 15006 "$(fmt_addr $pod_a 80)" --uid $PROXY_UID
+	assert_lands "$pod" $pod_a 5000 "sidecar@$lo_u:15006" 15006 "$pod_u:5000" --uid $PROXY_UID
+	assert_lands "$pod" $pod_a 80 sidecar 15006 "$pod_u:80" --uid $PROXY_UID
 	pretty "IPv$f: other users on lo pass (B4)"
 	assert_lands "$pod" $pod_a 5000 app 5000 direct --uid $APP_UID
 	assert_lands "$pod" $pod_a 5001 app 5001 direct
@@ -43,17 +42,17 @@ assert_lands "$pod" 127.0.0.2 5000 app 5000 direct --uid $APP_UID
 pretty "--kuma-dp-user, --owner-uid and --owner-gid"
 mr_set "$pod" --kuma-dp-user 1234 --owner-uid 2000-2001 --owner-uid 3000 --owner-gid 5679
 for f in 4 6; do
-	eval "peer_a=\$PEER$f pod_a=\$POD$f"
+	family $f
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid 1234
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid 2001
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid 3000
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid 4000 --gid 5679
 	# 5678 is no longer the proxy
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid $PROXY_UID
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid 2002
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$(fmt_addr $peer_a 80)" --uid 4000 --gid 5680
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $PROXY_UID
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid 2002
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid 4000 --gid 5680
 	# an owner by group is the proxy on lo too (B3)
-	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$(fmt_addr $pod_a 5000)" --uid 4000 --gid 5679
+	assert_lands "$pod" $pod_a 5000 sidecar 15006 "$pod_u:5000" --uid 4000 --gid 5679
 	assert_lands "$pod" $pod_a 5000 app 5000 direct --uid 4000 --gid 5680
 done
 finish

@@ -37,12 +37,12 @@ hold_open direct4 "$pod" $PEER4 80 --uid $PROXY_UID
 mr_set "$pod" --redirect-outbound-port 15002 --redirect-inbound-port 15007 \
 	--exclude-outbound-ports 80-83 --exclude-inbound-ports 5000-5003 --kuma-dp-user 7777
 for f in 4 6; do
-	eval "pod_a=\$POD$f peer_a=\$PEER$f"
+	family $f
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid $APP_UID
-	assert_lands "$pod" $peer_a 5000 sidecar2 15002 "$(fmt_addr $peer_a 5000)" --uid $APP_UID
+	assert_lands "$pod" $peer_a 5000 sidecar2 15002 "$peer_u:5000" --uid $APP_UID
 	assert_lands "$peer" $pod_a 5000 app 5000 direct
-	assert_lands "$peer" $pod_a 80 sidecar2 15007 "$(fmt_addr $pod_a 80)"
-	assert_lands "$pod" $peer_a 5000 sidecar2 15002 "$(fmt_addr $peer_a 5000)" --uid $PROXY_UID
+	assert_lands "$peer" $pod_a 80 sidecar2 15007 "$pod_u:80"
+	assert_lands "$pod" $peer_a 5000 sidecar2 15002 "$peer_u:5000" --uid $PROXY_UID
 done
 assert_held out4 sidecar 15001 "$PEER4:80"
 assert_held out6 sidecar 15001 "[$PEER6]:83"
