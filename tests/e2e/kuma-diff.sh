@@ -155,8 +155,6 @@ for cfg in "${names[@]}"; do
 	pretty "config $cfg: ${FLAGS[$cfg]:-(defaults)}"
 	refs=()
 	for side in "${sides[@]}"; do
-		# nft doubles the default configuration only.
-		[ "$side" = nft ] && [ "$cfg" != default ] && continue
 		p=$ID-$side-pod q=$ID-$side-peer
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
