@@ -136,6 +136,14 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (tuple->dst.protonum != IPPROTO_TCP)
 		return NF_ACCEPT;
+	/*
+	 * Conntrack starts in a namespace with its first SET, and then picks
+	 * up connections already open mid-stream, as new but ESTABLISHED.
+	 * Only a connection that began with a SYN is new to its endpoints;
+	 * redirecting any other would break it.
+	 */
+	if (READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT)
+		return NF_ACCEPT;
 	cfg = rcu_dereference(mn->config);
 	if (!cfg)
 		return NF_ACCEPT;

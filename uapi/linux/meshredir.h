@@ -26,7 +26,9 @@
  * The first SET in a namespace takes conntrack and registers the NAT
  * functions; later ones swap the configuration under RCU, so that a packet
  * sees either the old or the new configuration, never a mix. Connections
- * already tracked keep the verdict they were given. A rejected SET changes
+ * already tracked keep the verdict they were given, and connections open
+ * before the first SET, which conntrack then picks up mid-stream, are left
+ * alone: only a connection that starts with a SYN is classified. A rejected SET changes
  * nothing. Attributes:
  *
  *    MESHREDIR_A_IP_FAMILY_MODE: NLA_U8, enum meshredir_ip_family_mode,
