@@ -13,30 +13,26 @@ setup
 
 cat <<EOT
 
-  pod namespace ($pod)                    client namespace ($peer)
-    eth0 $POD4, $POD6          <-veth->     eth0 $PEER4, $PEER6
-    demo app   :5000 (uid $APP_UID)                remote server :80
-    sidecar    :15001 :15006 (uid $PROXY_UID)
+  pod namespace                                client namespace
+    eth0 $POD4  $POD6      <--veth-->     eth0 $PEER4  $PEER6
+    demo app :5000 (uid $APP_UID)                      remote server :80
+    sidecar  :15001 :15006 (uid $PROXY_UID)
 
 EOT
 
 # flow DESCRIPTION NS ADDR PORT [mr-connect args]
 flow() {
-	local desc=$1 ns=$2 addr=$3 port=$4 out line name at orig
-	shift 4
-	out=$(connect "$ns" "$addr" "$port" "$@")
-	line=${out%%$'\n'*}
-	printf '  %-52s ' "$desc -> $(fmt_addr "$addr" "$port")"
-	case $line in
-	error:*) printf '%s\n' "$line"; return ;;
-	esac
-	name=${line%% *}
-	at=$(field "$line" local)
-	orig=$(field "$line" orig)
-	if [ "$orig" = none ] || [ "$orig" = "$at" ]; then
-		printf 'lands on %-8s %-22s (not redirected)\n' "$name" "$at"
+	local desc=$1 re='^([^ ]+) port=[0-9]+ local=([^ ]+) peer=[^ ]+ orig=([^ ]+)$'
+	shift
+	try "$@"
+	printf '  %s -> %s\n' "$desc" "$(fmt_addr "$2" "$3")"
+	if ! [[ $LINE =~ $re ]]; then
+		printf '      %s\n' "$LINE"
+	elif [ "${BASH_REMATCH[3]}" = none ] || [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[2]}" ]; then
+		printf '      lands on %s at %s, not redirected\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 	else
-		printf 'lands on %-8s %-22s original destination %s\n' "$name" "$at" "$orig"
+		printf '      lands on %s at %s, original destination %s\n' "${BASH_REMATCH[1]}" \
+			"${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
 	fi
 }
 
@@ -57,8 +53,8 @@ flow "sidecar: hand inbound to the app from 127.0.0.6" "$pod" $POD4 5000 --uid $
 flow "sidecar: call its own pod's address" "$pod" $POD4 5000 --uid $PROXY_UID
 flow "demo app: call itself on the pod address" "$pod" $POD4 5000 --uid $APP_UID
 flow "demo app: call localhost" "$pod" 127.0.0.1 5000 --uid $APP_UID
-printf '  %-52s ' "demo app: a UDP datagram -> $PEER4:80"
-connect "$pod" $PEER4 80 --udp --uid $APP_UID | head -n 1
+try "$pod" $PEER4 80 --udp --uid $APP_UID
+printf '  demo app: a UDP datagram -> %s\n      answered by %s\n' "$PEER4:80" "$LINE"
 
 pretty "meshredir show"
 "$MR_TOOL" --netns "$pod" show
