@@ -51,7 +51,8 @@ else
 	fail "via eth1 (no IPv4 address): expected 'error: timeout', seen '${out%%$'\n'*}' (exit $rc)"
 fi
 # Each retransmitted SYN is a new connection to conntrack, dropped again.
-drops=$(mr_json "$pod" | "$PYTHON" "$E2E/mrjson.py" counter pre-routing dropped) || drops=0
+drops=0
+read_counters "$pod" && drops=${CTR[pre-routing:dropped]}
 if [ "$drops" -ge 1 ]; then
 	assert_counters "$pod" "pre-routing:dropped=$drops"
 else
