@@ -20,7 +20,8 @@
  * addresses print as [addr]:port. Then it echoes every line the client
  * sends as "NAME port=P echo LINE", and closes when the client closes (or
  * after 600 s idle). A client that only wants the first line just reads it
- * and closes. The same line is logged on stdout.
+ * and closes. The same line is logged on stdout. One process serves every
+ * connection from one poll loop (no fork per client: cheaper under TCG).
  *
  * With --udp, each UDP datagram on the same ports is answered (from the
  * address it was sent to) with "NAME udp port=P local=ADDR:PORT peer=ADDR:PORT".
@@ -37,9 +38,12 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SOCKS 512
+#define MAX_CONNS 512
 #define IDLE_SECONDS 600
 
 static const char *name;
@@ -112,51 +116,107 @@ static void add_sock(const char *addr, unsigned int port, int udp)
 	nsocks++;
 }
 
-/* Child: one TCP connection. */
-static void serve(int fd, const struct lsock *ls)
+/* An accepted connection, served from the one loop: no fork per client. */
+struct conn {
+	int fd;
+	unsigned int port;
+	time_t last;
+	size_t len;
+	char buf[1024];
+};
+
+static struct conn conns[MAX_CONNS];
+static int nconns;
+
+static void conn_close(int i)
+{
+	close(conns[i].fd);
+	conns[i] = conns[--nconns];
+}
+
+/* Writes the whole of s to fd, which is blocking: lines are short. */
+static int put(int fd, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= w;
+	}
+	return 0;
+}
+
+/* The first line, then the connection waits for lines to echo. */
+static void greet(int fd, const struct lsock *ls)
 {
 	struct sockaddr_storage local, peer;
 	socklen_t sl;
 	char l[MR_ADDRSTRLEN], p[MR_ADDRSTRLEN], o[MR_ADDRSTRLEN];
-	char line[4096];
-	FILE *in;
+	char line[512];
 
 	sl = sizeof(local);
 	memset(&local, 0, sizeof(local));
-	if (getsockname(fd, (struct sockaddr *)&local, &sl) < 0)
-		die("getsockname");
-	sl = sizeof(peer);
 	memset(&peer, 0, sizeof(peer));
-	if (getpeername(fd, (struct sockaddr *)&peer, &sl) < 0)
-		_exit(0);	/* already gone */
+	if (getsockname(fd, (struct sockaddr *)&local, &sl) < 0) {
+		close(fd);
+		return;
+	}
+	sl = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &sl) < 0) {
+		close(fd);	/* already gone */
+		return;
+	}
 	mr_fmt_addr(&local, l, sizeof(l));
 	mr_fmt_addr(&peer, p, sizeof(p));
 	mr_fmt_orig(fd, ls->family, o, sizeof(o));
 	snprintf(line, sizeof(line), "%s port=%u local=%s peer=%s orig=%s\n",
 		 name, mr_port_of(&local), l, p, o);
-	if (!quiet) {
+	if (!quiet)
 		fputs(line, stdout);
-		fflush(stdout);
+	if (put(fd, line) < 0 || nconns == MAX_CONNS) {
+		close(fd);
+		return;
 	}
-	if (write(fd, line, strlen(line)) < 0)
-		_exit(0);
+	conns[nconns].fd = fd;
+	conns[nconns].port = mr_port_of(&local);
+	conns[nconns].last = time(NULL);
+	conns[nconns].len = 0;
+	nconns++;
+}
 
-	in = fdopen(fd, "r");
-	if (!in)
-		_exit(1);
-	alarm(IDLE_SECONDS);
-	while (fgets(line, sizeof(line), in)) {
-		char reply[4200];
-		size_t n = strcspn(line, "\r\n");
+/* Echoes each complete line; false when the connection is done. */
+static bool echo(struct conn *c)
+{
+	char reply[sizeof(c->buf) + 300];
+	ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	char *nl;
 
-		line[n] = 0;
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	c->len += n;
+	c->buf[c->len] = 0;
+	c->last = time(NULL);
+	while ((nl = strchr(c->buf, '\n')) || c->len == sizeof(c->buf) - 1) {
+		size_t used = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+
+		c->buf[used - (nl ? 1 : 0)] = 0;
+		c->buf[strcspn(c->buf, "\r")] = 0;
 		snprintf(reply, sizeof(reply), "%s port=%u echo %s\n", name,
-			 mr_port_of(&local), line);
-		if (write(fd, reply, strlen(reply)) < 0)
-			break;
-		alarm(IDLE_SECONDS);
+			 c->port, c->buf);
+		if (put(c->fd, reply) < 0)
+			return false;
+		memmove(c->buf, c->buf + used, c->len - used + 1);
+		c->len -= used;
 	}
-	_exit(0);
+	return true;
 }
 
 static void answer_udp(const struct lsock *ls)
@@ -243,7 +303,7 @@ int main(int argc, char **argv)
 	unsigned int ports[256];
 	int nbinds = 0, nports = 0, udp = 0, i, j;
 	long uid = -1, gid = -1;
-	struct pollfd pfd[MAX_SOCKS];
+	static struct pollfd pfd[MAX_SOCKS + MAX_CONNS];
 	char *list, *tok, *save;
 
 	if (argc < 3)
@@ -316,19 +376,36 @@ int main(int argc, char **argv)
 	if (uid >= 0 && setuid(uid) < 0)
 		die("setuid");
 
-	signal(SIGCHLD, SIG_IGN);	/* children are reaped by the kernel */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < nsocks; i++) {
-		pfd[i].fd = socks[i].fd;
-		pfd[i].events = POLLIN;
-	}
 	for (;;) {
-		if (poll(pfd, nsocks, -1) < 0) {
+		time_t now;
+		int nfds = 0;
+
+		for (i = 0; i < nsocks; i++) {
+			pfd[nfds].fd = socks[i].fd;
+			pfd[nfds++].events = POLLIN;
+		}
+		for (i = 0; i < nconns; i++) {
+			pfd[nfds].fd = conns[i].fd;
+			pfd[nfds++].events = POLLIN;
+		}
+		fflush(stdout);
+		if (poll(pfd, nfds, 10000) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll");
 		}
+		/* Connections first: accepting below reorders nothing of theirs. */
+		for (i = nconns - 1; i >= 0; i--) {
+			if ((pfd[nsocks + i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    !echo(&conns[i]))
+				conn_close(i);
+		}
+		now = time(NULL);
+		for (i = nconns - 1; i >= 0; i--)
+			if (now - conns[i].last > IDLE_SECONDS)
+				conn_close(i);
 		for (i = 0; i < nsocks; i++) {
 			int fd;
 
@@ -339,20 +416,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			fd = accept4(socks[i].fd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd < 0)
-				continue;
-			fflush(stdout);
-			switch (fork()) {
-			case 0:
-				for (j = 0; j < nsocks; j++)
-					close(socks[j].fd);
-				serve(fd, &socks[i]);
-				break;
-			case -1:
-				perror("fork");
-				break;
-			}
-			close(fd);
+			if (fd >= 0)
+				greet(fd, &socks[i]);
 		}
 	}
 }
