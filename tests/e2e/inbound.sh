@@ -43,12 +43,11 @@ ip -n "$peer2" link set eth0 up
 ip -n "$peer2" route add $POD4/32 dev eth0
 ip -n "$pod" route add 203.0.113.0/24 dev eth1
 mr "$pod" reset-counters
-out=$(connect "$peer2" $POD4 5000 --timeout 2)
-rc=${out##*rc=}
-if [ "$rc" = 3 ]; then
-	ok "via eth1 (no IPv4 address): timeout, as REDIRECT drops it"
+try "$peer2" $POD4 5000 --timeout 2
+if [ "$RC" = 3 ]; then
+	ok "$DESC via eth1 (no IPv4 address): timeout, as REDIRECT drops it"
 else
-	fail "via eth1 (no IPv4 address): expected 'error: timeout', seen '${out%%$'\n'*}' (exit $rc)"
+	fail "$DESC via eth1 (no IPv4 address): expected 'error: timeout', seen '$LINE' (exit $RC)"
 fi
 # Each retransmitted SYN is a new connection to conntrack, dropped again.
 drops=0

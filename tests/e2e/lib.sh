@@ -182,11 +182,6 @@ mr_load() {
 	insmod "$MR_MODULE"
 }
 
-mr_unload() {
-	grep -q '^meshredir ' /proc/modules || return 0
-	rmmod meshredir
-}
-
 # mr NS ARGS...: the control tool, acting in namespace NS (isolation.sh
 # checks that --netns is the same as running inside it).
 mr() { local ns=$1; shift; "$MR_TOOL" --netns "$ns" "$@"; }
@@ -249,15 +244,6 @@ fmt_addr() {
 	*:*) echo "[$1]:$2" ;;
 	*) echo "$1:$2" ;;
 	esac
-}
-
-# connect NS ADDR PORT [mr-connect args]: prints what mr-connect printed and
-# "rc=N" on a last line.
-connect() {
-	local ns=$1 rc=0
-	shift
-	"$CONNECT" "$@" --netns "$ns" 2>&1 || rc=$?
-	echo "rc=$rc"
 }
 
 # try NS ADDR PORT [mr-connect args]: connects; sets LINE (the first line
@@ -349,8 +335,10 @@ hold_open() {
 	"$CONNECT" "$@" --netns "$ns" --hold-until "$WORK/$tag.release" \
 		>"$WORK/$tag.hold" 2>&1 &
 	eval "HOLD_PID_$tag=$!"
+	local first=
 	for i in $(seq 200); do
-		[ -n "$(head -n 1 "$WORK/$tag.hold")" ] && return 0
+		read -r first <"$WORK/$tag.hold" || true
+		[ -n "$first" ] && return 0
 		sleep 0.05
 	done
 	fail "hold $tag: no first line: $(cat "$WORK/$tag.hold")"
@@ -369,6 +357,23 @@ assert_held() {
 		ok "held connection $tag still works: $second"
 	else
 		fail "held connection $tag: expected '$name port=$port echo ping' after the hold, seen '$second' (exit $rc)"
+	fi
+}
+
+# assert_lost TAG NAME PORT ORIG: the held connection had landed as expected
+# and no longer works: meshredir was the namespace's last NAT user, and the
+# binding is not applied any more (uapi/linux/meshredir.h, DEL).
+assert_lost() {
+	local tag=$1 name=$2 port=$3 orig=$4 pid rc=0 first second
+	eval "pid=\$HOLD_PID_$tag"
+	: >"$WORK/$tag.release"
+	wait "$pid" || rc=$?
+	{ read -r first; read -r second; } <"$WORK/$tag.hold" || true
+	check_landing "held connection $tag, first line" "$first" "$name" "$port" "$orig"
+	if [ "$rc" != 0 ] && [ "$second" != "$name port=$port echo ping" ]; then
+		ok "held connection $tag lost its translation: $second (exit $rc)"
+	else
+		fail "held connection $tag: expected it to fail without NAT hooks, seen '$second' (exit $rc)"
 	fi
 }
 
