@@ -344,19 +344,28 @@ hold_open() {
 	fail "hold $tag: no first line: $(cat "$WORK/$tag.hold")"
 }
 
+# release TAG: lets held connection TAG ping its server; sets HOLD_FIRST,
+# HOLD_SECOND (its two lines) and HOLD_RC (its exit status).
+release() {
+	local pid
+	eval "pid=\$HOLD_PID_$1"
+	: >"$WORK/$1.release"
+	HOLD_RC=0
+	wait "$pid" || HOLD_RC=$?
+	HOLD_FIRST='' HOLD_SECOND=''
+	{ read -r HOLD_FIRST; read -r HOLD_SECOND; } <"$WORK/$1.hold" || true
+}
+
 # assert_held TAG NAME PORT ORIG: releases TAG; its first line said NAME,
 # PORT, ORIG and the same server still answers on the same connection.
 assert_held() {
-	local tag=$1 name=$2 port=$3 orig=$4 pid rc=0 first second
-	eval "pid=\$HOLD_PID_$tag"
-	: >"$WORK/$tag.release"
-	wait "$pid" || rc=$?
-	{ read -r first; read -r second; } <"$WORK/$tag.hold" || true
-	check_landing "held connection $tag, first line" "$first" "$name" "$port" "$orig"
-	if [ "$rc" = 0 ] && [ "$second" = "$name port=$port echo ping" ]; then
-		ok "held connection $tag still works: $second"
+	local tag=$1 name=$2 port=$3 orig=$4
+	release "$tag"
+	check_landing "held connection $tag, first line" "$HOLD_FIRST" "$name" "$port" "$orig"
+	if [ "$HOLD_RC" = 0 ] && [ "$HOLD_SECOND" = "$name port=$port echo ping" ]; then
+		ok "held connection $tag still works: $HOLD_SECOND"
 	else
-		fail "held connection $tag: expected '$name port=$port echo ping' after the hold, seen '$second' (exit $rc)"
+		fail "held connection $tag: expected '$name port=$port echo ping' after the hold, seen '$HOLD_SECOND' (exit $HOLD_RC)"
 	fi
 }
 
@@ -364,16 +373,13 @@ assert_held() {
 # and no longer works: meshredir was the namespace's last NAT user, and the
 # binding is not applied any more (uapi/linux/meshredir.h, DEL).
 assert_lost() {
-	local tag=$1 name=$2 port=$3 orig=$4 pid rc=0 first second
-	eval "pid=\$HOLD_PID_$tag"
-	: >"$WORK/$tag.release"
-	wait "$pid" || rc=$?
-	{ read -r first; read -r second; } <"$WORK/$tag.hold" || true
-	check_landing "held connection $tag, first line" "$first" "$name" "$port" "$orig"
-	if [ "$rc" != 0 ] && [ "$second" != "$name port=$port echo ping" ]; then
-		ok "held connection $tag lost its translation: $second (exit $rc)"
+	local tag=$1 name=$2 port=$3 orig=$4
+	release "$tag"
+	check_landing "held connection $tag, first line" "$HOLD_FIRST" "$name" "$port" "$orig"
+	if [ "$HOLD_RC" != 0 ] && [ "$HOLD_SECOND" != "$name port=$port echo ping" ]; then
+		ok "held connection $tag lost its translation: $HOLD_SECOND (exit $HOLD_RC)"
 	else
-		fail "held connection $tag: expected it to fail without NAT hooks, seen '$second' (exit $rc)"
+		fail "held connection $tag: expected it to fail without NAT hooks, seen '$HOLD_SECOND' (exit $HOLD_RC)"
 	fi
 }
 
