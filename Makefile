@@ -29,7 +29,7 @@ check:
 demo:
 	tests/deps
 	$(MAKE) tools helpers
-	tests/qemu/run --kernel 6.12 tests/demo.sh
+	tests/qemu/run --kernel 6.12 --show-output tests/demo.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

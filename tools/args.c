@@ -1162,8 +1162,10 @@ static const char mr_usage_flush[] =
 "Usage: meshredir flush\n"
 "\n"
 "Removes the namespace's configuration: new connections are no longer\n"
-"redirected; those already redirected keep going to the proxy until they\n"
-"close. In a namespace that is not configured it says so and exits 0.\n";
+"redirected. Those already redirected keep working only while another NAT\n"
+"user (an iptables nat table, an nftables nat chain) keeps the namespace's\n"
+"NAT hooks; otherwise they fail, as when the last nat chain is deleted.\n"
+"In a namespace that is not configured it says so and exits 0.\n";
 
 static const char mr_usage_reset[] =
 "Usage: meshredir reset-counters\n"
