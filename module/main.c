@@ -42,4 +42,5 @@ module_exit(mr_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Transparent TCP redirection to a service-mesh sidecar");
 MODULE_AUTHOR("The meshredir developers");
+MODULE_VERSION(MR_VERSION);
 MODULE_ALIAS_GENL_FAMILY(MESHREDIR_GENL_NAME);
