@@ -21,6 +21,10 @@ helpers:
 unit:
 	$(MAKE) --no-print-directory -C tests/unit check
 
+# uapi/meshredir.yaml against the kernel's YNL schema and uapi/linux/meshredir.h
+ynl-check:
+	tests/ynl/check
+
 # Both install what is missing first (tests/deps), so a fresh Debian runs them.
 check:
 	tests/deps
@@ -38,4 +42,4 @@ clean:
 	$(MAKE) -C tests/unit clean
 	rm -rf build
 
-.PHONY: all module tools helpers unit check demo clean
+.PHONY: all module tools helpers unit ynl-check check demo clean

@@ -12,6 +12,14 @@
  * CAP_NET_ADMIN in the user namespace that owns that network namespace; so
  * does GET, as listing iptables or nftables rules does.
  *
+ * uapi/meshredir.yaml, beside this directory, describes the same family as
+ * a YNL spec (the kernel's Documentation/netlink/ format, genetlink-legacy),
+ * for the kernel's tools/net/ynl/cli.py and code generators, e.g.
+ *
+ *    tools/net/ynl/cli.py --spec uapi/meshredir.yaml --do get
+ *
+ * `make ynl-check` fails when the two disagree on a name or a value.
+ *
  * A configured namespace has its new TCP connections classified exactly as
  * Kuma's transparent-proxy iptables rules would classify them, and the
  * redirected ones bound by conntrack NAT to the proxy's ports, so that
