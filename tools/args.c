@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include "args.h"
+#include "yaml.h"
 
 struct mr_str {
 	const char *p;
@@ -66,6 +67,30 @@ struct mr_uid_ports *mr_uid_ports_list_add(struct mr_uid_ports_list *l)
 	MR_GROW(l);
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	return &l->v[l->n++];
+}
+
+void mr_port_list_clear(struct mr_port_list *l)
+{
+	l->n = 0;
+}
+
+void mr_id_list_clear(struct mr_id_list *l)
+{
+	l->n = 0;
+}
+
+void mr_cidr_list_clear(struct mr_cidr_list *l)
+{
+	l->n = 0;
+}
+
+void mr_uid_ports_list_clear(struct mr_uid_ports_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].ports.v);
+	l->n = 0;
 }
 
 static void mr_dir_init(struct mr_dir_config *d, uint16_t port)
@@ -665,6 +690,27 @@ int mr_parse_user(const char *flag, const char *value, uint32_t *uid,
 	return 0;
 }
 
+int mr_parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
+			    char *err, size_t errlen)
+{
+	if (!strcasecmp(value, "ipv4"))
+		*mode = MESHREDIR_IP_FAMILY_IPV4;
+	else if (!strcasecmp(value, "dualstack") || !*value)
+		*mode = MESHREDIR_IP_FAMILY_DUALSTACK;
+	else
+		return mr_fail(err, errlen, "%s: \"%s\" is not ipv4 or dualstack", flag, value);
+	return 0;
+}
+
+void mr_cidr_format(const struct mr_cidr *c, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(c->family, c->addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, len, "%s/%u", a, c->prefix_len);
+}
+
 /* ---- limits ---- */
 
 static int mr_limit(const char *flag, const char *what, size_t n, size_t max,
@@ -675,36 +721,73 @@ static int mr_limit(const char *flag, const char *what, size_t n, size_t max,
 	return mr_fail(err, errlen, "%s: %zu %s exceed the limit of %zu", flag, n, what, max);
 }
 
-static int mr_dir_limits(const struct mr_dir_config *d, bool in, char *err, size_t errlen)
+/* What the limit messages call each list: a flag, or a Kuma file's field. */
+struct mr_list_names {
+	const char *exclude_ports, *include_ports, *exclude_ips, *uid_ports;
+};
+
+static const struct mr_list_names mr_flag_names[2] = {
+	{ "--exclude-outbound-ports", "--include-outbound-ports", "--exclude-outbound-ips",
+	  "--exclude-outbound-ports-for-uids" },
+	{ "--exclude-inbound-ports", "--include-inbound-ports", "--exclude-inbound-ips", NULL },
+};
+
+static const struct mr_list_names mr_field_names[2] = {
+	{ "redirect.outbound.excludePorts", "redirect.outbound.includePorts",
+	  "redirect.outbound.excludePortsForIPs", "redirect.outbound.excludePortsForUIDs" },
+	{ "redirect.inbound.excludePorts", "redirect.inbound.includePorts",
+	  "redirect.inbound.excludePortsForIPs", NULL },
+};
+
+static int mr_dir_limits(const struct mr_dir_config *d, const struct mr_list_names *nm,
+			 char *err, size_t errlen)
 {
 	const struct mr_uid_ports_list *up = &d->exclude_ports_for_uids;
 	size_t i, total = 0;
 
-	if (mr_limit(in ? "--exclude-inbound-ports" : "--exclude-outbound-ports", "port ranges",
-		     d->exclude_ports.n, MESHREDIR_MAX_PORT_RANGES, err, errlen) ||
-	    mr_limit(in ? "--include-inbound-ports" : "--include-outbound-ports", "port ranges",
-		     d->include_ports.n, MESHREDIR_MAX_PORT_RANGES, err, errlen) ||
-	    mr_limit(in ? "--exclude-inbound-ips" : "--exclude-outbound-ips", "CIDRs",
-		     d->exclude_ips.n, MESHREDIR_MAX_CIDRS, err, errlen) ||
-	    mr_limit("--exclude-outbound-ports-for-uids", "entries", up->n,
-		     MESHREDIR_MAX_UID_PORTS, err, errlen))
+	if (mr_limit(nm->exclude_ports, "port ranges", d->exclude_ports.n,
+		     MESHREDIR_MAX_PORT_RANGES, err, errlen) ||
+	    mr_limit(nm->include_ports, "port ranges", d->include_ports.n,
+		     MESHREDIR_MAX_PORT_RANGES, err, errlen) ||
+	    mr_limit(nm->exclude_ips, "CIDRs", d->exclude_ips.n, MESHREDIR_MAX_CIDRS,
+		     err, errlen))
+		return -1;
+	if (!nm->uid_ports)
+		return 0;
+	if (mr_limit(nm->uid_ports, "entries", up->n, MESHREDIR_MAX_UID_PORTS, err, errlen))
 		return -1;
 	for (i = 0; i < up->n; i++)
 		total += up->v[i].ports.n;
-	return mr_limit("--exclude-outbound-ports-for-uids", "port ranges over all entries",
-			total, MESHREDIR_MAX_UID_PORTS_RANGES, err, errlen);
+	return mr_limit(nm->uid_ports, "port ranges over all entries", total,
+			MESHREDIR_MAX_UID_PORTS_RANGES, err, errlen);
+}
+
+static int mr_limits(const struct mr_tool_config *cfg, bool kuma_fields, char *err,
+		     size_t errlen)
+{
+	const struct mr_list_names *nm = kuma_fields ? mr_field_names : mr_flag_names;
+
+	if (mr_limit(kuma_fields ? "meshredir.ownerUIDs" : "--owner-uid", "UID ranges",
+		     cfg->owner_uids.n, MESHREDIR_MAX_ID_RANGES, err, errlen) ||
+	    mr_limit(kuma_fields ? "meshredir.ownerGIDs" : "--owner-gid", "GID ranges",
+		     cfg->owner_gids.n, MESHREDIR_MAX_ID_RANGES, err, errlen) ||
+	    mr_dir_limits(&cfg->inbound, &nm[1], err, errlen) ||
+	    mr_dir_limits(&cfg->outbound, &nm[0], err, errlen))
+		return -1;
+	return 0;
 }
 
 int mr_config_check_limits(const struct mr_tool_config *cfg, char *err, size_t errlen)
 {
-	if (mr_limit("--owner-uid", "UID ranges", cfg->owner_uids.n, MESHREDIR_MAX_ID_RANGES,
-		     err, errlen) ||
-	    mr_limit("--owner-gid", "GID ranges", cfg->owner_gids.n, MESHREDIR_MAX_ID_RANGES,
-		     err, errlen) ||
-	    mr_dir_limits(&cfg->inbound, true, err, errlen) ||
-	    mr_dir_limits(&cfg->outbound, false, err, errlen))
-		return -1;
-	return 0;
+	return mr_limits(cfg, false, err, errlen);
+}
+
+int mr_config_finish(struct mr_tool_config *cfg, uint32_t kuma_dp_uid, bool kuma_fields,
+		     char *err, size_t errlen)
+{
+	mr_id_list_add(&cfg->owner_uids, kuma_dp_uid, kuma_dp_uid);
+	mr_config_normalize(cfg);
+	return mr_limits(cfg, kuma_fields, err, errlen);
 }
 
 /* ---- the command line ---- */
@@ -725,7 +808,12 @@ enum mr_flag_id {
 	F_OWNER_UID,
 	F_OWNER_GID,
 	F_IP_FAMILY_MODE,
+	F_CONFIG,
+	F_CONFIG_FILE,
+	F_DRY_RUN,
+	F_VERBOSE,
 	F_JSON,
+	F_FORMAT,
 	F_NETNS,
 	F_PID,
 	F_HELP,
@@ -740,6 +828,10 @@ enum mr_flag_value {
 
 #define C(cmd) (1u << (cmd))
 #define C_ALL (~0u)
+/* The configuration flags: set's, which install has too. */
+#define C_CFG (C(MR_CMD_SET) | C(MR_CMD_INSTALL))
+/* The commands that change the kernel's configuration as kumactl's do. */
+#define C_KUMA (C(MR_CMD_INSTALL) | C(MR_CMD_UNINSTALL) | C(MR_CMD_APPLY))
 
 struct mr_flag {
 	const char *name;
@@ -749,38 +841,68 @@ struct mr_flag {
 };
 
 static const struct mr_flag mr_flags[] = {
-	{ "redirect-inbound", F_REDIRECT_INBOUND, V_BOOL, C(MR_CMD_SET) },
-	{ "redirect-inbound-port", F_REDIRECT_INBOUND_PORT, V_REQUIRED, C(MR_CMD_SET) },
-	{ "exclude-inbound-ports", F_EXCLUDE_INBOUND_PORTS, V_REQUIRED, C(MR_CMD_SET) },
-	{ "include-inbound-ports", F_INCLUDE_INBOUND_PORTS, V_REQUIRED, C(MR_CMD_SET) },
-	{ "exclude-inbound-ips", F_EXCLUDE_INBOUND_IPS, V_REQUIRED, C(MR_CMD_SET) },
-	{ "redirect-outbound", F_REDIRECT_OUTBOUND, V_BOOL, C(MR_CMD_SET) },
-	{ "redirect-outbound-port", F_REDIRECT_OUTBOUND_PORT, V_REQUIRED, C(MR_CMD_SET) },
-	{ "exclude-outbound-ports", F_EXCLUDE_OUTBOUND_PORTS, V_REQUIRED, C(MR_CMD_SET) },
-	{ "include-outbound-ports", F_INCLUDE_OUTBOUND_PORTS, V_REQUIRED, C(MR_CMD_SET) },
-	{ "exclude-outbound-ips", F_EXCLUDE_OUTBOUND_IPS, V_REQUIRED, C(MR_CMD_SET) },
+	{ "redirect-inbound", F_REDIRECT_INBOUND, V_BOOL, C_CFG },
+	{ "redirect-inbound-port", F_REDIRECT_INBOUND_PORT, V_REQUIRED, C_CFG },
+	{ "exclude-inbound-ports", F_EXCLUDE_INBOUND_PORTS, V_REQUIRED, C_CFG },
+	{ "include-inbound-ports", F_INCLUDE_INBOUND_PORTS, V_REQUIRED, C_CFG },
+	{ "exclude-inbound-ips", F_EXCLUDE_INBOUND_IPS, V_REQUIRED, C_CFG },
+	{ "redirect-outbound", F_REDIRECT_OUTBOUND, V_BOOL, C_CFG },
+	{ "redirect-outbound-port", F_REDIRECT_OUTBOUND_PORT, V_REQUIRED, C_CFG },
+	{ "exclude-outbound-ports", F_EXCLUDE_OUTBOUND_PORTS, V_REQUIRED, C_CFG },
+	{ "include-outbound-ports", F_INCLUDE_OUTBOUND_PORTS, V_REQUIRED, C_CFG },
+	{ "exclude-outbound-ips", F_EXCLUDE_OUTBOUND_IPS, V_REQUIRED, C_CFG },
 	{ "exclude-outbound-ports-for-uids", F_EXCLUDE_OUTBOUND_PORTS_FOR_UIDS, V_REQUIRED,
-	  C(MR_CMD_SET) },
-	{ "kuma-dp-user", F_KUMA_DP_USER, V_REQUIRED, C(MR_CMD_SET) },
-	{ "owner-uid", F_OWNER_UID, V_REQUIRED, C(MR_CMD_SET) },
-	{ "owner-gid", F_OWNER_GID, V_REQUIRED, C(MR_CMD_SET) },
-	{ "ip-family-mode", F_IP_FAMILY_MODE, V_REQUIRED, C(MR_CMD_SET) },
+	  C_CFG },
+	{ "kuma-dp-user", F_KUMA_DP_USER, V_REQUIRED, C_CFG },
+	/* kumactl's older name of the same flag. */
+	{ "kuma-dp-uid", F_KUMA_DP_USER, V_REQUIRED, C(MR_CMD_INSTALL) },
+	{ "owner-uid", F_OWNER_UID, V_REQUIRED, C_CFG },
+	{ "owner-gid", F_OWNER_GID, V_REQUIRED, C_CFG },
+	{ "ip-family-mode", F_IP_FAMILY_MODE, V_REQUIRED, C_CFG },
+	{ "config", F_CONFIG, V_REQUIRED, C(MR_CMD_INSTALL) },
+	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(MR_CMD_INSTALL) },
+	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
+	{ "verbose", F_VERBOSE, V_BOOL, C_KUMA },
 	{ "json", F_JSON, V_NONE, C(MR_CMD_SHOW) },
+	{ "format", F_FORMAT, V_REQUIRED, C(MR_CMD_SHOW) },
 	{ "netns", F_NETNS, V_REQUIRED, C_ALL },
 	{ "pid", F_PID, V_REQUIRED, C_ALL },
 	{ "help", F_HELP, V_NONE, C_ALL },
 	{ "version", F_VERSION, V_NONE, C_ALL },
 };
 
+#define MR_WHY_DNS "it redirects TCP only: no DNS capture"
+#define MR_WHY_IPTABLES "it sets no iptables rules"
+#define MR_WHY_EBPF "it is a netfilter module, not Kuma's eBPF mode"
+
 /* kumactl flags that have no meaning here; named, so users know it's not a typo. */
-static const char *const mr_kuma_only_flags[] = {
-	"redirect-dns", "redirect-all-dns-traffic", "redirect-dns-port",
-	"redirect-dns-upstream-target-chain", "skip-dns-conntrack-zone-split",
-	"vnet", "drop-invalid-packets", "iptables-logs", "disable-comments",
-	"redirect-inbound-insert-instead-of-append",
-	"redirect-outbound-insert-instead-of-append", "store-firewalld",
-	"wait", "wait-interval", "max-retries", "sleep-between-retries",
-	"verbose", "dry-run", "kuma-dp-uid", "ebpf-enabled",
+static const struct {
+	const char *name;
+	const char *why;
+} mr_kuma_only_flags[] = {
+	{ "redirect-dns", MR_WHY_DNS },
+	{ "redirect-all-dns-traffic", MR_WHY_DNS },
+	{ "redirect-dns-port", MR_WHY_DNS },
+	{ "redirect-dns-upstream-target-chain", MR_WHY_DNS },
+	{ "skip-dns-conntrack-zone-split", MR_WHY_DNS },
+	{ "vnet", "it has no virtual-network redirection" },
+	{ "drop-invalid-packets", "the module does not drop invalid packets yet" },
+	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
+	{ "disable-comments", MR_WHY_IPTABLES },
+	{ "redirect-inbound-insert-instead-of-append", MR_WHY_IPTABLES },
+	{ "redirect-outbound-insert-instead-of-append", MR_WHY_IPTABLES },
+	{ "store-firewalld", MR_WHY_IPTABLES },
+	{ "wait", MR_WHY_IPTABLES },
+	{ "wait-interval", MR_WHY_IPTABLES },
+	{ "max-retries", MR_WHY_IPTABLES },
+	{ "sleep-between-retries", MR_WHY_IPTABLES },
+	{ "iptables-executables", MR_WHY_IPTABLES },
+	{ "ebpf-enabled", MR_WHY_EBPF },
+	{ "ebpf-instance-ip", MR_WHY_EBPF },
+	{ "ebpf-bpffs-path", MR_WHY_EBPF },
+	{ "ebpf-cgroup-path", MR_WHY_EBPF },
+	{ "ebpf-programs-source-path", MR_WHY_EBPF },
+	{ "ebpf-tc-attach-iface", MR_WHY_EBPF },
 };
 
 static const struct {
@@ -788,12 +910,18 @@ static const struct {
 	enum mr_command cmd;
 } mr_commands[] = {
 	{ "set", MR_CMD_SET },
+	{ "install", MR_CMD_INSTALL },
+	{ "uninstall", MR_CMD_UNINSTALL },
+	{ "apply", MR_CMD_APPLY },
 	{ "show", MR_CMD_SHOW },
 	{ "flush", MR_CMD_FLUSH },
 	{ "reset-counters", MR_CMD_RESET_COUNTERS },
 	{ "help", MR_CMD_HELP },
 	{ "version", MR_CMD_VERSION },
 };
+
+/* What install and uninstall act on, as in kumactl. */
+#define MR_TARGET "transparent-proxy"
 
 const char *mr_command_name(enum mr_command cmd)
 {
@@ -825,14 +953,16 @@ static const struct mr_flag *mr_flag_lookup(const char *name, size_t n)
 	return NULL;
 }
 
-static bool mr_kuma_only(const char *name, size_t n)
+/* Why meshredir does not have this kumactl flag; NULL if kumactl lacks it too. */
+static const char *mr_kuma_only(const char *name, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(mr_kuma_only_flags) / sizeof(mr_kuma_only_flags[0]); i++)
-		if (strlen(mr_kuma_only_flags[i]) == n && !memcmp(mr_kuma_only_flags[i], name, n))
-			return true;
-	return false;
+		if (strlen(mr_kuma_only_flags[i].name) == n &&
+		    !memcmp(mr_kuma_only_flags[i].name, name, n))
+			return mr_kuma_only_flags[i].why;
+	return NULL;
 }
 
 /* One argv word, taken apart: a flag with its value, or a positional word. */
@@ -888,15 +1018,41 @@ static const char *mr_flag_name(char *buf, size_t len, const struct mr_token *t)
 	return buf;
 }
 
-static int mr_apply(struct mr_cmdline *cl, const struct mr_token *t, uint32_t *kuma_uid,
+/* What the parse carries between flags, beyond the command line itself. */
+struct mr_parse_state {
+	uint32_t kuma_uid;
+	uint64_t seen;		/* 1 << flag id, for every flag used so far */
+	int dry_run, verbose;	/* -1: not given */
+};
+
+/*
+ * A list flag's first use replaces the list a config file gave (kumactl's
+ * list flags do so too); its later uses add to it.
+ */
+static void *mr_fresh(struct mr_parse_state *st, enum mr_flag_id id, void *list,
+		      void (*clear)(void *list))
+{
+	if (!(st->seen & (1ull << id)))
+		clear(list);
+	return list;
+}
+
+static void mr_clear_ports(void *l) { mr_port_list_clear(l); }
+static void mr_clear_ids(void *l) { mr_id_list_clear(l); }
+static void mr_clear_cidrs(void *l) { mr_cidr_list_clear(l); }
+static void mr_clear_uid_ports(void *l) { mr_uid_ports_list_clear(l); }
+
+static int mr_apply(struct mr_cmdline *cl, const struct mr_token *t, struct mr_parse_state *st,
 		    char *err, size_t errlen)
 {
 	struct mr_tool_config *cfg = &cl->cfg;
+	enum mr_flag_id id = t->flag->id;
 	char flag[64];
 	uint64_t pid;
+	bool b;
 
 	mr_flag_name(flag, sizeof(flag), t);
-	switch (t->flag->id) {
+	switch (id) {
 	case F_REDIRECT_INBOUND:
 		return mr_parse_bool(flag, t->value ? t->value : "true", &cfg->inbound.enabled,
 				     err, errlen);
@@ -908,37 +1064,63 @@ static int mr_apply(struct mr_cmdline *cl, const struct mr_token *t, uint32_t *k
 	case F_REDIRECT_OUTBOUND_PORT:
 		return mr_parse_port(flag, t->value, &cfg->outbound.port, err, errlen);
 	case F_EXCLUDE_INBOUND_PORTS:
-		return mr_parse_port_list(flag, t->value, &cfg->inbound.exclude_ports, err, errlen);
+		return mr_parse_port_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->inbound.exclude_ports, mr_clear_ports),
+					  err, errlen);
 	case F_INCLUDE_INBOUND_PORTS:
-		return mr_parse_port_list(flag, t->value, &cfg->inbound.include_ports, err, errlen);
+		return mr_parse_port_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->inbound.include_ports, mr_clear_ports),
+					  err, errlen);
 	case F_EXCLUDE_OUTBOUND_PORTS:
-		return mr_parse_port_list(flag, t->value, &cfg->outbound.exclude_ports, err, errlen);
+		return mr_parse_port_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->outbound.exclude_ports, mr_clear_ports),
+					  err, errlen);
 	case F_INCLUDE_OUTBOUND_PORTS:
-		return mr_parse_port_list(flag, t->value, &cfg->outbound.include_ports, err, errlen);
+		return mr_parse_port_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->outbound.include_ports, mr_clear_ports),
+					  err, errlen);
 	case F_EXCLUDE_INBOUND_IPS:
-		return mr_parse_cidr_list(flag, t->value, &cfg->inbound.exclude_ips, err, errlen);
+		return mr_parse_cidr_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->inbound.exclude_ips, mr_clear_cidrs),
+					  err, errlen);
 	case F_EXCLUDE_OUTBOUND_IPS:
-		return mr_parse_cidr_list(flag, t->value, &cfg->outbound.exclude_ips, err, errlen);
+		return mr_parse_cidr_list(flag, t->value,
+					  mr_fresh(st, id, &cfg->outbound.exclude_ips, mr_clear_cidrs),
+					  err, errlen);
 	case F_EXCLUDE_OUTBOUND_PORTS_FOR_UIDS:
-		return mr_parse_uid_ports(flag, t->value, &cfg->outbound.exclude_ports_for_uids,
+		return mr_parse_uid_ports(flag, t->value,
+					  mr_fresh(st, id, &cfg->outbound.exclude_ports_for_uids,
+						   mr_clear_uid_ports),
 					  err, errlen);
 	case F_KUMA_DP_USER:
-		return mr_parse_user(flag, t->value, kuma_uid, err, errlen);
+		return mr_parse_user(flag, t->value, &st->kuma_uid, err, errlen);
 	case F_OWNER_UID:
-		return mr_parse_id_list(flag, "UID", t->value, &cfg->owner_uids, err, errlen);
+		return mr_parse_id_list(flag, "UID", t->value,
+					mr_fresh(st, id, &cfg->owner_uids, mr_clear_ids), err, errlen);
 	case F_OWNER_GID:
-		return mr_parse_id_list(flag, "GID", t->value, &cfg->owner_gids, err, errlen);
+		return mr_parse_id_list(flag, "GID", t->value,
+					mr_fresh(st, id, &cfg->owner_gids, mr_clear_ids), err, errlen);
 	case F_IP_FAMILY_MODE:
-		if (!strcasecmp(t->value, "ipv4"))
-			cfg->ip_family_mode = MESHREDIR_IP_FAMILY_IPV4;
-		else if (!strcasecmp(t->value, "dualstack"))
-			cfg->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
-		else
-			return mr_fail(err, errlen, "%s: \"%s\" is not ipv4 or dualstack", flag,
-				       t->value);
+		return mr_parse_ip_family_mode(flag, t->value, &cfg->ip_family_mode, err, errlen);
+	case F_DRY_RUN:
+	case F_VERBOSE:
+		if (mr_parse_bool(flag, t->value ? t->value : "true", &b, err, errlen))
+			return -1;
+		*(id == F_DRY_RUN ? &st->dry_run : &st->verbose) = b;
 		return 0;
 	case F_JSON:
-		cl->json = true;
+		cl->format = MR_FORMAT_JSON;
+		return 0;
+	case F_FORMAT:
+		if (!strcmp(t->value, "text"))
+			cl->format = MR_FORMAT_TEXT;
+		else if (!strcmp(t->value, "json"))
+			cl->format = MR_FORMAT_JSON;
+		else if (!strcmp(t->value, "yaml"))
+			cl->format = MR_FORMAT_YAML;
+		else
+			return mr_fail(err, errlen, "%s: \"%s\" is not text, json or yaml", flag,
+				       t->value);
 		return 0;
 	case F_NETNS:
 		if (!*t->value)
@@ -951,10 +1133,61 @@ static int mr_apply(struct mr_cmdline *cl, const struct mr_token *t, uint32_t *k
 		cl->has_pid = true;
 		cl->pid = pid;
 		return 0;
+	case F_CONFIG:		/* read before every other flag */
+	case F_CONFIG_FILE:
 	case F_HELP:
 	case F_VERSION:
 		return 0;
 	}
+	return 0;
+}
+
+/* YAML text from --config, --config-file or apply's FILE, onto cl->cfg and x. */
+static int mr_load(struct mr_cmdline *cl, const char *flag, const char *path,
+		   struct mr_kuma_extra *x, char *err, size_t errlen)
+{
+	char e[MR_ERR_LEN];
+	size_t len;
+	char *text;
+	int ret;
+
+	text = mr_read_file(path, &len, e, sizeof(e));
+	if (!text)
+		return mr_fail(err, errlen, "%s: %s", flag, e);
+	ret = mr_yaml_parse(strcmp(path, "-") ? path : "stdin", text, len, &cl->cfg, x,
+			    err, errlen);
+	free(text);
+	return ret;
+}
+
+/*
+ * install's --config and --config-file, before the other flags, which
+ * override them: Kuma's order, defaults < config < flags. The text comes
+ * before the file, as kumactl loads them.
+ */
+static int mr_load_install_config(struct mr_cmdline *cl, int argc, char **argv, int cmd_at,
+				  struct mr_kuma_extra *x, char *err, size_t errlen)
+{
+	const char *text = NULL, *file = NULL;
+	struct mr_token t;
+	int i;
+
+	for (i = 1; i < argc; i += t.used) {
+		mr_tokenize(argc, argv, i, &t);
+		if (i == cmd_at || !t.flag || !t.value)
+			continue;
+		if (t.flag->id == F_CONFIG)
+			text = t.value;
+		else if (t.flag->id == F_CONFIG_FILE)
+			file = t.value;
+	}
+	if (text && !strcmp(text, "-"))
+		return mr_fail(err, errlen,
+			       "--config: \"-\" is not a configuration; --config-file - reads one from stdin");
+	if (text && mr_yaml_parse("--config", text, strlen(text), &cl->cfg, x, err, errlen))
+		return -1;
+	if (file && mr_load(cl, "--config-file", file, x, err, errlen))
+		return -1;
 	return 0;
 }
 
@@ -978,16 +1211,59 @@ static bool mr_wants(int argc, char **argv, const char *a, const char *b,
 	return found;
 }
 
+/* A word after the command: install's target, apply's file, help's topic. */
+static int mr_positional(struct mr_cmdline *cl, const char *word, bool *has_target,
+			 char *err, size_t errlen)
+{
+	switch (cl->cmd) {
+	case MR_CMD_HELP:
+		if (cl->help_topic == MR_CMD_NONE) {
+			cl->help_topic = mr_command_lookup(word);
+			if (cl->help_topic != MR_CMD_NONE)
+				return 0;
+			return mr_fail(err, errlen, "unknown command \"%s\" (see meshredir --help)",
+				       word);
+		}
+		if ((cl->help_topic == MR_CMD_INSTALL || cl->help_topic == MR_CMD_UNINSTALL) &&
+		    !*has_target && !strcmp(word, MR_TARGET)) {
+			*has_target = true;
+			return 0;
+		}
+		break;
+	case MR_CMD_INSTALL:
+	case MR_CMD_UNINSTALL:
+		if (*has_target)
+			break;
+		if (strcmp(word, MR_TARGET))
+			return mr_fail(err, errlen, "%s: \"%s\" is not something meshredir %ss (only " MR_TARGET ")",
+				       mr_command_name(cl->cmd), word, mr_command_name(cl->cmd));
+		*has_target = true;
+		return 0;
+	case MR_CMD_APPLY:
+		if (cl->file)
+			break;
+		cl->file = word;
+		return 0;
+	default:
+		break;
+	}
+	return mr_fail(err, errlen, "unexpected argument \"%s\"", word);
+}
+
 int mr_args_parse(struct mr_cmdline *cl, int argc, char **argv, char *err, size_t errlen)
 {
-	uint32_t kuma_uid = MR_DEFAULT_KUMA_DP_UID;
+	struct mr_parse_state st = { MR_DEFAULT_KUMA_DP_UID, 0, -1, -1 };
+	struct mr_kuma_extra x;
 	enum mr_command topic;
+	bool has_target = false;
 	struct mr_token t;
+	const char *why;
 	char flag[64];
 	int i, cmd_at = 0;
 
 	memset(cl, 0, sizeof(*cl));
 	mr_config_init(&cl->cfg);
+	mr_kuma_extra_init(&x);
 	err[0] = '\0';
 
 	if (mr_wants(argc, argv, "--help", "-h", &topic)) {
@@ -1014,25 +1290,27 @@ int mr_args_parse(struct mr_cmdline *cl, int argc, char **argv, char *err, size_
 	if (cl->cmd == MR_CMD_NONE)
 		return mr_fail(err, errlen, "no command given (see meshredir --help)");
 
+	if (cl->cmd == MR_CMD_INSTALL) {
+		if (mr_load_install_config(cl, argc, argv, cmd_at, &x, err, errlen))
+			return -1;
+		st.kuma_uid = x.kuma_dp_uid;
+	}
+
 	for (i = 1; i < argc; i += t.used) {
 		mr_tokenize(argc, argv, i, &t);
 		if (i == cmd_at)
 			continue;
 		if (!t.is_flag) {
-			if (cl->cmd == MR_CMD_HELP && cl->help_topic == MR_CMD_NONE) {
-				cl->help_topic = mr_command_lookup(argv[i]);
-				if (cl->help_topic != MR_CMD_NONE)
-					continue;
-				return mr_fail(err, errlen, "unknown command \"%s\" (see meshredir --help)",
-					       argv[i]);
-			}
-			return mr_fail(err, errlen, "unexpected argument \"%s\"", argv[i]);
+			if (mr_positional(cl, argv[i], &has_target, err, errlen))
+				return -1;
+			continue;
 		}
 		if (!t.flag) {
-			if (mr_kuma_only(t.name, t.name_len))
+			why = mr_kuma_only(t.name, t.name_len);
+			if (why)
 				return mr_fail(err, errlen,
-					       "--%.*s: a kumactl flag meshredir does not have (it redirects TCP only, without iptables)",
-					       (int)t.name_len, t.name);
+					       "--%.*s: a kumactl flag meshredir does not have (%s)",
+					       (int)t.name_len, t.name, why);
 			return mr_fail(err, errlen, "unknown flag \"%s%.*s\" (see meshredir %s --help)",
 				       argv[i][1] == '-' ? "--" : "-", (int)t.name_len, t.name,
 				       mr_command_name(cl->cmd));
@@ -1045,19 +1323,27 @@ int mr_args_parse(struct mr_cmdline *cl, int argc, char **argv, char *err, size_
 			return mr_fail(err, errlen, "%s: a value is needed", flag);
 		if (t.flag->value == V_NONE && t.value)
 			return mr_fail(err, errlen, "%s: takes no value", flag);
-		if (mr_apply(cl, &t, &kuma_uid, err, errlen))
+		if (mr_apply(cl, &t, &st, err, errlen))
 			return -1;
+		st.seen |= 1ull << t.flag->id;
 	}
 	if (cl->netns && cl->has_pid)
 		return mr_fail(err, errlen, "--netns and --pid cannot be used together");
-
-	if (cl->cmd == MR_CMD_SET) {
-		/* The proxy's own user is always an owner, as in Kuma. */
-		mr_id_list_add(&cl->cfg.owner_uids, kuma_uid, kuma_uid);
-		mr_config_normalize(&cl->cfg);
-		if (mr_config_check_limits(&cl->cfg, err, errlen))
+	if ((cl->cmd == MR_CMD_INSTALL || cl->cmd == MR_CMD_UNINSTALL) && !has_target)
+		return mr_fail(err, errlen, "%s: missing \"" MR_TARGET "\" (meshredir %s " MR_TARGET " [FLAGS])",
+			       mr_command_name(cl->cmd), mr_command_name(cl->cmd));
+	if (cl->cmd == MR_CMD_APPLY) {
+		if (!cl->file)
+			return mr_fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
+		if (mr_load(cl, "apply", cl->file, &x, err, errlen))
 			return -1;
+		st.kuma_uid = x.kuma_dp_uid;
 	}
+	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
+	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
+
+	if (cl->cmd == MR_CMD_SET || cl->cmd == MR_CMD_INSTALL || cl->cmd == MR_CMD_APPLY)
+		return mr_config_finish(&cl->cfg, st.kuma_uid, cl->cmd == MR_CMD_APPLY, err, errlen);
 	return 0;
 }
 
@@ -1074,7 +1360,15 @@ static const char mr_usage_main[] =
 "\n"
 "Commands:\n"
 "  set              replace the namespace's configuration (kumactl's flags)\n"
-"  show [--json]    print the configuration and the decision counters\n"
+"  install transparent-proxy\n"
+"                   the same as kumactl's command: its flags, --config,\n"
+"                   --config-file, --dry-run, --verbose\n"
+"  uninstall transparent-proxy\n"
+"                   remove the configuration, as flush\n"
+"  apply FILE|-     replace the configuration with a Kuma transparent-proxy\n"
+"                   configuration file (YAML or JSON; - reads stdin)\n"
+"  show [--format text|json|yaml]\n"
+"                   print the configuration and the decision counters\n"
 "  flush            remove the configuration\n"
 "  reset-counters   set every counter back to zero\n"
 "  help [COMMAND]   this text, or a command's\n"
@@ -1090,7 +1384,8 @@ static const char mr_usage_main[] =
 "Exit status: 0 on success, including show, flush or reset-counters in a\n"
 "namespace that is not configured; 1 on any error, bad usage included, with\n"
 "one line on stderr. Nothing is sent to the kernel unless the whole command\n"
-"line is valid. CAP_NET_ADMIN over the network namespace is needed.\n";
+"line, and any configuration file, is valid. CAP_NET_ADMIN over the network\n"
+"namespace is needed.\n";
 
 static const char mr_usage_set[] =
 "Usage: meshredir set [FLAGS]\n"
@@ -1146,17 +1441,133 @@ static const char mr_usage_set[] =
 "ranges, --exclude-outbound-ports-for-uids 64 entries with 1,024 port ranges\n"
 "between them.\n";
 
+static const char mr_usage_install[] =
+"Usage: meshredir install transparent-proxy [FLAGS]\n"
+"\n"
+"kumactl's command, for the meshredir module: replaces the namespace's whole\n"
+"configuration, as set does, with Kuma's defaults, overridden by the\n"
+"configuration of --config and then of --config-file (Kuma's\n"
+"transparent-proxy configuration, see meshredir help apply), overridden by\n"
+"the flags. A list flag replaces the configuration's list; repeated, it adds\n"
+"up. Nothing is kept from the configuration before. No iptables rule is set\n"
+"and /etc/resolv.conf is not touched.\n"
+"\n"
+"  --config TEXT              the configuration as YAML or JSON text\n"
+"  --config-file FILE|-       the configuration from a file, or stdin with -\n"
+"  --dry-run[=BOOL]           print the configuration that would be set, as\n"
+"                             show --format yaml writes it; send nothing\n"
+"  --verbose[=BOOL]           print the configuration sent and the result\n"
+"\n"
+"kumactl's flags, with their kumactl meaning (see meshredir help set):\n"
+"  --redirect-inbound[=BOOL], --redirect-inbound-port PORT,\n"
+"  --exclude-inbound-ports PORTS, --exclude-inbound-ips CIDRS,\n"
+"  --redirect-outbound-port PORT, --exclude-outbound-ports PORTS,\n"
+"  --exclude-outbound-ips CIDRS,\n"
+"  --exclude-outbound-ports-for-uids [PROTO:][PORTS:]UIDS,\n"
+"  --kuma-dp-user UID|NAME (or --kuma-dp-uid), --ip-family-mode ipv4|dualstack\n"
+"meshredir's own, as in meshredir help set:\n"
+"  --redirect-outbound[=BOOL], --include-inbound-ports PORTS,\n"
+"  --include-outbound-ports PORTS, --owner-uid UIDS, --owner-gid GIDS\n"
+"\n"
+"kumactl's other flags are refused, each with its reason:\n"
+"  --redirect-dns, --redirect-all-dns-traffic, --redirect-dns-port,\n"
+"  --redirect-dns-upstream-target-chain, --skip-dns-conntrack-zone-split:\n"
+"      meshredir redirects TCP only, it does not capture DNS\n"
+"  --vnet: meshredir has no virtual-network redirection\n"
+"  --drop-invalid-packets: the module does not drop invalid packets yet\n"
+"  --iptables-logs: there are no iptables rules to log; show counts every\n"
+"      verdict\n"
+"  --wait, --wait-interval, --max-retries, --sleep-between-retries,\n"
+"  --disable-comments, --store-firewalld, --iptables-executables,\n"
+"  --redirect-inbound-insert-instead-of-append,\n"
+"  --redirect-outbound-insert-instead-of-append: meshredir sets no iptables\n"
+"      rules\n"
+"  --ebpf-enabled, --ebpf-instance-ip, --ebpf-bpffs-path, --ebpf-cgroup-path,\n"
+"  --ebpf-programs-source-path, --ebpf-tc-attach-iface: meshredir is a\n"
+"      netfilter module, not Kuma's eBPF mode\n"
+"In a configuration file the same settings are accepted when they ask for\n"
+"nothing meshredir lacks, and the iptables tuning ones are ignored (see\n"
+"meshredir help apply).\n";
+
+static const char mr_usage_uninstall[] =
+"Usage: meshredir uninstall transparent-proxy [--dry-run] [--verbose]\n"
+"\n"
+"kumactl's command: removes the namespace's configuration, as flush does\n"
+"(see meshredir help flush for the connections already redirected). In a\n"
+"namespace that is not configured it says so and exits 0.\n"
+"\n"
+"  --dry-run[=BOOL]   say what would be removed; send nothing\n"
+"  --verbose[=BOOL]   say what is removed and how it ended\n";
+
+static const char mr_usage_apply[] =
+"Usage: meshredir apply FILE|- [--dry-run] [--verbose]\n"
+"\n"
+"Replaces the namespace's whole configuration with the one in FILE, or in\n"
+"stdin for -: Kuma's transparent-proxy configuration, as kumactl install\n"
+"transparent-proxy --config-file reads it, in YAML or JSON. A field left out\n"
+"takes Kuma's default; nothing is kept from the configuration before. The\n"
+"whole file is checked before anything is sent: an error names the file, the\n"
+"line, the field and the value, and leaves the namespace as it was.\n"
+"\n"
+"  --dry-run[=BOOL]   print the configuration as show --format yaml would;\n"
+"                     send nothing\n"
+"  --verbose[=BOOL]   print the configuration sent and the result\n"
+"\n"
+"Fields meshredir sets (values as for the flags, see meshredir help set):\n"
+"  kumaDPUser           the proxy's user, UID or name (\"\": 5678); always an\n"
+"                       owner\n"
+"  ipFamilyMode         ipv4 or dualstack (dualstack)\n"
+"  redirect.inbound.enabled, redirect.outbound.enabled    BOOL (true)\n"
+"  redirect.inbound.port, redirect.outbound.port          PORT (15006, 15001)\n"
+"  redirect.inbound.includePorts, redirect.inbound.excludePorts,\n"
+"  redirect.outbound.includePorts, redirect.outbound.excludePorts\n"
+"                       a list of ports; unlike Kuma, \"first-last\" ranges too\n"
+"                       (or one comma-separated string of them)\n"
+"  redirect.inbound.excludePortsForIPs, redirect.outbound.excludePortsForIPs\n"
+"                       a list of addresses and CIDRs (sources for inbound)\n"
+"  redirect.outbound.excludePortsForUIDs\n"
+"                       a list of \"[PROTO:][PORTS:]UIDS\" entries\n"
+"  meshredir.ownerUIDs, meshredir.ownerGIDs\n"
+"                       meshredir's own: more owner users and groups, as\n"
+"                       --owner-uid and --owner-gid (lists of IDs and\n"
+"                       \"first-last\" ranges); kumactl ignores this mapping\n"
+"  dryRun, verbose      as --dry-run and --verbose (a flag given wins)\n"
+"\n"
+"Fields for what meshredir does not do are accepted only with the value that\n"
+"asks for none of it, and are otherwise an error naming the field:\n"
+"  false: redirect.dns.enabled, redirect.dns.captureAll,\n"
+"         redirect.inbound.insertRedirectInsteadOfAppend,\n"
+"         redirect.outbound.insertRedirectInsteadOfAppend, ebpf.enabled,\n"
+"         log.enabled, dropInvalidPackets, storeFirewalld, cniMode\n"
+"  an empty list: redirect.vnet.networks, redirect.inbound.excludePortsForUIDs\n"
+"Checked, then ignored, as they only tune how kumactl runs iptables or only\n"
+"act with a feature meshredir does not have: wait, waitInterval,\n"
+"retry.maxRetries, retry.sleepBetweenRetries, comments.disabled,\n"
+"iptablesExecutables.*, log.level, redirect.dns.port,\n"
+"redirect.dns.skipConntrackZoneSplit, redirect.dns.resolvConfigPath and\n"
+"ebpf.* but ebpf.enabled. Any other field is an error; a null value is the\n"
+"same as none. show --format yaml writes this format, and apply reads it\n"
+"back to the same configuration.\n";
+
 static const char mr_usage_show[] =
-"Usage: meshredir show [--json]\n"
+"Usage: meshredir show [--format text|json|yaml] [--json]\n"
 "\n"
 "Prints the namespace's configuration as the kernel holds it (defaults filled\n"
 "in, lists sorted and merged) and, per hook (local-out, pre-routing), how\n"
 "many new TCP connections got each verdict since the first set or the last\n"
 "reset-counters. In a namespace that is not configured it prints\n"
-"\"meshredir: not configured in this network namespace\", or with --json\n"
-"{\"configured\": false}, and exits 0.\n"
+"\"meshredir: not configured in this network namespace\" (with --format json\n"
+"{\"configured\": false}, with --format yaml that line as a YAML comment), and\n"
+"exits 0.\n"
 "\n"
-"  --json   one JSON object; names as in the text output\n";
+"  --format text   for people (the default)\n"
+"  --format json   one JSON object; names as in the text output\n"
+"  --format yaml   the configuration only, no counters, as Kuma's\n"
+"                  transparent-proxy configuration: meshredir apply reads it\n"
+"                  back to the same configuration. The kumaDPUser is 5678 if\n"
+"                  that is an owner, else the lowest owner UID; the other\n"
+"                  owners are under meshredir.ownerUIDs and ownerGIDs\n"
+"  --json          the same as --format json\n";
 
 static const char mr_usage_flush[] =
 "Usage: meshredir flush\n"
@@ -1178,6 +1589,15 @@ void mr_usage(FILE *f, enum mr_command topic)
 	switch (topic) {
 	case MR_CMD_SET:
 		fputs(mr_usage_set, f);
+		break;
+	case MR_CMD_INSTALL:
+		fputs(mr_usage_install, f);
+		break;
+	case MR_CMD_UNINSTALL:
+		fputs(mr_usage_uninstall, f);
+		break;
+	case MR_CMD_APPLY:
+		fputs(mr_usage_apply, f);
 		break;
 	case MR_CMD_SHOW:
 		fputs(mr_usage_show, f);

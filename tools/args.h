@@ -98,16 +98,28 @@ enum mr_command {
 	MR_CMD_SHOW,
 	MR_CMD_FLUSH,
 	MR_CMD_RESET_COUNTERS,
+	MR_CMD_INSTALL,		/* install transparent-proxy */
+	MR_CMD_UNINSTALL,	/* uninstall transparent-proxy */
+	MR_CMD_APPLY,
+};
+
+enum mr_format {
+	MR_FORMAT_TEXT,
+	MR_FORMAT_JSON,
+	MR_FORMAT_YAML,
 };
 
 struct mr_cmdline {
 	enum mr_command cmd;
 	enum mr_command help_topic;	/* MR_CMD_HELP: MR_CMD_NONE for all */
-	bool json;
+	enum mr_format format;		/* MR_CMD_SHOW */
+	bool dry_run;			/* install, uninstall, apply */
+	bool verbose;			/* install, uninstall, apply */
+	const char *file;		/* MR_CMD_APPLY: FILE or "-"; into argv */
 	const char *netns;		/* points into argv */
 	bool has_pid;
 	pid_t pid;
-	struct mr_tool_config cfg;	/* MR_CMD_SET */
+	struct mr_tool_config cfg;	/* set, install, apply */
 };
 
 /* The kernel's defaults: what an attribute left out of a SET means. */
@@ -118,6 +130,11 @@ void mr_port_list_add(struct mr_port_list *l, uint16_t first, uint16_t last);
 void mr_id_list_add(struct mr_id_list *l, uint32_t first, uint32_t last);
 void mr_cidr_list_add(struct mr_cidr_list *l, const struct mr_cidr *c);
 struct mr_uid_ports *mr_uid_ports_list_add(struct mr_uid_ports_list *l);
+/* Empty again, as a config file's or a flag's list replaces the one before. */
+void mr_port_list_clear(struct mr_port_list *l);
+void mr_id_list_clear(struct mr_id_list *l);
+void mr_cidr_list_clear(struct mr_cidr_list *l);
+void mr_uid_ports_list_clear(struct mr_uid_ports_list *l);
 
 /*
  * Sorts and merges ranges and drops CIDRs covered by others, as the kernel
@@ -126,6 +143,16 @@ struct mr_uid_ports *mr_uid_ports_list_add(struct mr_uid_ports_list *l);
 void mr_config_normalize(struct mr_tool_config *cfg);
 /* The uapi limits, checked before anything is sent. */
 int mr_config_check_limits(const struct mr_tool_config *cfg, char *err, size_t errlen);
+/*
+ * The last step of every configuration, from flags or a file: the kuma-dp
+ * user becomes an owner, as in Kuma, lists are normalized and the limits
+ * checked, named as the Kuma file's fields (kuma_fields) or as the flags.
+ */
+int mr_config_finish(struct mr_tool_config *cfg, uint32_t kuma_dp_uid, bool kuma_fields,
+		     char *err, size_t errlen);
+
+/* "10.0.0.0/8", "fd00::/8": how show and show --format yaml write a CIDR. */
+void mr_cidr_format(const struct mr_cidr *c, char *buf, size_t len);
 
 /*
  * Value parsers, one per flag type. Each appends to its list and, on a bad
@@ -145,6 +172,9 @@ int mr_parse_uid_ports(const char *flag, const char *value, struct mr_uid_ports_
 		       char *err, size_t errlen);
 int mr_parse_user(const char *flag, const char *value, uint32_t *uid,
 		  char *err, size_t errlen);
+/* ipv4 or dualstack, in any case; "" is dualstack, as in Kuma. */
+int mr_parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
+			    char *err, size_t errlen);
 
 /*
  * The whole command line, argv[0] included. On error, err holds one line

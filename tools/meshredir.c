@@ -17,6 +17,7 @@
 #include "args.h"
 #include "nl.h"
 #include "show.h"
+#include "yaml.h"
 
 #ifndef MR_VERSION
 #define MR_VERSION "0.1"
@@ -100,7 +101,7 @@ static int mr_get_cb(const struct nlmsghdr *nlh, void *data)
 	return mr_nl_parse_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
 }
 
-static int mr_show(struct mr_nl *nl, bool json)
+static int mr_show(struct mr_nl *nl, enum mr_format format)
 {
 	struct mr_tool_config cfg;
 	struct mr_get_ctx ctx = { .cfg = &cfg };
@@ -111,8 +112,11 @@ static int mr_show(struct mr_nl *nl, bool json)
 	mr_config_init(&cfg);
 	if (mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
 		       mr_get_cb, &ctx, &st)) {
-		if (st.error == ENOENT)
-			mr_show_unconfigured(stdout, json);
+		if (st.error == ENOENT && format == MR_FORMAT_YAML)
+			/* A comment: apply refuses it rather than set defaults. */
+			fputs("# " MR_NOT_CONFIGURED "\n", stdout);
+		else if (st.error == ENOENT)
+			mr_show_unconfigured(stdout, format == MR_FORMAT_JSON);
 		else if (st.error == EPROTO && ctx.err[0])
 			ret = mr_error("%s", ctx.err);
 		else
@@ -121,8 +125,10 @@ static int mr_show(struct mr_nl *nl, bool json)
 		ret = mr_error("show: the kernel sent no configuration");
 	} else {
 		mr_kernel_warning(&st);
-		if (json)
+		if (format == MR_FORMAT_JSON)
 			mr_show_json(stdout, &cfg);
+		else if (format == MR_FORMAT_YAML)
+			mr_yaml_write(stdout, &cfg);
 		else
 			mr_show_text(stdout, &cfg);
 	}
@@ -162,6 +168,42 @@ static int mr_set(struct mr_nl *nl, struct nlmsghdr *req)
 	return 0;
 }
 
+/* For --verbose and --dry-run: which namespace, as the user named it. */
+static void mr_where(const struct mr_cmdline *cl, char *buf, size_t len)
+{
+	if (cl->has_pid)
+		snprintf(buf, len, "the network namespace of process %d", (int)cl->pid);
+	else if (cl->netns)
+		snprintf(buf, len, "network namespace %s", cl->netns);
+	else
+		snprintf(buf, len, "this network namespace");
+}
+
+static bool mr_sets(enum mr_command cmd)
+{
+	return cmd == MR_CMD_SET || cmd == MR_CMD_INSTALL || cmd == MR_CMD_APPLY;
+}
+
+/*
+ * --dry-run: what would be sent, and nothing is: no namespace entered, no
+ * socket opened, so it also works without the module or the privileges.
+ */
+static int mr_dry_run(const struct mr_cmdline *cl)
+{
+	char where[PATH_MAX + 64];
+
+	mr_where(cl, where, sizeof(where));
+	if (mr_sets(cl->cmd)) {
+		printf("# dry run: this configuration would replace the one of %s\n", where);
+		mr_yaml_write(stdout, &cl->cfg);
+	} else {
+		printf("# dry run: the configuration of %s would be removed\n", where);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return mr_error("cannot write the output: %s", strerror(errno));
+	return 0;
+}
+
 static int mr_run(const struct mr_cmdline *cl)
 {
 	struct mr_msg set = { 0 };
@@ -171,14 +213,28 @@ static int mr_run(const struct mr_cmdline *cl)
 	struct mr_nl *nl;
 	int ret;
 
+	char where[PATH_MAX + 64];
+
 	/* Built first: a configuration too big to send is a usage error. */
-	if (cl->cmd == MR_CMD_SET) {
+	if (mr_sets(cl->cmd)) {
 		req = mr_nl_build_set(&set, &cl->cfg, 0, err, sizeof(err));
 		if (!req) {
 			mr_msg_free(&set);
 			return mr_error("%s", err);
 		}
 	}
+	if (cl->dry_run) {
+		mr_msg_free(&set);
+		return mr_dry_run(cl);
+	}
+	mr_where(cl, where, sizeof(where));
+	if (cl->verbose && mr_sets(cl->cmd)) {
+		printf("# setting this configuration in %s:\n", where);
+		mr_yaml_write(stdout, &cl->cfg);
+	} else if (cl->verbose) {
+		printf("# removing the configuration of %s\n", where);
+	}
+	fflush(stdout);
 	if ((cl->netns || cl->has_pid) && mr_enter_netns(cl)) {
 		mr_msg_free(&set);
 		return 1;
@@ -197,13 +253,22 @@ static int mr_run(const struct mr_cmdline *cl)
 	}
 	switch (cl->cmd) {
 	case MR_CMD_SET:
+	case MR_CMD_INSTALL:
+	case MR_CMD_APPLY:
 		ret = mr_set(nl, req);
+		if (!ret && cl->verbose)
+			printf("# done: %s is configured\n", where);
 		break;
 	case MR_CMD_SHOW:
-		ret = mr_show(nl, cl->json);
+		ret = mr_show(nl, cl->format);
 		break;
 	case MR_CMD_FLUSH:
 		ret = mr_simple(nl, MESHREDIR_CMD_DEL, "flush", "nothing to flush");
+		break;
+	case MR_CMD_UNINSTALL:
+		ret = mr_simple(nl, MESHREDIR_CMD_DEL, "uninstall", "nothing to uninstall");
+		if (!ret && cl->verbose)
+			printf("# done: %s has no meshredir configuration\n", where);
 		break;
 	case MR_CMD_RESET_COUNTERS:
 		ret = mr_simple(nl, MESHREDIR_CMD_RESET_COUNTERS, "reset-counters",

@@ -52,15 +52,6 @@ static const char *mr_mode_name(uint8_t mode, char *buf, size_t len)
 	return buf;
 }
 
-static void mr_cidr_str(const struct mr_cidr *c, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(c->family, c->addr, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	snprintf(buf, len, "%s/%u", a, c->prefix_len);
-}
-
 /* ---- text ---- */
 
 static void mr_text_range(FILE *f, uint32_t first, uint32_t last)
@@ -120,7 +111,7 @@ static void mr_text_dir(FILE *f, const char *name, const struct mr_dir_config *d
 	if (!d->exclude_ips.n)
 		fputs("none", f);
 	for (i = 0; i < d->exclude_ips.n; i++) {
-		mr_cidr_str(&d->exclude_ips.v[i], buf, sizeof(buf));
+		mr_cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
 		fprintf(f, "%s%s", i ? "," : "", buf);
 	}
 	fputc('\n', f);
@@ -213,7 +204,7 @@ static void mr_json_dir(FILE *f, const char *name, const struct mr_dir_config *d
 	mr_json_ports(f, &d->include_ports);
 	fputs(",\n    \"exclude-ips\": [", f);
 	for (i = 0; i < d->exclude_ips.n; i++) {
-		mr_cidr_str(&d->exclude_ips.v[i], buf, sizeof(buf));
+		mr_cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
 		fprintf(f, "%s\"%s\"", i ? ", " : "", buf);
 	}
 	fputc(']', f);

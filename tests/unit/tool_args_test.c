@@ -44,7 +44,7 @@ static void test_defaults(void)
 		   cl.cfg.inbound.exclude_ips.n + cl.cfg.outbound.exclude_ports.n +
 		   cl.cfg.outbound.include_ports.n + cl.cfg.outbound.exclude_ips.n +
 		   cl.cfg.outbound.exclude_ports_for_uids.n, 0);
-	CHECK(!cl.json && !cl.netns && !cl.has_pid);
+	CHECK(cl.format == MR_FORMAT_TEXT && !cl.dry_run && !cl.verbose && !cl.netns && !cl.has_pid);
 	mr_cmdline_free(&cl);
 }
 
@@ -279,10 +279,10 @@ static void test_commands(void)
 
 	CHECK_INT(tool_parse(&cl, err, "show", NULL), 0);
 	CHECK_INT(cl.cmd, MR_CMD_SHOW);
-	CHECK(!cl.json);
+	CHECK_INT(cl.format, MR_FORMAT_TEXT);
 	mr_cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "show", "--json", NULL), 0);
-	CHECK(cl.json);
+	CHECK_INT(cl.format, MR_FORMAT_JSON);
 	mr_cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "flush", NULL), 0);
 	CHECK_INT(cl.cmd, MR_CMD_FLUSH);
@@ -445,7 +445,7 @@ static void test_errors_usage(void)
 	EXPECT_ERR("unexpected argument \"extra\"", "show", "extra");
 	EXPECT_ERR("unknown flag \"--foo\" (see meshredir set --help)", "set", "--foo=1");
 	EXPECT_ERR("unknown flag \"-x\" (see meshredir show --help)", "show", "-x");
-	EXPECT_ERR("--redirect-dns: a kumactl flag meshredir does not have (it redirects TCP only, without iptables)",
+	EXPECT_ERR("--redirect-dns: a kumactl flag meshredir does not have (it redirects TCP only: no DNS capture)",
 		   "set", "--redirect-dns");
 	EXPECT_ERR("--redirect-inbound-port: a value is needed", "set", "--redirect-inbound-port");
 	EXPECT_ERR("--json: takes no value", "show", "--json=yes");
