@@ -3,8 +3,16 @@
 # make            the module against KDIR, the tool and the test helpers
 # make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, debug
 # make demo       boots the 6.12 guest and shows the redirect live
+# make dkms-install, dkms-remove   the module through DKMS from this checkout (root)
+# make deb        the meshredir and meshredir-dkms packages, in build/deb/
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+
+# dkms.conf's PACKAGE_VERSION is the project's only version.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+ifeq ($(VERSION),)
+$(error no PACKAGE_VERSION in dkms.conf)
+endif
 
 all: module tools helpers
 
@@ -35,6 +43,51 @@ demo:
 	$(MAKE) tools helpers
 	tests/qemu/run --kernel 6.12 --show-output tests/demo.sh
 
+# What DKMS builds the module from, in $(DESTDIR)$(DKMS_SRC): dkms.conf,
+# Kbuild and the sources, no tests and no build products.
+DKMS_SRC := /usr/src/meshredir-$(VERSION)
+dkms-src:
+	rm -rf '$(DESTDIR)$(DKMS_SRC)'
+	for f in dkms.conf Kbuild $$(find module uapi -name '*.[ch]' | LC_ALL=C sort); do \
+		install -D -m 644 "$$f" '$(DESTDIR)$(DKMS_SRC)'/"$$f" || exit 1; \
+	done
+
+# DKMS builds and installs the module for KVER (default: the running kernel)
+# and again for every kernel installed later (AUTOINSTALL). Run again after a
+# change: it replaces what an earlier run added.
+KVER ?= $(shell uname -r)
+dkms-install: dkms-remove
+	$(MAKE) --no-print-directory dkms-src
+	dkms add -m meshredir -v $(VERSION)
+	dkms install -m meshredir -v $(VERSION) -k $(KVER)
+
+# Takes meshredir/$(VERSION) out of every kernel and DKMS, and its sources
+# out of /usr/src; those of the meshredir-dkms package are dpkg's to remove.
+dkms-remove:
+	@if dpkg-query -W -f '$${Status}' meshredir-dkms 2>/dev/null | grep -q 'ok installed'; then \
+		echo "make $@: the meshredir-dkms package is installed; apt remove meshredir-dkms instead" >&2; \
+		exit 1; \
+	fi
+	if [ -n "$$(dkms status -m meshredir -v $(VERSION))" ]; then \
+		dkms remove -m meshredir -v $(VERSION) --all; \
+	fi
+	rm -rf '$(DKMS_SRC)'
+
+# dpkg-buildpackage in a copy of the tree (the files git tracks or would,
+# of what the packages need), so that neither the tree nor its parent gets
+# its output; the .debs, .buildinfo and .changes end up in build/deb/.
+DEB_SRC := build/deb/src/meshredir-$(VERSION)
+deb:
+	rm -rf build/deb
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard -- \
+		Makefile Kbuild dkms.conf README.md module uapi tools debian | \
+		rsync -a --from0 --files-from=- --ignore-missing-args ./ $(DEB_SRC)/
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv build/deb/src/*.deb build/deb/src/*.buildinfo build/deb/src/*.changes build/deb/
+	rm -rf build/deb/src
+	@ls -1 build/deb/*.deb
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools clean
@@ -42,4 +95,4 @@ clean:
 	$(MAKE) -C tests/unit clean
 	rm -rf build
 
-.PHONY: all module tools helpers unit ynl-check check demo clean
+.PHONY: all module tools helpers unit ynl-check check demo dkms-src dkms-install dkms-remove deb clean
