@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ynl: the kernel's own YNL client, tools/net/ynl/cli.py of Linux 6.12 (the
+# tree tests/ynl/tree unpacked on the host), driven by uapi/meshredir.yaml
+# alone, configures and reads meshredir as the meshredir tool does: what
+# cli.py SETs, `meshredir show --json` shows and the packet path applies;
+# what `meshredir set` configures, cli.py's GET reports, counters included;
+# errors come back with their extended-ack messages; GET has no dump, as the
+# spec says; RESET_COUNTERS and DEL work from the spec too.
+
+. "$(dirname "$0")/lib.sh"
+setup
+
+YNL_TREE=$("$MR_REPO/tests/ynl/tree" --no-extract) || exit 1
+SPEC=$MR_REPO/uapi/meshredir.yaml
+
+# ynl NS ARGS...: cli.py in namespace NS, the spec checked against the
+# kernel's schema on every call; sets YOUT (its output) and YRC.
+ynl() {
+	local ns=$1
+	shift
+	YRC=0
+	n "$ns" "$PYTHON" "$YNL_TREE/tools/net/ynl/cli.py" --spec "$SPEC" \
+		--schema "$YNL_TREE/Documentation/netlink/genetlink-legacy.yaml" \
+		--output-json "$@" >"$WORK/ynl.out" 2>&1 || YRC=$?
+	YOUT=$(<"$WORK/ynl.out")
+}
+
+# assert_ynl_fails DESC ERRNO-TEXT EXTACK-TEXT: the last ynl call failed
+# with that errno and, unless empty, that extended-ack message (which
+# Python quotes with ' or ", whichever it does not hold).
+assert_ynl_fails() {
+	local desc=$1 errno=$2 msg=$3
+	if [ "$YRC" != 0 ] && [[ $YOUT == *"Netlink error: $errno"* ]] &&
+	   { [ -z "$msg" ] || [[ $YOUT == *"'msg': "?"$msg"?"}"* ]]; }; then
+		ok "$desc: $errno${msg:+, \"$msg\"}"
+	else
+		fail "$desc: expected 'Netlink error: $errno'${msg:+ and '$msg'}, seen (exit $YRC) '${YOUT//$'\n'/ | }'"
+	fi
+}
+
+# assert_ynl_ok DESC: the last ynl call succeeded.
+assert_ynl_ok() {
+	if [ "$YRC" = 0 ]; then
+		ok "$1"
+	else
+		fail "$1: cli.py exited $YRC: ${YOUT//$'\n'/ | }"
+	fi
+}
+
+# assert_text DESC WANT SEEN: two texts are equal.
+assert_text() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: expected"$'\n'"$2"$'\n'"seen"$'\n'"$3"
+	fi
+}
+
+# counters_json LOCAL-OUT PRE-ROUTING: the counters nest as cli.py prints
+# it; each argument is the twelve values in the uapi's reason order.
+counters_json() {
+	local h vals out='' i sep
+	for h in local-out pre-routing; do
+		[ $h = local-out ] && vals=($1) || vals=($2)
+		out+="${out:+, }\"$h\": {"
+		sep=''
+		for i in "${!REASONS[@]}"; do
+			out+="$sep\"${REASONS[$i]}\": ${vals[$i]}"
+			sep=', '
+		done
+		out+='}'
+	done
+	echo "\"counters\": {$out}"
+}
+
+pretty "cli.py before any SET"
+ynl "$pod" --do get
+assert_ynl_fails "cli.py --do get in an unconfigured namespace" \
+	"No such file or directory" "not configured in this network namespace"
+ynl "$pod" --do set --json '{"outbound": {"port": 15001}}'
+assert_ynl_fails "cli.py --do set without an owner" "Invalid argument" \
+	"owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it"
+assert_not_configured "$pod" "after the rejected cli.py SET"
+
+pretty "cli.py SETs a configuration"
+ynl "$pod" --do set --json '{
+	"ip-family-mode": "dualstack",
+	"owner-uids": {"entry": [{"first": 5678}]},
+	"owner-gids": {"entry": [{"first": 5679, "last": 5680}]},
+	"inbound": {"port": 15006,
+		"exclude-ports": {"entry": [{"first": 5003}]},
+		"exclude-ips": {"entry": [{"family": 2, "addr": "c6336401", "prefix-len": 24}]}},
+	"outbound": {"enabled": 1, "port": 15001,
+		"exclude-ports": {"entry": [{"first": 81}, {"first": 5000, "last": 5001}]},
+		"exclude-ips": {"entry": [
+			{"family": 2, "addr": "c6336401"},
+			{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 128}]},
+		"exclude-ports-for-uids": {"entry": [
+			{"ports": {"entry": [{"first": 82}]}, "uids": {"first": 4242, "last": 4243}}]}}}'
+assert_ynl_ok "cli.py --do set in $pod"
+
+want='{
+  "configured": true,
+  "ip-family-mode": "dualstack",
+  "owner-uids": [{"first": 5678, "last": 5678}],
+  "owner-gids": [{"first": 5679, "last": 5680}],
+  "inbound": {
+    "enabled": true,
+    "port": 15006,
+    "exclude-ports": [{"first": 5003, "last": 5003}],
+    "include-ports": [],
+    "exclude-ips": ["198.51.100.0/24"]
+  },
+  "outbound": {
+    "enabled": true,
+    "port": 15001,
+    "exclude-ports": [{"first": 81, "last": 81}, {"first": 5000, "last": 5001}],
+    "include-ports": [],
+    "exclude-ips": ["198.51.100.1/32", "2001:db8:1::1/128"],
+    "exclude-ports-for-uids": [
+      {"protocol": "tcp", "ports": [{"first": 82, "last": 82}], "uids": {"first": 4242, "last": 4243}}
+    ]
+  }
+}'
+json=$(mr_json "$pod" 2>&1) || true
+assert_text "meshredir show --json shows what cli.py set" "$want" \
+	"${json%%,$'\n'  \"counters\"*}"$'\n}'
+
+pretty "the packet path applies what cli.py set"
+assert_lands "$pod" $PEER4 80 "sidecar@127.0.0.1:15001" 15001 "$PEER4:80" --uid $APP_UID
+assert_lands "$pod" $PEER4 82 sidecar 15001 "$PEER4:82" --uid $APP_UID
+assert_lands "$pod" $PEER6 83 "sidecar@[::1]:15001" 15001 "[$PEER6]:83" --uid $APP_UID
+assert_lands "$pod" $PEER4 81 remote 81 direct --uid $APP_UID
+assert_lands "$pod" $PEER4 5000 remote 5000 direct --uid $APP_UID
+assert_lands "$pod" $OTHER4 80 remote 80 direct --uid $APP_UID
+assert_lands "$pod" $OTHER6 80 remote 80 direct --uid $APP_UID
+assert_lands "$pod" $PEER4 82 remote 82 direct --uid 4242
+assert_lands "$pod" $PEER4 80 remote 80 direct --uid $PROXY_UID
+assert_lands "$pod" $PEER4 80 remote 80 direct --uid 4242 --gid 5680
+assert_lands "$peer" $POD4 5000 "sidecar@$POD4:15006" 15006 "$POD4:5000"
+assert_lands "$peer" $POD4 5003 app 5003 direct
+assert_lands "$peer" $POD4 5000 app 5000 direct --src $OTHER4
+want="local-out:redirected-outbound=3 local-out:excluded-port=2 local-out:excluded-ip=2"
+want+=" local-out:excluded-port-for-uid=1 local-out:proxy-owner=2"
+want+=" pre-routing:redirected-inbound=1 pre-routing:excluded-port=1 pre-routing:excluded-ip=1"
+assert_counters "$pod" "$want"
+
+pretty "cli.py's GET reads back the configuration and the counters"
+ynl "$pod" --do get
+assert_ynl_ok "cli.py --do get in $pod"
+want='{"ip-family-mode": "dualstack", "owner-uids": {"entry": [{"first": 5678}]}, '
+want+='"owner-gids": {"entry": [{"first": 5679, "last": 5680}]}, '
+want+='"inbound": {"enabled": 1, "port": 15006, "exclude-ports": {"entry": [{"first": 5003}]}, '
+want+='"exclude-ips": {"entry": [{"family": 2, "addr": "c6336400", "prefix-len": 24}]}}, '
+want+='"outbound": {"enabled": 1, "port": 15001, '
+want+='"exclude-ports": {"entry": [{"first": 81}, {"first": 5000, "last": 5001}]}, '
+want+='"exclude-ips": {"entry": [{"family": 2, "addr": "c6336401", "prefix-len": 32}, '
+want+='{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 128}]}, '
+want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 82}]}, '
+want+='"uids": {"first": 4242, "last": 4243}}]}}, '
+want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0")}"
+assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
+
+ynl "$pod" --dump get
+assert_ynl_fails "cli.py --dump get: GET is do-only, as the spec says" "Operation not supported" ""
+
+ynl "$pod" --do reset-counters
+assert_ynl_ok "cli.py --do reset-counters in $pod"
+assert_counters "$pod" ""
+
+pretty "cli.py's GET reports what meshredir set configured"
+mrns=$ID-mr
+new_ns "$mrns"
+mr_set "$mrns" --ip-family-mode ipv4 --redirect-inbound=false --include-inbound-ports 80,8080 \
+	--redirect-outbound-port 15101 --exclude-outbound-ports 443,8000-8010,8005-8020 \
+	--exclude-outbound-ips 203.0.113.7/24,2001:db8:2::/48 --owner-gid 0 \
+	--exclude-outbound-ports-for-uids tcp:53,5353:1000-1001
+ynl "$mrns" --do get
+assert_ynl_ok "cli.py --do get in $mrns"
+want='{"ip-family-mode": "ipv4", "owner-uids": {"entry": [{"first": 5678}]}, '
+want+='"owner-gids": {"entry": [{"first": 0}]}, '
+want+='"inbound": {"enabled": 0, "port": 15006, "include-ports": {"entry": [{"first": 80}, {"first": 8080}]}}, '
+want+='"outbound": {"enabled": 1, "port": 15101, '
+want+='"exclude-ports": {"entry": [{"first": 443}, {"first": 8000, "last": 8020}]}, '
+want+='"exclude-ips": {"entry": [{"family": 2, "addr": "cb007100", "prefix-len": 24}, '
+want+='{"family": 10, "addr": "20010db8000200000000000000000000", "prefix-len": 48}]}, '
+want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 53}, {"first": 5353}]}, '
+want+='"uids": {"first": 1000, "last": 1001}}]}}, '
+want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0")}"
+assert_text "cli.py --do get: what meshredir set configured" "$want" "$YOUT"
+
+ynl "$mrns" --do del
+assert_ynl_ok "cli.py --do del in $mrns"
+assert_not_configured "$mrns" "after cli.py's DEL"
+assert_counters "$pod" ""	# the other namespace keeps its configuration
+finish
