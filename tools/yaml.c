@@ -173,9 +173,11 @@ static int mr_y_uint(struct mr_y *y, const yaml_node_t *n, const char *path,
 	if (mr_y_scalar(y, n, path, &s))
 		return -1;
 	for (p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p) || v > (max - (*p - '0')) / 10)
+		unsigned int d = *p - '0';
+
+		if (!isdigit((unsigned char)*p) || d > max || v > (max - d) / 10)
 			break;
-		v = v * 10 + (*p - '0');
+		v = v * 10 + d;
 	}
 	if (!*s || *p)
 		return mr_y_fail(y, n, "%s: \"%s\" is not a number (0-%llu)", path, s, max);

@@ -32,23 +32,34 @@ static void slurp(int fd, char *buf, size_t len)
 	close(fd);
 }
 
+/* What the next run reads on stdin; nothing (/dev/null) if NULL. */
+static const char *run_stdin;
+
 /* Runs the tool with the NULL-terminated argv (argv[0] included). */
 static void run(struct run *r, char **argv)
 {
 	char out[] = "/tmp/mr-cli-out-XXXXXX", err[] = "/tmp/mr-cli-err-XXXXXX";
-	int fo = mkstemp(out), fe = mkstemp(err), status;
+	char in[] = "/tmp/mr-cli-in-XXXXXX";
+	int fo = mkstemp(out), fe = mkstemp(err), fi = mkstemp(in), status;
 	pid_t pid;
 
 	unlink(out);
 	unlink(err);
+	unlink(in);
+	if (run_stdin && write(fi, run_stdin, strlen(run_stdin)) != (ssize_t)strlen(run_stdin))
+		printf("cannot write the stdin file\n");
+	lseek(fi, 0, SEEK_SET);
 	pid = fork();
 	if (pid == 0) {
+		dup2(fi, 0);
 		dup2(fo, 1);
 		dup2(fe, 2);
 		execv(TOOL, argv);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
+	close(fi);
+	run_stdin = NULL;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	slurp(fo, r->out, sizeof(r->out));
 	slurp(fe, r->err, sizeof(r->err));
@@ -82,6 +93,28 @@ static void test_help_version(void)
 	CHECK_INT(r.status, 0);
 	CHECK(strstr(r.out, "--json"));
 
+	RUN_TOOL(&r, "help", "install");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir install transparent-proxy [FLAGS]\n", 50));
+	CHECK(strstr(r.out, "--config-file FILE|-"));
+
+	RUN_TOOL(&r, "install", "transparent-proxy", "-h");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir install transparent-proxy [FLAGS]\n", 50));
+
+	RUN_TOOL(&r, "help", "uninstall");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir uninstall transparent-proxy", 44));
+
+	RUN_TOOL(&r, "apply", "--help");
+	CHECK_INT(r.status, 0);
+	CHECK(!strncmp(r.out, "Usage: meshredir apply FILE|-", 29));
+	CHECK(strstr(r.out, "redirect.outbound.excludePortsForUIDs"));
+
+	RUN_TOOL(&r, "help", "show");
+	CHECK_INT(r.status, 0);
+	CHECK(strstr(r.out, "--format yaml"));
+
 	RUN_TOOL(&r, "--version");
 	CHECK_INT(r.status, 0);
 	CHECK(!strncmp(r.out, "meshredir ", 10));
@@ -105,6 +138,104 @@ static void test_usage_errors(void)
 	RUN_TOOL(&r, "--netns", "x");
 	CHECK_INT(r.status, 1);
 	CHECK_STR(r.err, "meshredir: no command given (see meshredir --help)\n");
+}
+
+static void test_new_command_errors(void)
+{
+	RUN_TOOL(&r, "install");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: install: missing \"transparent-proxy\" (meshredir install transparent-proxy [FLAGS])\n");
+	CHECK_STR(r.out, "");
+
+	RUN_TOOL(&r, "install", "transparent-proxy", "--redirect-dns");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --redirect-dns: a kumactl flag meshredir does not have (it redirects TCP only: no DNS capture)\n");
+
+	RUN_TOOL(&r, "install", "transparent-proxy", "--config", "redirect: {inbound: {port: 0}}");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --config:1: redirect.inbound.port: \"0\" is not a port (1-65535)\n");
+
+	RUN_TOOL(&r, "uninstall", "everything");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: uninstall: \"everything\" is not something meshredir uninstalls (only transparent-proxy)\n");
+
+	RUN_TOOL(&r, "apply");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: apply: missing FILE, or - for stdin (meshredir apply FILE|-)\n");
+
+	RUN_TOOL(&r, "apply", "/nonexistent/config.yaml");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: apply: cannot read /nonexistent/config.yaml: No such file or directory\n");
+
+	run_stdin = "redirect:\n  inbound:\n    port: 70000\n";
+	RUN_TOOL(&r, "apply", "-");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: stdin:3: redirect.inbound.port: \"70000\" is not a port (1-65535)\n");
+	CHECK_STR(r.out, "");
+
+	RUN_TOOL(&r, "apply", "-");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: stdin: no configuration in it ({} is Kuma's defaults)\n");
+
+	RUN_TOOL(&r, "show", "--format", "xml");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: --format: \"xml\" is not text, json or yaml\n");
+}
+
+/* --dry-run: the configuration as YAML, and nothing sent (no module needed). */
+static void test_dry_run(void)
+{
+	static const char yaml[] =
+		"# meshredir's configuration, in Kuma's transparent-proxy format: `meshredir\n"
+		"# apply` and `kumactl install transparent-proxy --config-file` read it.\n"
+		"kumaDPUser: \"5678\"\n"
+		"ipFamilyMode: dualstack\n"
+		"redirect:\n"
+		"  inbound:\n"
+		"    enabled: true\n"
+		"    port: 15006\n"
+		"    includePorts: []\n"
+		"    excludePorts:\n"
+		"    - 22\n"
+		"    excludePortsForIPs: []\n"
+		"  outbound:\n"
+		"    enabled: true\n"
+		"    port: 15001\n"
+		"    includePorts: []\n"
+		"    excludePorts: []\n"
+		"    excludePortsForIPs: []\n"
+		"    excludePortsForUIDs: []\n"
+		"meshredir:\n"
+		"  ownerUIDs: []\n"
+		"  ownerGIDs: []\n";
+	char want[4096];
+
+	snprintf(want, sizeof(want), "# dry run: this configuration would replace the one of network namespace no-such-ns-here\n%s",
+		 yaml);
+	RUN_TOOL(&r, "--netns", "no-such-ns-here", "install", "transparent-proxy",
+		 "--exclude-inbound-ports", "22", "--dry-run");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	CHECK_STR(r.out, want);
+
+	/* the dry run's YAML, applied in a dry run, gives the same YAML */
+	run_stdin = r.out;
+	RUN_TOOL(&r, "--netns", "no-such-ns-here", "apply", "-", "--dry-run");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, want);
+
+	/* dryRun in the file acts as the flag */
+	run_stdin = "dryRun: true\nredirect:\n  inbound:\n    excludePorts: [22]\n";
+	RUN_TOOL(&r, "apply", "-");
+	CHECK_INT(r.status, 0);
+	snprintf(want, sizeof(want), "# dry run: this configuration would replace the one of this network namespace\n%s",
+		 yaml);
+	CHECK_STR(r.out, want);
+
+	RUN_TOOL(&r, "--pid", "1", "uninstall", "transparent-proxy", "--dry-run");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	CHECK_STR(r.out, "# dry run: the configuration of the network namespace of process 1 would be removed\n");
 }
 
 static void test_netns_errors(void)
@@ -166,6 +297,8 @@ int main(void)
 	}
 	RUN(test_help_version);
 	RUN(test_usage_errors);
+	RUN(test_new_command_errors);
+	RUN(test_dry_run);
 	RUN(test_netns_errors);
 	RUN(test_too_big);
 	RUN(test_no_module);
