@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/lib.sh: what the benchmark scripts share. Sourced in a guest of
+# tests/qemu/run, after tests/e2e/lib.sh (namespaces, cleanup, mr_load).
+#
+# Every contender gets its own pod and peer, with the standard addresses
+# of tests/e2e/lib.sh, and a mr-bench proxy on 15001 and 15006 in the pod:
+#
+#   limit0   no rules: conntrack is not even loaded in the pod
+#   limit    a nat chain per hook with one rule that never matches TCP (a
+#            NAT chain alone does not turn conntrack on): conntrack and NAT
+#            on, nothing redirected; the best any NAT-based redirect can do
+#   meshredir  `meshredir set` with the exclusions
+#   legacy   Kuma's rules (tests/e2e/kuma/gen-rules.py) in iptables-legacy
+#   iptnft   the same rules in iptables-nft
+#   nft      hand-written nftables: Kuma's order, exclusions in interval sets
+#
+# Exclusions of size N never match the measured flows: outbound ports
+# 20000, 20003, ... and CIDRs 10.a.b.0/24 (every other /24), inbound the same
+# ports and source CIDRs 11.a.b.0/24, so rules are walked and sets
+# searched, and nothing is merged away.
+
+BENCH=${MR_BENCH_BIN:-$MR_REPO/bench/mr-bench}
+CONTENDERS="limit0 limit meshredir legacy iptnft nft"
+
+sample() { echo "sample $*"; }
+
+# bench_pair NAME: pod NAME and peer NAME-p, veth between them, proxy up.
+bench_pair() {
+	local p=$1 q=$1-p
+	ip netns add "$p"
+	NAMESPACES+=("$p")
+	ip netns add "$q"
+	NAMESPACES+=("$q")
+	ip link add eth0 netns "$p" type veth peer name eth0 netns "$q"
+	ip -n "$p" -batch - <<-EOF
+	link set lo up
+	addr add $POD4/24 dev eth0
+	link set eth0 up
+	route add 198.51.100.0/24 via $PEER4
+	EOF
+	ip -n "$q" -batch - <<-EOF
+	link set lo up
+	addr add $PEER4/24 dev eth0
+	link set eth0 up
+	EOF
+	# The default range would run out within a 3 s sample.
+	ip netns exec "$p" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec "$q" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	"$BENCH" proxy 15001,15006 --netns "$p" > "$WORK/proxy.$p.log" 2>&1 &
+	disown
+	local i
+	for i in $(seq 100); do
+		grep -q listening "$WORK/proxy.$p.log" && return 0
+		sleep 0.05
+	done
+	echo "mr-bench proxy did not start in $p:" >&2
+	cat "$WORK/proxy.$p.log" >&2
+	return 1
+}
+
+# exclusion lists of size N, comma-separated, as kumactl flags take them
+out_ports() { seq -s, 20000 3 $((20000 + 3 * ($1 - 1))); }
+out_cidrs() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '10.%d.%d.0/24,' $((i / 128)) $((i % 128 * 2))
+	done | sed 's/,$//'
+}
+in_cidrs() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '11.%d.%d.0/24,' $((i / 128)) $((i % 128 * 2))
+	done | sed 's/,$//'
+}
+
+# configure CONTENDER POD N: that contender's rules with N exclusions of
+# each kind, in and out. Prints how long it took (ms) on stdout.
+configure() {
+	local c=$1 p=$2 n=$3 t0 t1 op ip ic
+	op=$( [ "$n" -gt 0 ] && out_ports "$n" || true)
+	ip=$( [ "$n" -gt 0 ] && out_cidrs "$n" || true)
+	ic=$( [ "$n" -gt 0 ] && in_cidrs "$n" || true)
+	case $c in
+	legacy|iptnft)
+		"$PYTHON" "$E2E/kuma/gen-rules.py" --family 4 \
+			--exclude-outbound-ports "$op" --exclude-outbound-ips "$ip" \
+			--exclude-inbound-ports "$op" --exclude-inbound-ips "$ic" > "$WORK/rules.$p"
+		;;
+	nft)
+		nft_rules "$op" "$ip" "$op" "$ic" > "$WORK/rules.$p"
+		;;
+	esac
+	t0=$(date +%s%N)
+	case $c in
+	limit0) ;;
+	limit)
+		ip netns exec "$p" nft -f - <<-EOF
+		table ip mrbench {
+			chain prerouting { type nat hook prerouting priority dstnat; udp dport 9 redirect to :9; }
+			chain output { type nat hook output priority -100; udp dport 9 redirect to :9; }
+		}
+		EOF
+		;;
+	meshredir)
+		"$MR_TOOL" --netns "$p" set ${op:+--exclude-outbound-ports "$op"} \
+			${ip:+--exclude-outbound-ips "$ip"} ${op:+--exclude-inbound-ports "$op"} \
+			${ic:+--exclude-inbound-ips "$ic"} --ip-family-mode ipv4
+		;;
+	legacy) ip netns exec "$p" iptables-legacy-restore --noflush < "$WORK/rules.$p" ;;
+	iptnft) ip netns exec "$p" iptables-nft-restore --noflush < "$WORK/rules.$p" ;;
+	nft) ip netns exec "$p" nft -f "$WORK/rules.$p" ;;
+	esac
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+
+# unconfigure CONTENDER POD: back to no rules.
+unconfigure() {
+	case $1 in
+	limit0) ;;
+	limit|nft) ip netns exec "$2" nft delete table ip mrbench ;;
+	meshredir) "$MR_TOOL" --netns "$2" flush ;;
+	legacy) ip netns exec "$2" sh -c 'iptables-legacy -t nat -F && iptables-legacy -t nat -X' ;;
+	iptnft) ip netns exec "$2" sh -c 'iptables-nft -t nat -F && iptables-nft -t nat -X' ;;
+	esac
+}
+
+# nft_rules OUT_PORTS OUT_CIDRS IN_PORTS IN_CIDRS: Kuma's classification
+# (shared/reference/kuma-semantics.md, A2 and B1-B7; PREROUTING) written by
+# hand for nftables, each exclusion list one interval set.
+nft_set() { echo "	set $1 { type $2; flags interval;${3:+ elements = { $3 \};} }"; }
+nft_rules() {
+	echo "table ip mrbench {"
+	nft_set out_ports inet_service "$1"
+	nft_set out_ips ipv4_addr "$2"
+	nft_set in_ports inet_service "$3"
+	nft_set in_ips ipv4_addr "$4"
+	cat <<-'EOF'
+		chain prerouting {
+			type nat hook prerouting priority dstnat; policy accept;
+			meta l4proto tcp ip saddr @in_ips return
+			tcp dport @in_ports return
+			meta l4proto tcp redirect to :15006
+		}
+		chain output {
+			type nat hook output priority -100; policy accept;
+			ip daddr @out_ips return
+			tcp dport @out_ports return
+			ip saddr 127.0.0.6 oif lo return
+			meta l4proto tcp oif lo ip daddr != 127.0.0.1 meta skuid 5678 redirect to :15006
+			meta l4proto tcp oif lo meta skuid != 5678 return
+			meta skuid 5678 return
+			ip daddr 127.0.0.1 return
+			meta l4proto tcp redirect to :15001
+		}
+	}
+	EOF
+}
