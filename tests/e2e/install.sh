@@ -107,7 +107,12 @@ cat >"$WORK/kuma.yaml" <<-EOF
 	meshredir:
 	  ownerGIDs: [4321]
 EOF
-assert_cmd "apply kuma.yaml" mr "$pod" apply "$WORK/kuma.yaml"
+out=$(mr "$pod" apply "$WORK/kuma.yaml" --verbose 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 0 ] && [[ $out == "# setting this configuration in network namespace $pod:"$'\n'*$'\n'"ipFamilyMode: ipv4"$'\n'*$'\n'"# done: network namespace $pod is configured" ]]; then
+	ok "apply kuma.yaml --verbose: the YAML sent, then '${out##*$'\n'}'"
+else
+	fail "apply kuma.yaml --verbose: expected exit 0, the YAML sent and '# done: ...', seen exit $rc: '$out'"
+fi
 assert_lands "$pod" $PEER4 80 "sidecar@127.0.0.1:15001" 15001 "$PEER4:80" --uid $APP_UID
 assert_lands "$pod" $PEER4 82 remote 82 direct --uid $APP_UID
 assert_lands "$pod" $OTHER4 80 remote 80 direct --uid $APP_UID
@@ -174,7 +179,12 @@ expect_bad "--redirect-dns" install transparent-proxy --exclude-outbound-ports 8
 expect_bad "--vnet" install transparent-proxy --vnet docker0:172.17.0.0/16
 
 pretty "uninstall transparent-proxy removes the configuration"
-assert_cmd "uninstall transparent-proxy" mr "$pod" uninstall transparent-proxy
+out=$(mr "$pod" uninstall transparent-proxy --verbose 2>&1) && rc=0 || rc=$?
+if [ "$rc" = 0 ] && [ "$out" = "# removing the configuration of network namespace $pod"$'\n'"# done: network namespace $pod has no meshredir configuration" ]; then
+	ok "uninstall transparent-proxy --verbose: $out"
+else
+	fail "uninstall transparent-proxy --verbose: expected exit 0 and what it removed, seen exit $rc: '$out'"
+fi
 assert_not_configured "$pod" "after uninstall"
 assert_lands "$pod" $PEER4 80 remote 80 direct --uid $APP_UID
 assert_lands "$peer" $POD4 5000 app 5000 direct
