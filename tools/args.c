@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The command line: kumactl's flag names, defaults and value syntax, parsed
- * into a struct mr_tool_config. Everything is checked here, before any
- * netlink traffic, so that a typo never leaves the kernel half configured.
+ * into a struct mr_tool_config, together with the Kuma configuration files
+ * of install and apply (read by yaml.c with these same value parsers).
+ * Everything is checked here, before any netlink traffic, so that a typo
+ * never leaves the kernel half configured.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

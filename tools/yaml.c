@@ -32,8 +32,10 @@
  *   wait: uint, waitInterval: uint, dropInvalidPackets, storeFirewalld,
  *   cniMode, dryRun, verbose: bool
  *
- * Kuma reads the file with sigs.k8s.io/yaml over its defaults, not
- * strictly (unknown keys are ignored there), so the "meshredir" mapping
+ * kumactl (app/kumactl/cmd/install/install_transparent_proxy.go with
+ * pkg/config/loader.go) reads --config, then --config-file ("-": stdin),
+ * with sigs.k8s.io/yaml over its defaults, then the flags; not strictly:
+ * unknown keys are ignored there, so the "meshredir" mapping
  * written for the owners Kuma has no field for (ownerUIDs, ownerGIDs: lists
  * of IDs and "first-last" ranges) leaves a file kumactl still reads.
  *
