@@ -232,6 +232,18 @@ static void test_dry_run(void)
 		 yaml);
 	CHECK_STR(r.out, want);
 
+	/* install reads stdin for --config-file -, and names it in errors */
+	run_stdin = "redirect:\n  inbound:\n    excludePorts: [21]\n";
+	RUN_TOOL(&r, "install", "transparent-proxy", "--config-file", "-",
+		 "--exclude-inbound-ports=22", "--dry-run");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.out, want);
+	run_stdin = "redirect:\n  outbound:\n    port: x\n";
+	RUN_TOOL(&r, "install", "transparent-proxy", "--config-file", "-", "--dry-run");
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.err, "meshredir: stdin:3: redirect.outbound.port: \"x\" is not a port (1-65535)\n");
+	CHECK_STR(r.out, "");
+
 	RUN_TOOL(&r, "--pid", "1", "uninstall", "transparent-proxy", "--dry-run");
 	CHECK_INT(r.status, 0);
 	CHECK_STR(r.err, "");
