@@ -3,6 +3,7 @@
 # make            the module against KDIR, the tool and the test helpers
 # make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, debug
 # make demo       boots the 6.12 guest and shows the redirect live
+# make bench      the benchmark (bench/run): bench/results/<release>.md, .svg, .raw
 # make dkms-install, dkms-remove   the module through DKMS from this checkout (root)
 # make deb        the meshredir and meshredir-dkms packages, in build/deb/
 
@@ -42,6 +43,10 @@ demo:
 	tests/deps
 	$(MAKE) tools helpers
 	tests/qemu/run --kernel 6.12 --show-output tests/demo.sh
+
+bench:
+	tests/deps
+	bench/run --kernel 6.12
 
 # What DKMS builds the module from, in $(DESTDIR)$(DKMS_SRC): dkms.conf,
 # Kbuild and the sources, no tests and no build products.
@@ -93,6 +98,7 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/helpers clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C bench clean
 	rm -rf build
 
-.PHONY: all module tools helpers unit ynl-check check demo dkms-src dkms-install dkms-remove deb clean
+.PHONY: all module tools helpers unit ynl-check check demo bench dkms-src dkms-install dkms-remove deb clean

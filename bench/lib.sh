@@ -75,6 +75,19 @@ in_cidrs() {
 	done | sed 's/,$//'
 }
 
+out_cidrs6() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf 'fd00:0:%x::/48,' $((i * 2))
+	done | sed 's/,$//'
+}
+in_cidrs6() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf 'fd01:0:%x::/48,' $((i * 2))
+	done | sed 's/,$//'
+}
+
 # configure CONTENDER POD N: that contender's rules with N exclusions of
 # each kind, in and out. Prints how long it took (ms) on stdout.
 configure() {
@@ -89,7 +102,7 @@ configure() {
 			--exclude-inbound-ports "$op" --exclude-inbound-ips "$ic" > "$WORK/rules.$p"
 		;;
 	nft)
-		nft_rules "$op" "$ip" "$op" "$ic" > "$WORK/rules.$p"
+		nft_rules ip "$op" "$ip" "$op" "$ic" > "$WORK/rules.$p"
 		;;
 	esac
 	t0=$(date +%s%N)
@@ -127,32 +140,35 @@ unconfigure() {
 	esac
 }
 
-# nft_rules OUT_PORTS OUT_CIDRS IN_PORTS IN_CIDRS: Kuma's classification
-# (shared/reference/kuma-semantics.md, A2 and B1-B7; PREROUTING) written by
-# hand for nftables, each exclusion list one interval set.
+# nft_rules ip|ip6 OUT_PORTS OUT_CIDRS IN_PORTS IN_CIDRS: Kuma's
+# classification (shared/reference/kuma-semantics.md, A2 and B1-B7;
+# PREROUTING) written by hand for nftables, each exclusion list one
+# interval set.
 nft_set() { echo "	set $1 { type $2; flags interval;${3:+ elements = { $3 \};} }"; }
 nft_rules() {
-	echo "table ip mrbench {"
-	nft_set out_ports inet_service "$1"
-	nft_set out_ips ipv4_addr "$2"
-	nft_set in_ports inet_service "$3"
-	nft_set in_ips ipv4_addr "$4"
-	cat <<-'EOF'
+	local f=$1 a=ipv4_addr local=127.0.0.1 pass=127.0.0.6
+	[ "$f" = ip6 ] && a=ipv6_addr local=::1 pass=::6
+	echo "table $f mrbench {"
+	nft_set out_ports inet_service "$2"
+	nft_set out_ips $a "$3"
+	nft_set in_ports inet_service "$4"
+	nft_set in_ips $a "$5"
+	cat <<-EOF
 		chain prerouting {
 			type nat hook prerouting priority dstnat; policy accept;
-			meta l4proto tcp ip saddr @in_ips return
+			meta l4proto tcp $f saddr @in_ips return
 			tcp dport @in_ports return
 			meta l4proto tcp redirect to :15006
 		}
 		chain output {
 			type nat hook output priority -100; policy accept;
-			ip daddr @out_ips return
+			$f daddr @out_ips return
 			tcp dport @out_ports return
-			ip saddr 127.0.0.6 oif lo return
-			meta l4proto tcp oif lo ip daddr != 127.0.0.1 meta skuid 5678 redirect to :15006
+			$f saddr $pass oif lo return
+			meta l4proto tcp oif lo $f daddr != $local meta skuid 5678 redirect to :15006
 			meta l4proto tcp oif lo meta skuid != 5678 return
 			meta skuid 5678 return
-			ip daddr 127.0.0.1 return
+			$f daddr $local return
 			meta l4proto tcp redirect to :15001
 		}
 	}

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/scale.sh: what many configured namespaces cost.
+#
+#   sample mem-netns    meshredir 0 REP BYTES  per namespace, the module
+#                       loaded vs not (its per-namespace state)
+#   sample mem-default  meshredir 0 REP BYTES  per namespace configured
+#                       with the defaults, against the same unconfigured
+#   sample mem-excl     meshredir 1000 REP BYTES  the same with 1,000
+#                       outbound ports and 1,000 outbound IPv4 CIDRs
+#   sample scale-out    meshredir 1|COUNT REP RATE  connections/s in one pod
+#                       alone, then with COUNT other configured pods
+#
+# Memory is SUnreclaim + Percpu of /proc/meminfo, read after the RCU
+# callbacks of the previous step have run (a settle pause), over COUNT
+# namespaces (MR_BENCH_NS, default 1000). MR_BENCH_REPS (5) repetitions of
+# each rate, MR_BENCH_SECONDS (3) each.
+
+. "$(dirname "$0")/../tests/e2e/lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+count=${MR_BENCH_NS:-1000}
+reps=${MR_BENCH_REPS:-5}
+secs=${MR_BENCH_SECONDS:-3}
+clients=${MR_BENCH_CLIENTS:-4}
+
+# kernel memory in bytes: unreclaimable slab and per-CPU areas, once it
+# holds still (namespaces are freed by a work queue, objects by RCU).
+kmem_now() { awk '/^(SUnreclaim|Percpu):/ { kb += $2 } END { print kb * 1024 }' /proc/meminfo; }
+kmem() {
+	local a b i
+	b=$(kmem_now)
+	for i in $(seq 30); do
+		sleep 1
+		echo 3 > /proc/sys/vm/drop_caches
+		a=$b b=$(kmem_now)
+		[ $((a - b)) -lt 65536 ] && [ $((b - a)) -lt 65536 ] && break
+	done
+	echo "$b"
+}
+per() { echo $((($2 - $1) / count)); }
+
+# many ns ARGS: runs `meshredir ARGS` in namespaces s1..sCOUNT
+many() {
+	local i
+	for ((i = 1; i <= count; i++)); do
+		"$MR_TOOL" --netns "s$i" "$@"
+	done
+}
+add_many() {
+	local i
+	for ((i = 1; i <= count; i++)); do echo "netns add s$i"; done | ip -batch -
+	for ((i = 1; i <= count; i++)); do NAMESPACES+=("s$i"); done
+}
+del_many() {
+	local i
+	for ((i = 1; i <= count; i++)); do echo "netns del s$i"; done | ip -batch -
+}
+
+# Per-namespace state of the module: namespaces made with and without it.
+grep -q '^meshredir ' /proc/modules && rmmod meshredir
+for rep in 1 2; do
+	m0=$(kmem); add_many; m1=$(kmem); del_many
+	mr_load
+	m2=$(kmem); add_many; m3=$(kmem); del_many
+	rmmod meshredir
+	sample mem-netns meshredir 0 "$rep" $(( ($m3 - $m2 - ($m1 - $m0)) / count ))
+done
+
+mr_load
+add_many
+excl="--exclude-outbound-ports $(out_ports 1000) --exclude-outbound-ips $(out_cidrs 1000)"
+for rep in 1 2; do
+	m0=$(kmem); many set; m1=$(kmem)
+	sample mem-default meshredir 0 "$rep" "$(per "$m0" "$m1")"
+	many flush
+	m0=$(kmem); many set $excl; m1=$(kmem)
+	sample mem-excl meshredir 1000 "$rep" "$(per "$m0" "$m1")"
+	many flush
+done
+
+# One pod's connection rate alone, then beside COUNT configured pods.
+bench_pair bscale
+"$MR_TOOL" --netns bscale set
+rate() {
+	"$BENCH" load "$OTHER4" 80 --expect 80 --netns bscale --clients "$clients" \
+		--duration "$secs" | sed -n 's/.* rate=//p'
+}
+for rep in $(seq "$reps"); do
+	sample scale-out meshredir 1 "$rep" "$(rate)"
+done
+many set
+for rep in $(seq "$reps"); do
+	sample scale-out meshredir "$count" "$rep" "$(rate)"
+done
+log "scale: done (kernel $MR_KERNEL)"
