@@ -37,6 +37,7 @@ struct mr_uid_ports {
 struct mr_config {
 	struct rcu_head rcu;
 	u8 ip_family_mode;			/* enum meshredir_ip_family_mode */
+	bool drop_invalid;			/* drop-invalid-packets */
 	const struct mr_set *owner_uids;
 	const struct mr_set *owner_gids;
 	const struct mr_uid_ports *uid_ports;

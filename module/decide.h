@@ -40,4 +40,15 @@ static inline bool mr_reason_redirects(enum meshredir_reason reason)
 	       reason == MESHREDIR_REASON_REDIRECTED_OUTBOUND;
 }
 
+/*
+ * drop-invalid-packets, as `-m conntrack --ctstate INVALID -j DROP`: a
+ * packet conntrack looked at and gave no entry, that is not one marked
+ * untracked (NOTRACK), is INVALID.
+ */
+static inline bool mr_drops_invalid(const struct mr_config *cfg, bool has_ct,
+				    bool untracked)
+{
+	return cfg && cfg->drop_invalid && !has_ct && !untracked;
+}
+
 #endif /* MR_DECIDE_H */

@@ -5,7 +5,9 @@
  * facts, let decide.c classify them, and bind the connection to the proxy's
  * port with nf_nat_setup_info(), choosing the address exactly as iptables'
  * REDIRECT (net/netfilter/nf_nat_redirect.c) does. Conntrack applies the
- * binding to every later packet; we never see them.
+ * binding to every later packet; we never see them. With
+ * drop-invalid-packets, a second function sees every packet at PRE_ROUTING
+ * and drops those conntrack found INVALID, as Kuma's mangle rule does.
  */
 
 #include <linux/inetdevice.h>
@@ -173,4 +175,27 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	if (stats)
 		this_cpu_inc(stats->pcpu->n[flow.hook][reason]);
 	return verdict;
+}
+
+/*
+ * Registered only while a configuration asks for drop-invalid-packets; the
+ * configuration is read again all the same, as a SET that turns it off
+ * swaps the configuration before the function is unregistered.
+ */
+unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct mr_net *mn = mr_net(state->net);
+	enum ip_conntrack_info ctinfo;
+	struct mr_stats *stats;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!mr_drops_invalid(rcu_dereference(mn->config), ct,
+			      !ct && ctinfo == IP_CT_UNTRACKED))
+		return NF_ACCEPT;
+	stats = rcu_dereference(mn->stats);
+	if (stats)
+		this_cpu_inc(stats->pcpu->n[MR_HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID]);
+	return NF_DROP;
 }

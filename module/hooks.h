@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The NAT lookup function: the only code that touches an skb. */
+/* The netfilter functions: the only code that touches an skb. */
 #ifndef MR_HOOKS_H
 #define MR_HOOKS_H
 
@@ -7,5 +7,8 @@
 
 unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 			 const struct nf_hook_state *state);
+/* drop-invalid-packets: a plain hook at PRE_ROUTING, after conntrack. */
+unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state);
 
 #endif /* MR_HOOKS_H */

@@ -139,6 +139,7 @@ static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_INBOUND] = { .type = NLA_NESTED },
 	[MESHREDIR_A_OUTBOUND] = { .type = NLA_NESTED },
 	[MESHREDIR_A_COUNTERS] = { .type = NLA_REJECT },
+	[MESHREDIR_A_DROP_INVALID_PACKETS] = { .type = NLA_U8 },
 };
 
 /* Validates a list against its policy and limit; returns its length. */
@@ -450,6 +451,16 @@ static int mr_config_parse(struct nlattr **attrs, struct mr_config *cfg,
 			return -EINVAL;
 		}
 	}
+	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS]) {
+		u8 drop = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
+
+		if (drop > 1) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_DROP_INVALID_PACKETS],
+					    "drop-invalid-packets: must be 0 or 1");
+			return -EINVAL;
+		}
+		cfg->drop_invalid = drop;
+	}
 	err = mr_set_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
 			   &mr_owner_uids_names, &cfg->owner_uids, extack);
 	if (!err)
@@ -665,6 +676,7 @@ static int mr_fill(struct sk_buff *skb, struct genl_info *info,
 	    mr_put_dir(skb, MESHREDIR_A_INBOUND, &cfg->inbound, NULL) ||
 	    mr_put_dir(skb, MESHREDIR_A_OUTBOUND, &cfg->outbound,
 		       cfg->uid_ports_given) ||
+	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 	    mr_put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);

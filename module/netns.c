@@ -2,8 +2,9 @@
 /*
  * Per-namespace state, and the only place that touches netfilter
  * registration: the first SET takes conntrack and registers the NAT lookup
- * functions, later SETs swap the configuration under RCU, DEL and namespace
- * exit undo it all.
+ * functions (and the drop-invalid-packets function while a configuration
+ * asks for it), later SETs swap the configuration under RCU, DEL and
+ * namespace exit undo it all.
  */
 
 #include <linux/netfilter.h>
@@ -141,6 +142,50 @@ static int mr_families_set(struct net *net, struct mr_net *mn, u8 want)
 	return 0;
 }
 
+/*
+ * drop-invalid-packets: Kuma's mangle PREROUTING rule, so at mangle
+ * priority, after conntrack (-200) has given the packet its state.
+ */
+static const struct nf_hook_ops mr_invalid_ops[] = {
+	{ .hook = mr_invalid_hook, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_MANGLE },
+	{ .hook = mr_invalid_hook, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP6_PRI_MANGLE },
+};
+
+/*
+ * Moves the drop-invalid registrations to want; all or nothing. Only for
+ * families whose conntrack we hold: without it every packet would look
+ * INVALID.
+ */
+static int mr_invalid_set(struct net *net, struct mr_net *mn, u8 want)
+{
+	u8 add = want & ~mn->invalid_families, drop = mn->invalid_families & ~want;
+	int err;
+
+	if (WARN_ON_ONCE(want & ~mn->families))
+		return -EINVAL;
+	if (add & MR_FAMILY_IPV4) {
+		err = nf_register_net_hook(net, &mr_invalid_ops[0]);
+		if (err)
+			return err;
+	}
+	if (add & MR_FAMILY_IPV6) {
+		err = nf_register_net_hook(net, &mr_invalid_ops[1]);
+		if (err) {
+			if (add & MR_FAMILY_IPV4)
+				nf_unregister_net_hook(net, &mr_invalid_ops[0]);
+			return err;
+		}
+	}
+	if (drop & MR_FAMILY_IPV4)
+		nf_unregister_net_hook(net, &mr_invalid_ops[0]);
+	if (drop & MR_FAMILY_IPV6)
+		nf_unregister_net_hook(net, &mr_invalid_ops[1]);
+	mn->invalid_families = want;
+	return 0;
+}
+
 static void mr_stats_free_rcu(struct rcu_head *rcu)
 {
 	struct mr_stats *stats = container_of(rcu, struct mr_stats, rcu);
@@ -167,6 +212,7 @@ int mr_net_configure(struct net *net, struct mr_config *cfg,
 		     struct netlink_ext_ack *extack)
 {
 	struct mr_net *mn = mr_net(net);
+	u8 old_families = mn->families, want = mr_config_families(cfg);
 	struct mr_stats *stats = NULL;
 	struct mr_config *old;
 	int err;
@@ -179,11 +225,23 @@ int mr_net_configure(struct net *net, struct mr_config *cfg,
 			goto err_unlock;
 		}
 	}
-	err = mr_families_set(net, mn, mr_config_families(cfg));
+	/*
+	 * Families are added first and dropped last, so that the drop-invalid
+	 * function, moved in between, only ever runs where conntrack is held,
+	 * and a failure can be undone by dropping alone, which cannot fail.
+	 */
+	err = mr_families_set(net, mn, old_families | want);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot take conntrack or register the NAT functions");
 		goto err_stats;
 	}
+	err = mr_invalid_set(net, mn, cfg->drop_invalid ? want : 0);
+	if (err) {
+		mr_families_set(net, mn, old_families);
+		NL_SET_ERR_MSG(extack, "drop-invalid-packets: cannot register the netfilter function");
+		goto err_stats;
+	}
+	mr_families_set(net, mn, want);
 	/* Counters first: a hook that sees the configuration counts into them. */
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);
@@ -212,6 +270,7 @@ static int mr_net_teardown(struct net *net, struct mr_net *mn)
 	if (!old)
 		return -ENOENT;
 	/* Unregistering cannot fail; it only ever drops registrations. */
+	mr_invalid_set(net, mn, 0);
 	mr_families_set(net, mn, 0);
 	stats = rcu_replace_pointer(mn->stats, NULL, lockdep_is_held(&mn->lock));
 	mr_config_free_rcu(old);

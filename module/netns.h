@@ -27,6 +27,7 @@ struct mr_net {
 	struct mr_stats __rcu *stats;
 	struct mutex lock;		/* serializes SET, DEL, GET, RESET */
 	u8 families;			/* MR_FAMILY_* whose NAT functions are registered */
+	u8 invalid_families;		/* MR_FAMILY_* whose drop-invalid function is */
 };
 
 struct mr_net *mr_net(const struct net *net);

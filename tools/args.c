@@ -810,6 +810,7 @@ enum mr_flag_id {
 	F_OWNER_UID,
 	F_OWNER_GID,
 	F_IP_FAMILY_MODE,
+	F_DROP_INVALID_PACKETS,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -861,6 +862,7 @@ static const struct mr_flag mr_flags[] = {
 	{ "owner-uid", F_OWNER_UID, V_REQUIRED, C_CFG },
 	{ "owner-gid", F_OWNER_GID, V_REQUIRED, C_CFG },
 	{ "ip-family-mode", F_IP_FAMILY_MODE, V_REQUIRED, C_CFG },
+	{ "drop-invalid-packets", F_DROP_INVALID_PACKETS, V_BOOL, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(MR_CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(MR_CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -888,7 +890,6 @@ static const struct {
 	{ "redirect-dns-upstream-target-chain", MR_WHY_DNS },
 	{ "skip-dns-conntrack-zone-split", MR_WHY_DNS },
 	{ "vnet", "it has no virtual-network redirection" },
-	{ "drop-invalid-packets", "the module does not drop invalid packets yet" },
 	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 	{ "disable-comments", MR_WHY_IPTABLES },
 	{ "redirect-inbound-insert-instead-of-append", MR_WHY_IPTABLES },
@@ -1104,6 +1105,9 @@ static int mr_apply(struct mr_cmdline *cl, const struct mr_token *t, struct mr_p
 					mr_fresh(st, id, &cfg->owner_gids, mr_clear_ids), err, errlen);
 	case F_IP_FAMILY_MODE:
 		return mr_parse_ip_family_mode(flag, t->value, &cfg->ip_family_mode, err, errlen);
+	case F_DROP_INVALID_PACKETS:
+		return mr_parse_bool(flag, t->value ? t->value : "true", &cfg->drop_invalid,
+				     err, errlen);
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (mr_parse_bool(flag, t->value ? t->value : "true", &b, err, errlen))
@@ -1417,6 +1421,9 @@ static const char mr_usage_set[] =
 "                                     proxy's own\n"
 "  --ip-family-mode ipv4|dualstack    redirect IPv4 only, or IPv4 and IPv6\n"
 "                                     (dualstack)\n"
+"  --drop-invalid-packets[=BOOL]      drop incoming packets conntrack finds\n"
+"                                     INVALID, as Kuma's mangle rule does\n"
+"                                     (false)\n"
 "\n"
 "Values:\n"
 "  BOOL   true or false (also 1, 0, t, f); the flag alone means true\n"
@@ -1431,6 +1438,12 @@ static const char mr_usage_set[] =
 "         tcp,udp or * (both, the default). meshredir redirects TCP only,\n"
 "         so an entry for udp alone is accepted and dropped: UDP exclusions\n"
 "         only matter to DNS capture, which meshredir does not do.\n"
+"\n"
+"An out-of-window TCP segment of a redirected connection is INVALID to\n"
+"conntrack, skips the redirect and reaches the original address, whose\n"
+"stack answers with a RST that ends the client's connection; with\n"
+"--drop-invalid-packets such packets are dropped (and counted as\n"
+"dropped-invalid at pre-routing) before the stack sees them.\n"
 "\n"
 "Connections of the --kuma-dp-user, which is always an owner, or of any\n"
 "--owner-uid or --owner-gid, are the proxy's own and never redirected back\n"
@@ -1466,7 +1479,8 @@ static const char mr_usage_install[] =
 "  --redirect-outbound-port PORT, --exclude-outbound-ports PORTS,\n"
 "  --exclude-outbound-ips CIDRS,\n"
 "  --exclude-outbound-ports-for-uids [PROTO:][PORTS:]UIDS,\n"
-"  --kuma-dp-user UID|NAME (or --kuma-dp-uid), --ip-family-mode ipv4|dualstack\n"
+"  --kuma-dp-user UID|NAME (or --kuma-dp-uid), --ip-family-mode ipv4|dualstack,\n"
+"  --drop-invalid-packets[=BOOL]\n"
 "meshredir's own, as in meshredir help set:\n"
 "  --redirect-outbound[=BOOL], --include-inbound-ports PORTS,\n"
 "  --include-outbound-ports PORTS, --owner-uid UIDS, --owner-gid GIDS\n"
@@ -1476,7 +1490,6 @@ static const char mr_usage_install[] =
 "  --redirect-dns-upstream-target-chain, --skip-dns-conntrack-zone-split:\n"
 "      meshredir redirects TCP only, it does not capture DNS\n"
 "  --vnet: meshredir has no virtual-network redirection\n"
-"  --drop-invalid-packets: the module does not drop invalid packets yet\n"
 "  --iptables-logs: there are no iptables rules to log; show counts every\n"
 "      verdict\n"
 "  --wait, --wait-interval, --max-retries, --sleep-between-retries,\n"
@@ -1519,6 +1532,7 @@ static const char mr_usage_apply[] =
 "  kumaDPUser           the proxy's user, UID or name (\"\": 5678); always an\n"
 "                       owner\n"
 "  ipFamilyMode         ipv4 or dualstack (dualstack)\n"
+"  dropInvalidPackets   BOOL (false), as --drop-invalid-packets\n"
 "  redirect.inbound.enabled, redirect.outbound.enabled    BOOL (true)\n"
 "  redirect.inbound.port, redirect.outbound.port          PORT (15006, 15001)\n"
 "  redirect.inbound.includePorts, redirect.inbound.excludePorts,\n"
@@ -1540,7 +1554,7 @@ static const char mr_usage_apply[] =
 "  false: redirect.dns.enabled, redirect.dns.captureAll,\n"
 "         redirect.inbound.insertRedirectInsteadOfAppend,\n"
 "         redirect.outbound.insertRedirectInsteadOfAppend, ebpf.enabled,\n"
-"         log.enabled, dropInvalidPackets, storeFirewalld, cniMode\n"
+"         log.enabled, storeFirewalld, cniMode\n"
 "  an empty list: redirect.vnet.networks, redirect.inbound.excludePortsForUIDs\n"
 "Checked, then ignored, as they only tune how kumactl runs iptables or only\n"
 "act with a feature meshredir does not have: wait, waitInterval,\n"

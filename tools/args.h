@@ -85,6 +85,7 @@ struct mr_tool_config {
 	struct mr_id_list owner_gids;
 	struct mr_dir_config inbound;
 	struct mr_dir_config outbound;
+	bool drop_invalid;		/* --drop-invalid-packets, Kuma's dropInvalidPackets */
 	/* GET only. */
 	bool has_counters;
 	uint64_t counters[MR_CTR_HOOKS][MESHREDIR_REASON_MAX + 1];

@@ -65,8 +65,13 @@ static int mr_enter_netns(const struct mr_cmdline *cl)
 
 static int mr_kernel_error(const char *what, const struct mr_nl_status *st)
 {
+	/*
+	 * The kernel's own word is only "Operation not permitted": say which
+	 * capability, over what, as the family checks it (GENL_UNS_ADMIN_PERM).
+	 */
 	if (st->error == EPERM || st->error == EACCES)
-		return mr_error("permission denied: CAP_NET_ADMIN over the network namespace is needed");
+		return mr_error("%s: permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)",
+				what);
 	if (st->msg[0])
 		return mr_error("kernel: %s", st->msg);
 	return mr_error("%s: %s", what, strerror(st->error));
@@ -153,16 +158,16 @@ static int mr_simple(struct mr_nl *nl, uint8_t cmd, const char *name, const char
 	return ret;
 }
 
-static int mr_set(struct mr_nl *nl, struct nlmsghdr *req)
+static int mr_set(struct mr_nl *nl, struct nlmsghdr *req, const char *what)
 {
 	struct mr_nl_status st;
 
 	req->nlmsg_type = mr_nl_family(nl);
 	if (mr_nl_talk(nl, req, NULL, NULL, &st)) {
 		if (st.error == EMSGSIZE && !st.msg[0])
-			return mr_error("set: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
-					req->nlmsg_len);
-		return mr_kernel_error("set", &st);
+			return mr_error("%s: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
+					what, req->nlmsg_len);
+		return mr_kernel_error(what, &st);
 	}
 	mr_kernel_warning(&st);
 	return 0;
@@ -255,7 +260,7 @@ static int mr_run(const struct mr_cmdline *cl)
 	case MR_CMD_SET:
 	case MR_CMD_INSTALL:
 	case MR_CMD_APPLY:
-		ret = mr_set(nl, req);
+		ret = mr_set(nl, req, mr_command_name(cl->cmd));
 		if (!ret && cl->verbose)
 			printf("# done: %s is configured\n", where);
 		break;

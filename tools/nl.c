@@ -273,6 +273,9 @@ struct nlmsghdr *mr_nl_build_set(struct mr_msg *m, const struct mr_tool_config *
 		mr_b_ids(&b, MESHREDIR_A_OWNER_GIDS, &cfg->owner_gids, "--owner-gid");
 		mr_b_dir(&b, MESHREDIR_A_INBOUND, &cfg->inbound, true);
 		mr_b_dir(&b, MESHREDIR_A_OUTBOUND, &cfg->outbound, false);
+		/* Only when asked for: a default SET still works on older modules. */
+		if (cfg->drop_invalid)
+			mr_b_u8(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
 		if (b.too_big)
 			return NULL;
 		if (!b.full)
@@ -601,6 +604,15 @@ int mr_nl_parse_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
 		case MESHREDIR_A_COUNTERS:
 			mr_p_counters(&p, a, cfg);
 			break;
+		case MESHREDIR_A_DROP_INVALID_PACKETS: {
+			uint8_t v;
+
+			if (!mr_get(a, 1, &v) || v > 1)
+				mr_bad(&p, "drop-invalid-packets");
+			else
+				cfg->drop_invalid = v;
+			break;
+		}
 		}
 		if (p.bad)
 			return -1;

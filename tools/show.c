@@ -22,6 +22,7 @@ static const char *const mr_reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_NOT_INCLUDED] = "not-included",
 	[MESHREDIR_REASON_DIRECTION_DISABLED] = "direction-disabled",
 	[MESHREDIR_REASON_DROPPED] = "dropped",
+	[MESHREDIR_REASON_DROPPED_INVALID] = "dropped-invalid",
 };
 
 const char *mr_reason_name(unsigned int reason)
@@ -146,6 +147,7 @@ void mr_show_text(FILE *f, const struct mr_tool_config *cfg)
 	mr_text_ids(f, "owner-gids", &cfg->owner_gids);
 	mr_text_dir(f, "inbound", &cfg->inbound, false);
 	mr_text_dir(f, "outbound", &cfg->outbound, true);
+	fprintf(f, "drop-invalid-packets: %s\n", cfg->drop_invalid ? "true" : "false");
 	if (!cfg->has_counters)
 		return;
 	/* The space before each column keeps even 20-digit counts apart. */
@@ -240,6 +242,7 @@ void mr_show_json(FILE *f, const struct mr_tool_config *cfg)
 	mr_json_dir(f, "inbound", &cfg->inbound, false);
 	fputs(",\n", f);
 	mr_json_dir(f, "outbound", &cfg->outbound, true);
+	fprintf(f, ",\n  \"drop-invalid-packets\": %s", cfg->drop_invalid ? "true" : "false");
 	if (cfg->has_counters) {
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < MR_CTR_HOOKS; h++) {

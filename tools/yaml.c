@@ -40,13 +40,14 @@
  * of IDs and "first-last" ranges) leaves a file kumactl still reads.
  *
  * What meshredir does with each field, as `meshredir help apply` tells:
- * the redirect fields, kumaDPUser and ipFamilyMode configure the module,
+ * the redirect fields, kumaDPUser, ipFamilyMode and dropInvalidPackets
+ * configure the module,
  * checked by the very parsers of the flags (args.c), so a value means the
  * same in a file and on the command line; includePorts and excludePorts
  * also take "first-last" ranges, as the flags do (Kuma's take single
  * ports). Fields that ask for something meshredir does not do (DNS
- * capture, vnet, inbound excludePortsForUIDs, eBPF, iptables logs, dropping
- * invalid packets, firewalld, CNI mode, rule insertion) are an error naming
+ * capture, vnet, inbound excludePortsForUIDs, eBPF, iptables logs,
+ * firewalld, CNI mode, rule insertion) are an error naming
  * the field unless their value is what meshredir does anyway (false, an
  * empty list). Fields that only tune how kumactl runs iptables (wait,
  * waitInterval, retry, comments, iptablesExecutables) and the DNS, eBPF and
@@ -538,10 +539,10 @@ static int f_no_log(struct mr_y *y, const yaml_node_t *n, const char *path, void
 			       "meshredir writes no iptables rules to log (show counts every verdict)");
 }
 
-static int f_no_drop_invalid(struct mr_y *y, const yaml_node_t *n, const char *path, void *t)
+static int f_drop_invalid(struct mr_y *y, const yaml_node_t *n, const char *path, void *t)
 {
 	(void)t;
-	return mr_y_want_false(y, n, path, "the meshredir module does not drop invalid packets yet");
+	return mr_y_bool(y, n, path, &y->cfg->drop_invalid);
 }
 
 static int f_no_firewalld(struct mr_y *y, const yaml_node_t *n, const char *path, void *t)
@@ -712,7 +713,7 @@ static const struct mr_y_field mr_root_fields[] = {
 	{ "comments", f_comments, NULL },
 	{ "wait", f_ignored_uint, NULL },
 	{ "waitInterval", f_ignored_uint, NULL },
-	{ "dropInvalidPackets", f_no_drop_invalid, NULL },
+	{ "dropInvalidPackets", f_drop_invalid, NULL },
 	{ "storeFirewalld", f_no_firewalld, NULL },
 	{ "cniMode", f_no_cni, NULL },
 	{ "dryRun", f_dry_run, NULL },
@@ -1059,6 +1060,7 @@ void mr_yaml_write(FILE *f, const struct mr_tool_config *cfg)
 	mr_dir(&o, "inbound", &cfg->inbound, false);
 	mr_dir(&o, "outbound", &cfg->outbound, true);
 	mr_map_end(&o);
+	mr_kv(&o, "dropInvalidPackets", cfg->drop_invalid ? "true" : "false", false);
 	mr_map_start(&o, "meshredir");
 	mr_ids(&o, "ownerUIDs", &others);
 	mr_ids(&o, "ownerGIDs", &cfg->owner_gids);

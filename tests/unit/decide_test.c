@@ -128,9 +128,22 @@ static void test_key_edges(void)
 	CHECK_UINT(mr_ranges_normalize(all, 0), 0);
 }
 
+/* drop-invalid-packets: only conntrack's INVALID, only when configured. */
+static void test_drops_invalid(void)
+{
+	struct mr_config on = { .drop_invalid = true }, off = { .drop_invalid = false };
+
+	CHECK(mr_drops_invalid(&on, false, false));	/* INVALID */
+	CHECK(!mr_drops_invalid(&on, true, false));	/* tracked */
+	CHECK(!mr_drops_invalid(&on, false, true));	/* NOTRACK */
+	CHECK(!mr_drops_invalid(&off, false, false));	/* not asked for */
+	CHECK(!mr_drops_invalid(NULL, false, false));	/* deconfigured meanwhile */
+}
+
 int main(void)
 {
 	RUN(test_decide_table);
+	RUN(test_drops_invalid);
 	RUN(test_set_against_model);
 	RUN(test_cidr_cover);
 	RUN(test_key_edges);

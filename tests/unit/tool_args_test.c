@@ -45,6 +45,7 @@ static void test_defaults(void)
 		   cl.cfg.outbound.include_ports.n + cl.cfg.outbound.exclude_ips.n +
 		   cl.cfg.outbound.exclude_ports_for_uids.n, 0);
 	CHECK(cl.format == MR_FORMAT_TEXT && !cl.dry_run && !cl.verbose && !cl.netns && !cl.has_pid);
+	CHECK(!cl.cfg.drop_invalid);
 	mr_cmdline_free(&cl);
 }
 
@@ -92,6 +93,22 @@ static void test_bools(void)
 
 	/* A word that is not a boolean stays a word. */
 	EXPECT_ERR("unexpected argument \"show\"", "set", "--redirect-inbound", "show");
+
+	/* --drop-invalid-packets: kumactl's boolean, false unless given */
+	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets", NULL), 0);
+	CHECK(cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets", "false", NULL), 0);
+	CHECK(!cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets=t", "--drop-invalid-packets=0",
+			     "--drop-invalid-packets=True", NULL), 0);
+	CHECK(cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+	EXPECT_ERR("--drop-invalid-packets: \"yes\" is not true or false",
+		   "set", "--drop-invalid-packets=yes");
+	EXPECT_ERR("--drop-invalid-packets: not a flag of \"show\" (see meshredir show --help)",
+		   "show", "--drop-invalid-packets");
 }
 
 static void test_port_lists(void)

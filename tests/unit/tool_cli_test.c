@@ -205,6 +205,7 @@ static void test_dry_run(void)
 		"    excludePorts: []\n"
 		"    excludePortsForIPs: []\n"
 		"    excludePortsForUIDs: []\n"
+		"dropInvalidPackets: false\n"
 		"meshredir:\n"
 		"  ownerUIDs: []\n"
 		"  ownerGIDs: []\n";

@@ -148,6 +148,8 @@ static void test_build_defaults(void)
 		CHECK_UINT(order[3], MESHREDIR_A_OUTBOUND);
 	}
 	CHECK(is_u8(find_top(nlh, MESHREDIR_A_IP_FAMILY_MODE), MESHREDIR_IP_FAMILY_DUALSTACK));
+	/* Left out when false: the kernel's default, and what older modules know. */
+	CHECK(!find_top(nlh, MESHREDIR_A_DROP_INVALID_PACKETS));
 	uids = find_top(nlh, MESHREDIR_A_OWNER_UIDS);
 	CHECK(is_nest(uids));
 	CHECK_UINT(count(uids, MESHREDIR_LIST_A_ENTRY), 1);
@@ -186,7 +188,8 @@ static void test_build_full(void)
 			     "--exclude-outbound-ips=192.168.0.1",
 			     "--exclude-outbound-ports-for-uids=80,443:1000-1010",
 			     "--exclude-outbound-ports-for-uids=7",
-			     "--kuma-dp-user=1", "--owner-gid=100-200", NULL), 0);
+			     "--kuma-dp-user=1", "--owner-gid=100-200", "--drop-invalid-packets",
+			     NULL), 0);
 	/* The kernel refuses this in INBOUND: it must never be sent there. */
 	up = mr_uid_ports_list_add(&cl.cfg.inbound.exclude_ports_for_uids);
 	mr_port_list_add(&up->ports, 1, 2);
@@ -198,6 +201,7 @@ static void test_build_full(void)
 	}
 	CHECK(walks_whole(nlh));
 	CHECK(is_u8(find_top(nlh, MESHREDIR_A_IP_FAMILY_MODE), MESHREDIR_IP_FAMILY_IPV4));
+	CHECK(is_u8(find_top(nlh, MESHREDIR_A_DROP_INVALID_PACKETS), 1));
 	CHECK(is_id_range(entry(find_top(nlh, MESHREDIR_A_OWNER_UIDS), 0), 1, 1));
 	l = find_top(nlh, MESHREDIR_A_OWNER_GIDS);
 	CHECK(is_nest(l) && count(l, MESHREDIR_LIST_A_ENTRY) == 1);
@@ -310,6 +314,7 @@ static struct nlmsghdr *full_reply(char *buf)
 	unsigned int r;
 
 	mnl_attr_put_u8(nlh, MESHREDIR_A_IP_FAMILY_MODE, MESHREDIR_IP_FAMILY_IPV4);
+	mnl_attr_put_u8(nlh, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_OWNER_UIDS);
 	put_range(nlh, MESHREDIR_LIST_A_ENTRY, false, 1000, -1);	/* LAST defaults to FIRST */
 	put_range(nlh, MESHREDIR_LIST_A_ENTRY, false, 2000, 2999);
@@ -380,6 +385,7 @@ static void test_parse_get(void)
 	if (!CHECK_INT(mr_nl_parse_get(full_reply(buf), &cfg, err, sizeof(err)), 0))
 		printf("  %s\n", err);
 	CHECK_UINT(cfg.ip_family_mode, MESHREDIR_IP_FAMILY_IPV4);
+	CHECK(cfg.drop_invalid);
 	if (CHECK_UINT(cfg.owner_uids.n, 2)) {
 		CHECK(cfg.owner_uids.v[0].first == 1000 && cfg.owner_uids.v[0].last == 1000);
 		CHECK(cfg.owner_uids.v[1].first == 2000 && cfg.owner_uids.v[1].last == 2999);
@@ -422,6 +428,7 @@ static void test_parse_get(void)
 	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_REDIRECTED_INBOUND], 7);
 	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED], 1ULL << 40);
 	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_LOOPBACK], 0);
+	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID], 0);
 	mr_config_free(&cfg);
 }
 
@@ -435,7 +442,7 @@ static void test_parse_get_minimal(void)
 	CHECK_INT(mr_nl_parse_get(reply_start(buf), &cfg, err, sizeof(err)), 0);
 	CHECK(cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK && cfg.inbound.enabled &&
 	      cfg.inbound.port == 15006 && cfg.outbound.port == 15001 && !cfg.has_counters &&
-	      !cfg.owner_uids.n);
+	      !cfg.owner_uids.n && !cfg.drop_invalid);
 	mr_config_free(&cfg);
 }
 
@@ -463,6 +470,13 @@ static void test_parse_get_malformed(void)
 	nlh = reply_start(buf);
 	mnl_attr_put_u16(nlh, MESHREDIR_A_IP_FAMILY_MODE, 1);
 	expect_malformed(nlh, "malformed reply from the kernel: ip-family-mode", __LINE__);
+
+	nlh = reply_start(buf);
+	mnl_attr_put_u8(nlh, MESHREDIR_A_DROP_INVALID_PACKETS, 2);
+	expect_malformed(nlh, "malformed reply from the kernel: drop-invalid-packets", __LINE__);
+	nlh = reply_start(buf);
+	mnl_attr_put_u16(nlh, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
+	expect_malformed(nlh, "malformed reply from the kernel: drop-invalid-packets", __LINE__);
 
 	nlh = reply_start(buf);
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_OWNER_UIDS);
@@ -563,10 +577,11 @@ static void test_round_trip(void)
 			     "--exclude-outbound-ports-for-uids=tcp:*:0",
 			     "--exclude-outbound-ports-for-uids=1-65535:4294967294",
 			     "--kuma-dp-user=0", "--owner-uid=4294967294", "--owner-gid=0-4294967294",
-			     NULL), 0);
+			     "--drop-invalid-packets=true", NULL), 0);
 	nlh = mr_nl_build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
 	if (CHECK(nlh)) {
 		CHECK_INT(mr_nl_parse_get(nlh, &back, err, sizeof(err)), 0);
+		CHECK(back.drop_invalid);
 		CHECK(tool_config_equal(&cl.cfg, &back));
 		CHECK(!back.has_counters);
 		mr_config_free(&back);

@@ -181,11 +181,12 @@ static void full_config(struct mr_cmdline *cl)
 			     "--exclude-outbound-ips=192.168.0.1",
 			     "--exclude-outbound-ports-for-uids=80,443:1000-1010",
 			     "--exclude-outbound-ports-for-uids=7",
-			     "--owner-gid=100-200", NULL), 0);
+			     "--owner-gid=100-200", "--drop-invalid-packets", NULL), 0);
 	cl->cfg.has_counters = true;
 	cl->cfg.counters[MR_CTR_LOCAL_OUT][MESHREDIR_REASON_REDIRECTED_INBOUND] = 5;
 	cl->cfg.counters[MR_CTR_LOCAL_OUT][MESHREDIR_REASON_PROXY_OWNER] = 12;
 	cl->cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED] = UINT64_MAX;
+	cl->cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID] = 3;
 }
 
 static void test_text_full(void)
@@ -214,6 +215,7 @@ static void test_text_full(void)
 		  "  exclude-ports-for-uids:\n"
 		  "    tcp:80,443:1000-1010\n"
 		  "    tcp:*:7\n"
+		  "drop-invalid-packets: true\n"
 		  "counters:\n"
 		  "  reason                    local-out  pre-routing\n"
 		  "  redirected-inbound                5            0\n"
@@ -227,7 +229,8 @@ static void test_text_full(void)
 		  "  localhost                         0            0\n"
 		  "  not-included                      0            0\n"
 		  "  direction-disabled                0            0\n"
-		  "  dropped                           0 18446744073709551615\n");
+		  "  dropped                           0 18446744073709551615\n"
+		  "  dropped-invalid                   0            3\n");
 	free(out);
 	mr_cmdline_free(&cl);
 }
@@ -257,7 +260,8 @@ static void test_text_defaults(void)
 		  "  exclude-ports: none\n"
 		  "  include-ports: all\n"
 		  "  exclude-ips: none\n"
-		  "  exclude-ports-for-uids: none\n");
+		  "  exclude-ports-for-uids: none\n"
+		  "drop-invalid-packets: false\n");
 	free(out);
 	mr_cmdline_free(&cl);
 }
@@ -289,7 +293,10 @@ static void test_json_full(void)
 		"assert u[1][\"ports\"] == [{\"first\": 1, \"last\": 65535}] and u[1][\"uids\"][\"first\"] == 7; "
 		"c = d[\"counters\"]; "
 		"assert sorted(c) == [\"local-out\", \"pre-routing\"]; "
-		"assert len(c[\"local-out\"]) == 12 and len(c[\"pre-routing\"]) == 12; "
+		"assert len(c[\"local-out\"]) == 13 and len(c[\"pre-routing\"]) == 13; "
+		"assert d[\"drop-invalid-packets\"] is True; "
+		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
+		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
 		"assert c[\"local-out\"][\"redirected-inbound\"] == 5; "
 		"assert c[\"local-out\"][\"proxy-owner\"] == 12; "
 		"assert c[\"pre-routing\"][\"dropped\"] == 2**64 - 1"));
@@ -306,7 +313,8 @@ static void test_json_defaults(void)
 	out = capture(mr_show_json, &cfg);
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out, "assert \"counters\" not in d and d[\"owner-uids\"] == [] and "
-				  "d[\"outbound\"][\"exclude-ports-for-uids\"] == []"));
+				  "d[\"outbound\"][\"exclude-ports-for-uids\"] == [] and "
+				  "d[\"drop-invalid-packets\"] is False"));
 	free(out);
 }
 
@@ -337,6 +345,7 @@ static void test_names(void)
 		NULL, "redirected-inbound", "redirected-outbound", "excluded-port",
 		"excluded-port-for-uid", "excluded-ip", "proxy-owner", "passthrough",
 		"loopback", "localhost", "not-included", "direction-disabled", "dropped",
+		"dropped-invalid",
 	};
 	unsigned int r;
 

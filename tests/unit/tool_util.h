@@ -112,6 +112,7 @@ static inline bool tool_config_equal(const struct mr_tool_config *a,
 				     const struct mr_tool_config *b)
 {
 	return a->ip_family_mode == b->ip_family_mode &&
+	       a->drop_invalid == b->drop_invalid &&
 	       tool_ids_equal(&a->owner_uids, &b->owner_uids) &&
 	       tool_ids_equal(&a->owner_gids, &b->owner_gids) &&
 	       tool_dir_equal(&a->inbound, &b->inbound) &&

@@ -97,6 +97,7 @@ static const char full_yaml[] =
 	"# every field meshredir sets\n"
 	"kumaDPUser: \"1000\"\n"
 	"ipFamilyMode: IPv4\n"
+	"dropInvalidPackets: true\n"
 	"redirect:\n"
 	"  inbound:\n"
 	"    enabled: false\n"
@@ -193,7 +194,9 @@ static void test_same_as_flags(void)
 			     "--exclude-outbound-ports-for-uids=tcp:22,80-88:1000-1002",
 			     "--exclude-outbound-ports-for-uids=udp:53:106",
 			     "--exclude-outbound-ports-for-uids=3000",
-			     "--owner-uid=2000,3000-3009", "--owner-gid=4000,4001", NULL), 0);
+			     "--owner-uid=2000,3000-3009", "--owner-gid=4000,4001",
+			     "--drop-invalid-packets", NULL), 0);
+	CHECK(cfg.drop_invalid);
 	CHECK(tool_config_equal(&cfg, &cl.cfg));
 	mr_cmdline_free(&cl);
 	mr_config_free(&cfg);
@@ -328,8 +331,10 @@ static void test_errors(void)
 			"config.yaml:2: ebpf.enabled: true is not supported: meshredir is a netfilter module, not Kuma's eBPF mode");
 	EXPECT_YAML_ERR("log:\n  enabled: true\n",
 			"config.yaml:2: log.enabled: true is not supported: meshredir writes no iptables rules to log (show counts every verdict)");
-	EXPECT_YAML_ERR("dropInvalidPackets: true\n",
-			"config.yaml:1: dropInvalidPackets: true is not supported: the meshredir module does not drop invalid packets yet");
+	EXPECT_YAML_ERR("dropInvalidPackets: sometimes\n",
+			"config.yaml:1: dropInvalidPackets: \"sometimes\" is not true or false");
+	EXPECT_YAML_ERR("dropInvalidPackets: [true]\n",
+			"config.yaml:1: dropInvalidPackets: expected a single value, found a list");
 	EXPECT_YAML_ERR("storeFirewalld: true\n",
 			"config.yaml:1: storeFirewalld: true is not supported: meshredir sets no iptables rules for firewalld to store");
 	EXPECT_YAML_ERR("cniMode: true\n",
@@ -411,6 +416,7 @@ static void test_written(void)
 		"    excludePortsForUIDs:\n"
 		"    - \"tcp:*:1000\"\n"
 		"    - \"tcp:53,80-88:2000-2009\"\n"
+		"dropInvalidPackets: true\n"
 		"meshredir:\n"
 		"  ownerUIDs:\n"
 		"  - \"5000-5677\"\n"
@@ -425,7 +431,8 @@ static void test_written(void)
 			     "--exclude-inbound-ips=fd00::/8,10.1.2.3/8", "--include-outbound-ports=443",
 			     "--exclude-outbound-ports-for-uids=1000",
 			     "--exclude-outbound-ports-for-uids=80-88,53:2000-2009",
-			     "--owner-uid=5000-6000", "--owner-gid=7000", NULL), 0);
+			     "--owner-uid=5000-6000", "--owner-gid=7000", "--drop-invalid-packets",
+			     NULL), 0);
 	out = written(&cl.cfg);
 	CHECK_STR(out, want);
 	free(out);
@@ -475,7 +482,8 @@ static void test_round_trip(void)
 			     "--exclude-outbound-ips=2001:db8::1,192.0.2.0/25,192.0.2.128/25",
 			     "--exclude-outbound-ports-for-uids=tcp:*:0",
 			     "--exclude-outbound-ports-for-uids=tcp,udp:65535:4294967294",
-			     "--exclude-outbound-ports-for-uids=1-100,200:5-6", NULL), 0);
+			     "--exclude-outbound-ports-for-uids=1-100,200:5-6",
+			     "--drop-invalid-packets", NULL), 0);
 	round_trip("everything set, no 5678", &cl);
 	mr_cmdline_free(&cl);
 
@@ -591,6 +599,20 @@ static void test_install_args(void)
 	mr_cmdline_free(&cl);
 	mr_cmdline_free(&set);
 
+	/* --drop-invalid-packets is kumactl's, and overrides the file's field */
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--drop-invalid-packets",
+			     NULL), 0);
+	CHECK(cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy",
+			     "--config", "dropInvalidPackets: true", NULL), 0);
+	CHECK(cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--drop-invalid-packets=false",
+			     "--config", "dropInvalidPackets: true", NULL), 0);
+	CHECK(!cl.cfg.drop_invalid);
+	mr_cmdline_free(&cl);
+
 	/* defaults < --config < --config-file < flags; a list flag replaces */
 	path = tmp_file("kumaDPUser: \"1000\"\n"
 			"redirect:\n"
@@ -669,7 +691,6 @@ static void test_install_kumactl_only(void)
 		{ "--redirect-dns-upstream-target-chain=RETURN", "it redirects TCP only: no DNS capture" },
 		{ "--skip-dns-conntrack-zone-split", "it redirects TCP only: no DNS capture" },
 		{ "--vnet=docker0:172.17.0.0/16", "it has no virtual-network redirection" },
-		{ "--drop-invalid-packets", "the module does not drop invalid packets yet" },
 		{ "--iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 		{ "--disable-comments", "it sets no iptables rules" },
 		{ "--redirect-inbound-insert-instead-of-append", "it sets no iptables rules" },

@@ -82,6 +82,8 @@
  *                    MESHREDIR_RANGE_A_FIRST: NLA_U32
  *                    MESHREDIR_RANGE_A_LAST: NLA_U32
  *            ...
+ *    MESHREDIR_A_DROP_INVALID_PACKETS: NLA_U8, 0 or 1, default 0; Kuma's
+ *                                      dropInvalidPackets (see below)
  *
  * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
  * only. Every rejection carries an extended-ack message naming the attribute
@@ -90,7 +92,15 @@
  * MESHREDIR_CMD_GET
  * -----------------
  *
- * Takes no attributes. Fails with ENOENT ("not configured") in a namespace
+ * Takes no attributes, and CAP_NET_ADMIN as every command: the reply holds
+ * the proxy's UIDs and GIDs and every exclusion, which tell how to get
+ * around the proxy, and is no more public than the iptables or nftables
+ * rules Kuma would have set (reading those needs CAP_NET_ADMIN too). An
+ * unprivileged process gets EPERM for all four commands; root of a user
+ * namespace gets them for the network namespaces that user namespace owns,
+ * and EPERM for any other (the host's included).
+ *
+ * Fails with ENOENT ("not configured") in a namespace
  * that has no configuration; otherwise returns every attribute of SET, with
  * defaults filled in, lists sorted and overlapping or adjacent ranges merged
  * (the sets the packet path looks up), and:
@@ -104,7 +114,7 @@
  *            MESHREDIR_REASON_*: NLA_U64
  *
  * A counter counts new TCP connections given that verdict since the first
- * SET or the last RESET_COUNTERS. The CIDR lists of a GET hold the smallest
+ * SET or the last RESET_COUNTERS; DROPPED_INVALID counts packets. The CIDR lists of a GET hold the smallest
  * set of CIDRs covering the same addresses; EXCLUDE_PORTS_FOR_UIDS entries
  * come back as they were set, each one's ports merged; RANGE_A_LAST is left
  * out where it equals FIRST.
@@ -120,6 +130,36 @@
  * namespace registered: where meshredir was the last, those connections
  * stop being translated and fail, exactly as when the last nftables nat
  * chain of a namespace is deleted. Module unload does the same.
+ *
+ * Conntrack
+ * ---------
+ *
+ * The redirect is conntrack NAT, so it follows what conntrack sees, as
+ * Kuma's nat rules do; each case below behaves as under Kuma's rules:
+ *
+ *  - A flow marked NOTRACK (raw table `-j CT --notrack`, nftables
+ *    `notrack`) has no conntrack entry, so no NAT: it is not redirected,
+ *    not counted, and SO_ORIGINAL_DST fails (ENOENT).
+ *  - A flow in a non-default conntrack zone (raw `-j CT --zone N`,
+ *    nftables `ct zone set N`) is classified and redirected as any other,
+ *    but SO_ORIGINAL_DST, which the kernel looks up in the default zone
+ *    only (getorigdst() in net/netfilter/nf_conntrack_proto.c), fails with
+ *    ENOENT on the proxy's socket: a proxy needing the original
+ *    destination must not see zoned flows.
+ *  - A packet conntrack finds INVALID (e.g. a TCP segment out of the
+ *    window conntrack tracks) has no conntrack entry either, so it skips
+ *    the NAT of its redirected connection and reaches the stack with the
+ *    original destination, where no socket has that connection: the stack
+ *    answers with a RST from the original address, which the peer takes
+ *    as the end of its (proxied) connection. MESHREDIR_A_DROP_INVALID_PACKETS
+ *    = 1 does what Kuma's dropInvalidPackets rule does (mangle PREROUTING
+ *    `-m conntrack --ctstate INVALID -j DROP`): a netfilter function at
+ *    PRE_ROUTING, mangle priority (after conntrack), in the configured
+ *    families, drops every packet, of any protocol, conntrack found
+ *    INVALID (no entry, and not marked untracked), and counts it under
+ *    MESHREDIR_REASON_DROPPED_INVALID. The function is registered only
+ *    while the configuration asks for it, and removed by a SET without
+ *    it, DEL, namespace exit and module unload.
  *
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
@@ -179,6 +219,7 @@ enum meshredir_attr {
 	MESHREDIR_A_INBOUND,
 	MESHREDIR_A_OUTBOUND,
 	MESHREDIR_A_COUNTERS,
+	MESHREDIR_A_DROP_INVALID_PACKETS,
 	__MESHREDIR_A_MAX
 };
 #define MESHREDIR_A_MAX (__MESHREDIR_A_MAX - 1)
@@ -256,6 +297,10 @@ enum meshredir_reason {
 						 * (e.g. the receiving interface has
 						 * no address): dropped, as iptables
 						 * REDIRECT does */
+	MESHREDIR_REASON_DROPPED_INVALID,	/* a packet, not a connection, in
+						 * conntrack state INVALID, dropped
+						 * by drop-invalid-packets; counted
+						 * at PRE_ROUTING only */
 	__MESHREDIR_REASON_MAX
 };
 #define MESHREDIR_REASON_MAX (__MESHREDIR_REASON_MAX - 1)
