@@ -134,6 +134,8 @@ run_case() {
 			printf '%s\n' "$BEFORE" >"$WORK/before.json"
 			printf '%s\n' "$after" >"$WORK/after.json"
 			diff="$diff; the configuration changed: $(as_line "$(diff "$WORK/before.json" "$WORK/after.json" | head -n 20)")"
+			# Back to the known one, so the next cases are judged alone.
+			mr_set "$ns" "${KNOWN[@]}" || finish
 		fi
 	fi
 	# The command line as run; a long one cut, it is in the table anyway.
