@@ -62,7 +62,7 @@ assert_text() {
 }
 
 # counters_json LOCAL-OUT PRE-ROUTING: the counters nest as cli.py prints
-# it; each argument is the twelve values in the uapi's reason order.
+# it; each argument is the thirteen values in the uapi's reason order.
 counters_json() {
 	local h vals out='' i sep
 	for h in local-out pre-routing; do
@@ -163,7 +163,8 @@ want+='"exclude-ips": {"entry": [{"family": 2, "addr": "c6336401", "prefix-len":
 want+='{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 128}]}, '
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 82}]}, '
 want+='"uids": {"first": 4242, "last": 4243}}]}}, '
-want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0")}"
+want+='"drop-invalid-packets": 0, '
+want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
 
 ynl "$pod" --dump get
@@ -191,7 +192,8 @@ want+='"exclude-ips": {"entry": [{"family": 2, "addr": "cb007100", "prefix-len":
 want+='{"family": 10, "addr": "20010db8000200000000000000000000", "prefix-len": 48}]}, '
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 53}, {"first": 5353}]}, '
 want+='"uids": {"first": 1000, "last": 1001}}]}}, '
-want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0")}"
+want+='"drop-invalid-packets": 0, '
+want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: what meshredir set configured" "$want" "$YOUT"
 
 ynl "$mrns" --do del

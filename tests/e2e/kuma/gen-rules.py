@@ -14,6 +14,7 @@
 #       [--exclude-outbound-ports L] [--include-outbound-ports L]
 #       [--exclude-inbound-ips L] [--exclude-outbound-ips L]
 #       [--exclude-outbound-ports-for-uids [proto:][ports:]uids]...
+#       [--drop-invalid-packets]
 #
 # Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
 # families (each family takes its own). Rule comments are left out: they
@@ -23,6 +24,8 @@
 # The committed kuma-default.rules.v4/.v6 are this script's output with no
 # flags (kuma-diff.sh checks that they still are). --family writes one
 # family's rules to stdout; --out PREFIX writes PREFIX.v4 and PREFIX.v6.
+# --drop-invalid-packets adds Kuma's dropInvalidPackets rule (reference
+# section 5), a mangle table after the nat one, in Kuma's loading order.
 
 import argparse
 import ipaddress
@@ -83,6 +86,7 @@ def main():
         ap.add_argument("--include-%s-ports" % d, default="")
         ap.add_argument("--exclude-%s-ips" % d, default="")
     ap.add_argument("--exclude-outbound-ports-for-uids", action="append", default=[])
+    ap.add_argument("--drop-invalid-packets", action="store_true")
     a = ap.parse_args()
     if a.family:
         sys.stdout.write(rules(a, a.family))
@@ -165,6 +169,11 @@ def rules(a, fam):
     add("-A KUMA_MESH_OUTBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
         % a.redirect_outbound_port)
     add("COMMIT")
+
+    if a.drop_invalid_packets:
+        add("*mangle")
+        add("-A PREROUTING -m conntrack --ctstate INVALID -j DROP")
+        add("COMMIT")
     return "\n".join(r) + "\n"
 
 
