@@ -10,6 +10,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include "config.h"
+#include "../uapi/linux/meshredir.h"
 
 int mr_ranges_init(struct mr_ranges *r, u32 capacity)
 {
@@ -21,6 +22,28 @@ int mr_ranges_init(struct mr_ranges *r, u32 capacity)
 	r->range = kvmalloc_array(capacity, sizeof(*r->range),
 				  GFP_KERNEL_ACCOUNT);
 	return r->range ? 0 : -ENOMEM;
+}
+
+int mr_ranges_reserve(struct mr_ranges *r, u32 more)
+{
+	struct mr_range *range;
+	u32 capacity;
+
+	if (more <= r->capacity - r->count)
+		return 0;
+	/* Doubling: a SET in many parts copies each range a few times at most. */
+	if (check_add_overflow(r->count, more, &capacity))
+		return -E2BIG;
+	capacity = max(capacity, r->capacity * 2);
+	range = kvmalloc_array(capacity, sizeof(*range), GFP_KERNEL_ACCOUNT);
+	if (!range)
+		return -ENOMEM;
+	if (r->count)
+		memcpy(range, r->range, r->count * sizeof(*range));
+	kvfree(r->range);
+	r->range = range;
+	r->capacity = capacity;
+	return 0;
 }
 
 void mr_ranges_add(struct mr_ranges *r, struct mr_range range)
@@ -173,7 +196,123 @@ int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
 
 struct mr_config *mr_config_alloc(void)
 {
-	return kzalloc(sizeof(struct mr_config), GFP_KERNEL_ACCOUNT);
+	struct mr_config *cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+
+	if (cfg)
+		refcount_set(&cfg->ref, 1);
+	return cfg;
+}
+
+static void mr_dir_input_init(struct mr_dir_input *d, u16 port)
+{
+	d->enabled = true;
+	d->port = port;
+}
+
+struct mr_config_input *mr_config_input_alloc(u32 portid)
+{
+	struct mr_config_input *in = kzalloc(sizeof(*in), GFP_KERNEL_ACCOUNT);
+
+	if (!in)
+		return NULL;
+	in->portid = portid;
+	in->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
+	mr_dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
+	mr_dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	return in;
+}
+
+static void mr_dir_input_free(struct mr_dir_input *d)
+{
+	mr_ranges_free(&d->exclude_ports);
+	mr_ranges_free(&d->include_ports);
+	mr_ranges_free(&d->exclude_ips4);
+	mr_ranges_free(&d->exclude_ips6);
+}
+
+static void mr_config_input_clear(struct mr_config_input *in)
+{
+	u32 i;
+
+	mr_ranges_free(&in->owner_uids);
+	mr_ranges_free(&in->owner_gids);
+	mr_dir_input_free(&in->inbound);
+	mr_dir_input_free(&in->outbound);
+	for (i = 0; i < in->uid_ports_count; i++)
+		mr_ranges_free(&in->uid_ports[i].ports);
+	kvfree(in->uid_ports);
+	in->uid_ports = NULL;
+	in->uid_ports_count = in->uid_ports_capacity = 0;
+}
+
+void mr_config_input_free(struct mr_config_input *in)
+{
+	if (!in)
+		return;
+	mr_config_input_clear(in);
+	kfree(in);
+}
+
+int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more)
+{
+	struct mr_uid_ports_input *up;
+	u32 capacity;
+
+	if (more <= in->uid_ports_capacity - in->uid_ports_count)
+		return 0;
+	if (check_add_overflow(in->uid_ports_count, more, &capacity))
+		return -E2BIG;
+	capacity = max(capacity, in->uid_ports_capacity * 2);
+	up = kvcalloc(capacity, sizeof(*up), GFP_KERNEL_ACCOUNT);
+	if (!up)
+		return -ENOMEM;
+	if (in->uid_ports_count)
+		memcpy(up, in->uid_ports, in->uid_ports_count * sizeof(*up));
+	kvfree(in->uid_ports);
+	in->uid_ports = up;
+	in->uid_ports_capacity = capacity;
+	return 0;
+}
+
+static int mr_dir_build(struct mr_dir_input *in, struct mr_dir *dir)
+{
+	dir->enabled = in->enabled;
+	dir->port = in->port;
+	return mr_set_build(&in->exclude_ports, &dir->exclude_ports) ?:
+	       mr_set_build(&in->include_ports, &dir->include_ports) ?:
+	       mr_set_build(&in->exclude_ips4, &dir->exclude_ips4) ?:
+	       mr_set_build(&in->exclude_ips6, &dir->exclude_ips6);
+}
+
+int mr_config_build(struct mr_config_input *in, struct mr_config **out)
+{
+	struct mr_config *cfg = mr_config_alloc();
+	int err;
+
+	*out = NULL;
+	if (!cfg) {
+		mr_config_input_clear(in);
+		return -ENOMEM;
+	}
+	cfg->ip_family_mode = in->ip_family_mode;
+	cfg->drop_invalid = in->drop_invalid;
+	err = mr_set_build(&in->owner_uids, &cfg->owner_uids) ?:
+	      mr_set_build(&in->owner_gids, &cfg->owner_gids) ?:
+	      mr_dir_build(&in->inbound, &cfg->inbound) ?:
+	      mr_dir_build(&in->outbound, &cfg->outbound) ?:
+	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count, &cfg->uid_ports);
+	if (!err) {
+		err = mr_uid_ports_keep(in->uid_ports, in->uid_ports_count,
+					&cfg->uid_ports_given);
+		in->uid_ports_count = 0;	/* consumed, even on error */
+	}
+	mr_config_input_clear(in);
+	if (err) {
+		mr_config_free(cfg);
+		return err;
+	}
+	*out = cfg;
+	return 0;
 }
 
 static void mr_dir_free(struct mr_dir *dir)
@@ -205,10 +344,10 @@ static void mr_config_free_rcu_cb(struct rcu_head *rcu)
 /*
  * kvfree() is allowed in the softirq context RCU callbacks run in (vfree
  * defers to a worker there). The module's exit waits for these callbacks
- * with rcu_barrier().
+ * with rcu_barrier(); a dump holding the last reference holds the module.
  */
-void mr_config_free_rcu(struct mr_config *cfg)
+void mr_config_put(struct mr_config *cfg)
 {
-	if (cfg)
+	if (cfg && refcount_dec_and_test(&cfg->ref))
 		call_rcu(&cfg->rcu, mr_config_free_rcu_cb);
 }

@@ -9,6 +9,10 @@
 
 #include "sets.h"
 
+#ifdef __KERNEL__
+#include <linux/refcount.h>
+#endif
+
 /* One direction: inbound (PRE_ROUTING) or outbound (LOCAL_OUT). */
 struct mr_dir {
 	bool enabled;
@@ -36,6 +40,9 @@ struct mr_uid_ports {
 
 struct mr_config {
 	struct rcu_head rcu;
+#ifdef __KERNEL__
+	refcount_t ref;				/* the namespace's, and each GET dump's */
+#endif
 	u8 ip_family_mode;			/* enum meshredir_ip_family_mode */
 	bool drop_invalid;			/* drop-invalid-packets */
 	const struct mr_set *owner_uids;
@@ -64,6 +71,8 @@ struct mr_ranges {
 };
 
 int mr_ranges_init(struct mr_ranges *r, u32 capacity);
+/* Room for more ranges after those there: the parts of a SET add up. */
+int mr_ranges_reserve(struct mr_ranges *r, u32 more);
 void mr_ranges_add(struct mr_ranges *r, struct mr_range range);
 void mr_ranges_free(struct mr_ranges *r);
 /* Consumes r; an empty r gives NULL, the empty set, in *set. */
@@ -81,9 +90,57 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
 		      const struct mr_uid_ports **out);
 
+/* One direction of a SET being gathered. */
+struct mr_dir_input {
+	bool enabled;
+	u16 port;
+	struct mr_ranges exclude_ports;
+	struct mr_ranges include_ports;
+	struct mr_ranges exclude_ips4;
+	struct mr_ranges exclude_ips6;
+	u32 exclude_ips;			/* CIDRs of both, as sent */
+};
+
+/*
+ * A SET being gathered from its message, or from the messages of a SET in
+ * parts: lists add up, scalars take their last value. netlink.c checks
+ * every value and limit as it adds; mr_config_build() turns the whole into
+ * a configuration.
+ */
+struct mr_config_input {
+	u32 portid;				/* the socket the parts come from */
+	u32 next_part;				/* the number the next part must carry */
+	u32 entries;				/* over every list, as sent */
+	u8 ip_family_mode;
+	bool drop_invalid;
+	struct mr_ranges owner_uids;
+	struct mr_ranges owner_gids;
+	struct mr_dir_input inbound;
+	struct mr_dir_input outbound;
+	struct mr_uid_ports_input *uid_ports;
+	u32 uid_ports_count;
+	u32 uid_ports_capacity;
+	u32 uid_ports_ranges;			/* port ranges over all those entries */
+};
+
+/* With every default; NULL without memory. */
+struct mr_config_input *mr_config_input_alloc(u32 portid);
+void mr_config_input_free(struct mr_config_input *in);
+/* Room for more exclude-outbound-ports-for-uids entries. */
+int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more);
+/* Empties in's lists into a new configuration; in is then only to be freed. */
+int mr_config_build(struct mr_config_input *in, struct mr_config **out);
+
+/* With one reference, the caller's. */
 struct mr_config *mr_config_alloc(void);
+/* Frees at once a configuration nothing else has seen. */
 void mr_config_free(struct mr_config *cfg);
-void mr_config_free_rcu(struct mr_config *cfg);
+static inline void mr_config_get(struct mr_config *cfg)
+{
+	refcount_inc(&cfg->ref);
+}
+/* The last reference frees it after a grace period, as readers may still hold it. */
+void mr_config_put(struct mr_config *cfg);
 #endif
 
 #endif /* MR_CONFIG_H */

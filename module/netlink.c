@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family. A SET is checked and built into a complete
- * configuration before anything is swapped, so a rejected SET changes
- * nothing. Every rejection names the attribute by the tool's flag name.
+ * The generic netlink family. A SET, in one message or in parts, is
+ * gathered and checked whole before a configuration is built and swapped
+ * in, so a rejected SET changes nothing; a GET too big for one message is
+ * dumped over several, from one configuration held by reference. Every rejection names the attribute by the tool's flag name.
  * Lists are validated one by one, below the family policy, so that a policy
  * failure deep in a list can be reported with the list's name.
  */
@@ -10,8 +11,10 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/socket.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 #include "compat.h"
 #include "config.h"
 #include "netlink.h"
@@ -25,6 +28,7 @@ struct mr_names {
 	const char *name;
 	const char *malformed;
 	const char *too_many;
+	const char *too_many_total;
 	const char *reversed;
 	const char *bad_family;
 	const char *bad_addr;
@@ -36,6 +40,8 @@ struct mr_names {
 	.name = n,							\
 	.malformed = n ": malformed entry",				\
 	.too_many = n ": too many entries",				\
+	.too_many_total = n ": the configuration's lists hold more than "	\
+			  __stringify(MESHREDIR_MAX_ENTRIES) " entries in all", \
 	.reversed = n ": first is greater than last",			\
 	.bad_family = n ": family must be AF_INET or AF_INET6",	\
 	.bad_addr = n ": address missing or not as long as its family's", \
@@ -140,26 +146,34 @@ static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_OUTBOUND] = { .type = NLA_NESTED },
 	[MESHREDIR_A_COUNTERS] = { .type = NLA_REJECT },
 	[MESHREDIR_A_DROP_INVALID_PACKETS] = { .type = NLA_U8 },
+	[MESHREDIR_A_SET_MORE] = { .type = NLA_FLAG },
+	[MESHREDIR_A_SET_PART] = { .type = NLA_U32 },
 };
 
-/* Validates a list against its policy and limit; returns its length. */
+/* Validates a list against its policy and the limits; returns its length. */
 static int mr_list_check(const struct nlattr *list, const struct nla_policy *policy,
-			 u32 max, const struct mr_names *names,
-			 struct netlink_ext_ack *extack)
+			 u32 have, u32 max, const struct mr_names *names,
+			 u32 *entries, struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
-	int rem, count = 0;
+	int rem;
+	u32 count = 0;
 
 	if (nla_validate_nested(list, MESHREDIR_LIST_A_MAX, policy, extack)) {
 		MR_ERR_PREFIX(extack, names->malformed, names->name);
 		return -EINVAL;
 	}
 	nla_for_each_nested(entry, list, rem) {
-		if (++count > max) {
+		if (have + ++count > max) {
 			mr_err(extack, entry, names->too_many);
 			return -E2BIG;
 		}
+		if (*entries + count > MESHREDIR_MAX_ENTRIES) {
+			mr_err(extack, entry, names->too_many_total);
+			return -E2BIG;
+		}
 	}
+	*entries += count;
 	return count;
 }
 
@@ -191,10 +205,10 @@ static int mr_range_get(const struct nlattr *entry, const struct nla_policy *pol
 	return 0;
 }
 
-/* A port or ID list into ranges, which the caller builds or frees. */
+/* A port or ID list, added to the ranges out already holds. */
 static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
 			   const struct mr_names *names, struct mr_ranges *out,
-			   struct netlink_ext_ack *extack)
+			   u32 *entries, struct netlink_ext_ack *extack)
 {
 	const struct nla_policy *policy = port ? mr_port_list_policy : mr_id_list_policy;
 	const struct nla_policy *range_policy = port ? mr_port_range_policy :
@@ -203,35 +217,21 @@ static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
 	struct mr_range range;
 	int rem, count, err;
 
-	count = mr_list_check(list, policy, max, names, extack);
+	if (!list)
+		return 0;
+	count = mr_list_check(list, policy, out->count, max, names, entries, extack);
 	if (count < 0)
 		return count;
-	err = mr_ranges_init(out, count);
+	err = mr_ranges_reserve(out, count);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
 		err = mr_range_get(entry, range_policy, port, names, &range, extack);
-		if (err) {
-			mr_ranges_free(out);
+		if (err)
 			return err;
-		}
 		mr_ranges_add(out, range);
 	}
 	return 0;
-}
-
-static int mr_set_parse(const struct nlattr *list, bool port, u32 max,
-			const struct mr_names *names, const struct mr_set **out,
-			struct netlink_ext_ack *extack)
-{
-	struct mr_ranges ranges;
-	int err;
-
-	*out = NULL;
-	if (!list)
-		return 0;
-	err = mr_ranges_parse(list, port, max, names, &ranges, extack);
-	return err ?: mr_set_build(&ranges, out);
 }
 
 static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
@@ -281,118 +281,104 @@ static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
 }
 
 static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *names,
-			  struct mr_dir *dir, struct netlink_ext_ack *extack)
+			  struct mr_dir_input *dir, u32 *entries,
+			  struct netlink_ext_ack *extack)
 {
-	struct mr_ranges v4, v6;
-	const struct nlattr *entry;
+	const struct nlattr *entry, *family;
 	struct mr_range range;
 	int rem, count, err;
+	u32 v6 = 0;
 	bool ipv6;
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_cidr_list_policy, MESHREDIR_MAX_CIDRS,
-			      names, extack);
+	count = mr_list_check(list, mr_cidr_list_policy, dir->exclude_ips,
+			      MESHREDIR_MAX_CIDRS, names, entries, extack);
 	if (count < 0)
 		return count;
-	err = mr_ranges_init(&v4, count);
+	dir->exclude_ips += count;
+	/* Room for each family's share, not twice the whole. */
+	nla_for_each_nested(entry, list, rem) {
+		family = nla_find_nested(entry, MESHREDIR_CIDR_A_FAMILY);
+		v6 += family && nla_get_u16(family) == AF_INET6;
+	}
+	err = mr_ranges_reserve(&dir->exclude_ips4, count - v6) ?:
+	      mr_ranges_reserve(&dir->exclude_ips6, v6);
 	if (err)
 		return err;
-	err = mr_ranges_init(&v6, count);
-	if (err)
-		goto err_v4;
 	nla_for_each_nested(entry, list, rem) {
 		err = mr_cidr_get(entry, names, &ipv6, &range, extack);
 		if (err)
-			goto err_v6;
-		mr_ranges_add(ipv6 ? &v6 : &v4, range);
+			return err;
+		mr_ranges_add(ipv6 ? &dir->exclude_ips6 : &dir->exclude_ips4, range);
 	}
-	err = mr_set_build(&v4, &dir->exclude_ips4);
-	if (err)
-		goto err_v6;
-	return mr_set_build(&v6, &dir->exclude_ips6);
-
-err_v6:
-	mr_ranges_free(&v6);
-err_v4:
-	mr_ranges_free(&v4);
-	return err;
+	return 0;
 }
 
 static const struct mr_range mr_all_ports = { { 0, 1 }, { 0, 65535 } };
 
 static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *names,
-			      struct mr_config *cfg, struct netlink_ext_ack *extack)
+			      struct mr_config_input *in, u32 *entries,
+			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_UID_PORTS_A_MAX + 1];
-	struct mr_uid_ports_input *in;
 	const struct nlattr *entry;
-	int rem, count, i = 0, err = 0;
-	u32 total = 0;
+	int rem, count, err;
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_uid_ports_list_policy, MESHREDIR_MAX_UID_PORTS,
-			      names, extack);
-	if (count <= 0)
+	count = mr_list_check(list, mr_uid_ports_list_policy, in->uid_ports_count,
+			      MESHREDIR_MAX_UID_PORTS, names, entries, extack);
+	if (count < 0)
 		return count;
-	in = kcalloc(count, sizeof(*in), GFP_KERNEL_ACCOUNT);
-	if (!in)
-		return -ENOMEM;
+	err = mr_config_input_reserve_uid_ports(in, count);
+	if (err)
+		return err;
 	nla_for_each_nested(entry, list, rem) {
-		struct mr_uid_ports_input *e = &in[i];
+		struct mr_uid_ports_input *e = &in->uid_ports[in->uid_ports_count];
 
 		err = nla_parse_nested(tb, MESHREDIR_UID_PORTS_A_MAX, entry,
 				       mr_uid_ports_policy, extack);
-		if (!err && !tb[MESHREDIR_UID_PORTS_A_UIDS]) {
-			mr_err(extack, entry, names->malformed);
-			err = -EINVAL;
-		}
-		if (!err)
-			err = mr_range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], mr_id_range_policy,
-					   false, names, &e->uids, extack);
 		if (err)
-			break;
-		i++;
+			return err;
+		if (!tb[MESHREDIR_UID_PORTS_A_UIDS]) {
+			mr_err(extack, entry, names->malformed);
+			return -EINVAL;
+		}
+		/* Counted before its ports are parsed: freeing in frees them. */
+		memset(e, 0, sizeof(*e));
+		in->uid_ports_count++;
+		err = mr_range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], mr_id_range_policy,
+				   false, names, &e->uids, extack);
+		if (err)
+			return err;
 		if (tb[MESHREDIR_UID_PORTS_A_PORTS]) {
 			err = mr_ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
 					      MESHREDIR_MAX_UID_PORTS_RANGES, names,
-					      &e->ports, extack);
+					      &e->ports, entries, extack);
 		} else {
-			err = mr_ranges_init(&e->ports, 1);
+			err = mr_ranges_reserve(&e->ports, 1);
 			if (!err)
 				mr_ranges_add(&e->ports, mr_all_ports);
 		}
 		if (err)
-			break;
-		total += e->ports.count;
-		if (total > MESHREDIR_MAX_UID_PORTS_RANGES) {
+			return err;
+		in->uid_ports_ranges += e->ports.count;
+		if (in->uid_ports_ranges > MESHREDIR_MAX_UID_PORTS_RANGES) {
 			mr_err(extack, entry, names->too_many);
-			err = -E2BIG;
-			break;
+			return -E2BIG;
 		}
 	}
-	if (!err)
-		err = mr_uid_ports_build(in, count, &cfg->uid_ports);
-	if (!err) {
-		err = mr_uid_ports_keep(in, count, &cfg->uid_ports_given);
-		i = 0;	/* consumed */
-	}
-	while (i--)
-		mr_ranges_free(&in[i].ports);
-	kfree(in);
-	return err;
+	return 0;
 }
 
 static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *names,
-			u16 default_port, struct mr_config *cfg, struct mr_dir *dir,
+			struct mr_config_input *in, struct mr_dir_input *dir,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_DIR_A_MAX + 1] = {};
 	int err;
 
-	dir->enabled = true;
-	dir->port = default_port;
 	if (!attr)
 		return 0;
 	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, mr_dir_policy, extack)) {
@@ -409,47 +395,53 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 		dir->enabled = enabled;
 	}
 	if (tb[MESHREDIR_DIR_A_PORT]) {
-		dir->port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
-		if (!dir->port) {
+		u16 port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
+
+		if (!port) {
 			mr_err(extack, tb[MESHREDIR_DIR_A_PORT], names->port);
 			return -EINVAL;
 		}
+		dir->port = port;
 	}
-	if (tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && dir != &cfg->outbound) {
+	if (tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && dir != &in->outbound) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
 				    "exclude-inbound-ports-for-uids: only outbound connections have an owner");
 		return -EINVAL;
 	}
-	err = mr_set_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true, MESHREDIR_MAX_PORT_RANGES,
-			   &names->exclude_ports, &dir->exclude_ports, extack);
+	err = mr_ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
+			      MESHREDIR_MAX_PORT_RANGES, &names->exclude_ports,
+			      &dir->exclude_ports, &in->entries, extack);
 	if (!err)
-		err = mr_set_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
-				   MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
-				   &dir->include_ports, extack);
+		err = mr_ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
+				      MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
+				      &dir->include_ports, &in->entries, extack);
 	if (!err)
 		err = mr_cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
-				     dir, extack);
+				     dir, &in->entries, extack);
 	if (!err)
 		err = mr_uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-					 &names->uid_ports, cfg, extack);
+					 &names->uid_ports, in, &in->entries, extack);
 	return err;
 }
 
-/* The whole configuration; on error the caller frees what was built. */
-static int mr_config_parse(struct nlattr **attrs, struct mr_config *cfg,
-			   struct netlink_ext_ack *extack)
+/*
+ * One message of a SET, added to what in holds: lists add up, a scalar
+ * given here replaces the one before. On error in is only to be freed.
+ */
+static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
+			 struct netlink_ext_ack *extack)
 {
 	int err;
 
-	cfg->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
 	if (attrs[MESHREDIR_A_IP_FAMILY_MODE]) {
-		cfg->ip_family_mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
-		if (cfg->ip_family_mode != MESHREDIR_IP_FAMILY_IPV4 &&
-		    cfg->ip_family_mode != MESHREDIR_IP_FAMILY_DUALSTACK) {
+		u8 mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
+
+		if (mode != MESHREDIR_IP_FAMILY_IPV4 && mode != MESHREDIR_IP_FAMILY_DUALSTACK) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_IP_FAMILY_MODE],
 					    "ip-family-mode: must be 1 (ipv4) or 2 (dualstack)");
 			return -EINVAL;
 		}
+		in->ip_family_mode = mode;
 	}
 	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS]) {
 		u8 drop = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
@@ -459,82 +451,216 @@ static int mr_config_parse(struct nlattr **attrs, struct mr_config *cfg,
 					    "drop-invalid-packets: must be 0 or 1");
 			return -EINVAL;
 		}
-		cfg->drop_invalid = drop;
+		in->drop_invalid = drop;
 	}
-	err = mr_set_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
-			   &mr_owner_uids_names, &cfg->owner_uids, extack);
+	err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
+			      &mr_owner_uids_names, &in->owner_uids, &in->entries, extack);
 	if (!err)
-		err = mr_set_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
-				   MESHREDIR_MAX_ID_RANGES, &mr_owner_gids_names,
-				   &cfg->owner_gids, extack);
-	if (err)
-		return err;
-	/* Without an owner every connection of the proxy's would come back to it. */
-	if (!cfg->owner_uids && !cfg->owner_gids) {
-		NL_SET_ERR_MSG(extack, "owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it");
-		return -EINVAL;
-	}
-	err = mr_dir_parse(attrs[MESHREDIR_A_INBOUND], &mr_inbound_names,
-			   MESHREDIR_DEFAULT_INBOUND_PORT, cfg, &cfg->inbound, extack);
+		err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
+				      MESHREDIR_MAX_ID_RANGES, &mr_owner_gids_names,
+				      &in->owner_gids, &in->entries, extack);
 	if (!err)
-		err = mr_dir_parse(attrs[MESHREDIR_A_OUTBOUND], &mr_outbound_names,
-				   MESHREDIR_DEFAULT_OUTBOUND_PORT, cfg, &cfg->outbound,
-				   extack);
+		err = mr_dir_parse(attrs[MESHREDIR_A_INBOUND], &mr_inbound_names, in,
+				   &in->inbound, extack);
+	if (!err)
+		err = mr_dir_parse(attrs[MESHREDIR_A_OUTBOUND], &mr_outbound_names, in,
+				   &in->outbound, extack);
 	return err;
 }
 
-static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
+/* The last part: the whole is checked, built and swapped in. Takes in. */
+static int mr_set_apply(struct net *net, struct mr_config_input *in,
+			struct netlink_ext_ack *extack)
 {
-	struct mr_config *cfg = mr_config_alloc();
+	struct mr_config *cfg;
 	int err;
 
-	if (!cfg)
-		return -ENOMEM;
-	err = mr_config_parse(info->attrs, cfg, info->extack);
-	if (err) {
-		mr_config_free(cfg);
-		return err;
+	/* Without an owner every connection of the proxy's would come back to it. */
+	if (!in->owner_uids.count && !in->owner_gids.count) {
+		NL_SET_ERR_MSG(extack, "owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it");
+		mr_config_input_free(in);
+		return -EINVAL;
 	}
-	return mr_net_configure(genl_info_net(info), cfg, info->extack);
+	err = mr_config_build(in, &cfg);
+	mr_config_input_free(in);
+	return err ?: mr_net_configure_locked(net, cfg, extack);
 }
 
-/* nla_nest_end() would silently truncate a nest past nla_len's 64 KiB. */
-static int mr_nest_end(struct sk_buff *skb, struct nlattr *nest)
+/*
+ * A SET, or one part of a SET in parts. The parts gather in the
+ * namespace's pending input, under its mutex, so that nothing else can
+ * interleave; only the last one changes the configuration.
+ */
+static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
-	if (skb_tail_pointer(skb) - (unsigned char *)nest > U16_MAX)
+	struct net *net = genl_info_net(info);
+	struct mr_net *mn = mr_net(net);
+	struct nlattr **attrs = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+	bool more = nla_get_flag(attrs[MESHREDIR_A_SET_MORE]);
+	u32 part = 0;
+	struct mr_config_input *in;
+	int err;
+
+	if (attrs[MESHREDIR_A_SET_PART])
+		part = nla_get_u32(attrs[MESHREDIR_A_SET_PART]);
+	mutex_lock(&mn->lock);
+	in = mn->pending;
+	if (in && in->portid != info->snd_portid) {
+		NL_SET_ERR_MSG(extack, "set: another socket's SET in parts is pending in this network namespace; try again when it is done");
+		err = -EBUSY;
+		goto out;
+	}
+	mn->pending = NULL;
+	if (!part) {
+		/* This socket starting over abandons what it had begun. */
+		mr_config_input_free(in);
+		in = mr_config_input_alloc(info->snd_portid);
+		if (!in) {
+			err = -ENOMEM;
+			goto out;
+		}
+	} else if (!in || in->next_part != part) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_SET_PART],
+				    "set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0");
+		mr_config_input_free(in);
+		err = -ESRCH;
+		goto out;
+	}
+	err = mr_part_parse(attrs, in, extack);
+	if (err) {
+		mr_config_input_free(in);
+		goto out;
+	}
+	if (more) {
+		in->next_part = part + 1;
+		mn->pending = in;
+		goto out;
+	}
+	err = mr_set_apply(net, in, extack);
+out:
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+/*
+ * GET, as one reply or as a dump: the same walk over the configuration's
+ * lists, which a dump interrupts where a message is full and resumes in
+ * the next, inside the same nests, from a cursor.
+ */
+enum mr_section_kind {
+	MR_K_DIR,		/* a direction's ENABLED and PORT */
+	MR_K_IDS,
+	MR_K_PORTS,
+	MR_K_IPS4,
+	MR_K_IPS6,
+	MR_K_UID_PORTS,
+};
+
+struct mr_section {
+	u16 top;		/* MESHREDIR_A_* */
+	u16 list;		/* MESHREDIR_DIR_A_* inside it, 0: top is the list */
+	u8 kind;
+	bool outbound;
+};
+
+static const struct mr_section mr_sections[] = {
+	{ MESHREDIR_A_OWNER_UIDS, 0, MR_K_IDS },
+	{ MESHREDIR_A_OWNER_GIDS, 0, MR_K_IDS },
+	{ MESHREDIR_A_INBOUND, 0, MR_K_DIR },
+	{ MESHREDIR_A_INBOUND, MESHREDIR_DIR_A_EXCLUDE_PORTS, MR_K_PORTS },
+	{ MESHREDIR_A_INBOUND, MESHREDIR_DIR_A_INCLUDE_PORTS, MR_K_PORTS },
+	{ MESHREDIR_A_INBOUND, MESHREDIR_DIR_A_EXCLUDE_IPS, MR_K_IPS4 },
+	{ MESHREDIR_A_INBOUND, MESHREDIR_DIR_A_EXCLUDE_IPS, MR_K_IPS6 },
+	{ MESHREDIR_A_OUTBOUND, 0, MR_K_DIR, true },
+	{ MESHREDIR_A_OUTBOUND, MESHREDIR_DIR_A_EXCLUDE_PORTS, MR_K_PORTS, true },
+	{ MESHREDIR_A_OUTBOUND, MESHREDIR_DIR_A_INCLUDE_PORTS, MR_K_PORTS, true },
+	{ MESHREDIR_A_OUTBOUND, MESHREDIR_DIR_A_EXCLUDE_IPS, MR_K_IPS4, true },
+	{ MESHREDIR_A_OUTBOUND, MESHREDIR_DIR_A_EXCLUDE_IPS, MR_K_IPS6, true },
+	{ MESHREDIR_A_OUTBOUND, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS, MR_K_UID_PORTS, true },
+};
+
+/* Where a walk stands: the next entry to put. */
+struct mr_cursor {
+	u32 section;
+	u32 index;
+	bool mid;		/* CIDRs: inside range[index], from cur */
+	struct mr_key cur;
+};
+
+struct mr_walk {
+	struct sk_buff *skb;
+	const struct mr_config *cfg;
+	struct mr_cursor *c;
+	bool dir_heads;		/* MR_K_DIR sections too (a dump puts them first) */
+	struct nlattr *top, *list;
+	u16 top_type, list_type;
+	bool too_big;		/* a nest past nla_len's 64 KiB */
+};
+
+static const void *mr_section_data(const struct mr_config *cfg, const struct mr_section *s)
+{
+	const struct mr_dir *dir = s->outbound ? &cfg->outbound : &cfg->inbound;
+
+	switch (s->kind) {
+	case MR_K_DIR:
+		return dir;
+	case MR_K_IDS:
+		return s->top == MESHREDIR_A_OWNER_UIDS ? cfg->owner_uids : cfg->owner_gids;
+	case MR_K_PORTS:
+		return s->list == MESHREDIR_DIR_A_EXCLUDE_PORTS ? dir->exclude_ports :
+								 dir->include_ports;
+	case MR_K_IPS4:
+		return dir->exclude_ips4;
+	case MR_K_IPS6:
+		return dir->exclude_ips6;
+	default:
+		return cfg->uid_ports_given;
+	}
+}
+
+/* Ends a nest; one left empty by a full message goes. */
+static void mr_walk_close(struct mr_walk *w, struct nlattr **nest)
+{
+	unsigned char *tail = skb_tail_pointer(w->skb);
+
+	if (!*nest)
+		return;
+	if (tail == (unsigned char *)nla_data(*nest))
+		nla_nest_cancel(w->skb, *nest);
+	else if (tail - (unsigned char *)*nest > U16_MAX)
+		w->too_big = true;	/* nla_nest_end() would truncate nla_len */
+	else
+		nla_nest_end(w->skb, *nest);
+	*nest = NULL;
+}
+
+static int mr_put_range(struct sk_buff *skb, int type, const struct mr_range *r, bool port)
+{
+	struct nlattr *entry = nla_nest_start(skb, type);
+	u32 first = r->first.lo, last = r->last.lo;
+
+	if (!entry)
 		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
+	/* LAST only when it differs, as a SET may say it: a GET is no bigger. */
+	if (port ? nla_put_u16(skb, MESHREDIR_RANGE_A_FIRST, first) ||
+		   (last != first && nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last)) :
+		   nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, first) ||
+		   (last != first && nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last))) {
+		nla_nest_cancel(skb, entry);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, entry);
 	return 0;
 }
 
-static int mr_put_ranges(struct sk_buff *skb, int type, const struct mr_set *set,
-			 bool port)
+static int mr_put_set(struct sk_buff *skb, const struct mr_set *set, bool port,
+		      struct mr_cursor *c)
 {
-	struct nlattr *list, *entry;
-	u32 i;
-
-	if (!set)
-		return 0;
-	list = nla_nest_start(skb, type);
-	if (!list)
-		return -EMSGSIZE;
-	for (i = 0; i < set->count; i++) {
-		u32 first = set->range[i].first.lo, last = set->range[i].last.lo;
-
-		entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
-		if (!entry)
+	for (; c->index < set->count; c->index++)
+		if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &set->range[c->index], port))
 			return -EMSGSIZE;
-		/* LAST only when it differs, as a SET may say it: a GET is no bigger. */
-		if (port ? nla_put_u16(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-			   (last != first &&
-			    nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last)) :
-			   nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-			   (last != first &&
-			    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last)))
-			return -EMSGSIZE;
-		nla_nest_end(skb, entry);
-	}
-	return mr_nest_end(skb, list);
+	return 0;
 }
 
 static int mr_put_cidr(struct sk_buff *skb, struct mr_key addr,
@@ -552,27 +678,33 @@ static int mr_put_cidr(struct sk_buff *skb, struct mr_key addr,
 	if (nla_put_u16(skb, MESHREDIR_CIDR_A_FAMILY, ipv6 ? AF_INET6 : AF_INET) ||
 	    (ipv6 ? nla_put(skb, MESHREDIR_CIDR_A_ADDR, sizeof(a6), a6) :
 		    nla_put_in_addr(skb, MESHREDIR_CIDR_A_ADDR, cpu_to_be32(addr.lo))) ||
-	    nla_put_u8(skb, MESHREDIR_CIDR_A_PREFIX_LEN, prefix_len))
+	    nla_put_u8(skb, MESHREDIR_CIDR_A_PREFIX_LEN, prefix_len)) {
+		nla_nest_cancel(skb, entry);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, entry);
 	return 0;
 }
 
 /* Each merged range goes back out as the fewest CIDRs that cover it. */
-static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool ipv6)
+static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool ipv6,
+			   struct mr_cursor *c)
 {
 	unsigned int bits = ipv6 ? 128 : 32;
-	u32 i;
 
-	for (i = 0; set && i < set->count; i++) {
-		struct mr_key cur = set->range[i].first, last = set->range[i].last;
+	for (; c->index < set->count; c->index++, c->mid = false) {
+		struct mr_key cur = c->mid ? c->cur : set->range[c->index].first;
+		struct mr_key last = set->range[c->index].last;
 
 		for (;;) {
 			unsigned int prefix_len = mr_cidr_fit(cur, last, bits);
 			struct mr_range r = mr_cidr_range(cur, prefix_len, bits);
 
-			if (mr_put_cidr(skb, cur, prefix_len, ipv6))
+			if (mr_put_cidr(skb, cur, prefix_len, ipv6)) {
+				c->mid = true;
+				c->cur = cur;
 				return -EMSGSIZE;
+			}
 			if (mr_key_eq(r.last, last))
 				break;
 			cur = mr_key_inc(r.last);
@@ -581,59 +713,115 @@ static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool i
 	return 0;
 }
 
-static int mr_put_cidrs(struct sk_buff *skb, const struct mr_dir *dir)
+static int mr_put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports_entry *e)
 {
-	struct nlattr *list;
-
-	if (!dir->exclude_ips4 && !dir->exclude_ips6)
-		return 0;
-	list = nla_nest_start(skb, MESHREDIR_DIR_A_EXCLUDE_IPS);
-	if (!list || mr_put_cidr_set(skb, dir->exclude_ips4, false) ||
-	    mr_put_cidr_set(skb, dir->exclude_ips6, true))
-		return -EMSGSIZE;
-	return mr_nest_end(skb, list);
-}
-
-static int mr_put_uid_ports(struct sk_buff *skb, const struct mr_uid_ports *up)
-{
-	struct nlattr *list, *entry, *uids;
+	struct nlattr *entry, *ports, *uids;
 	u32 i;
 
-	if (!up)
-		return 0;
-	list = nla_nest_start(skb, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS);
-	if (!list)
+	entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
+	if (!entry)
 		return -EMSGSIZE;
-	for (i = 0; i < up->count; i++) {
-		entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
-		if (!entry ||
-		    mr_put_ranges(skb, MESHREDIR_UID_PORTS_A_PORTS, up->entry[i].ports, true))
-			return -EMSGSIZE;
-		uids = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_UIDS);
-		if (!uids ||
-		    nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, up->entry[i].uids.first.lo) ||
-		    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, up->entry[i].uids.last.lo))
-			return -EMSGSIZE;
-		nla_nest_end(skb, uids);
-		if (mr_nest_end(skb, entry))
-			return -EMSGSIZE;
+	if (e->ports) {
+		ports = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_PORTS);
+		if (!ports)
+			goto cancel;
+		for (i = 0; i < e->ports->count; i++)
+			if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &e->ports->range[i], true))
+				goto cancel;
+		nla_nest_end(skb, ports);
 	}
-	return mr_nest_end(skb, list);
+	uids = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_UIDS);
+	if (!uids ||
+	    nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, e->uids.first.lo) ||
+	    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, e->uids.last.lo))
+		goto cancel;
+	nla_nest_end(skb, uids);
+	nla_nest_end(skb, entry);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, entry);
+	return -EMSGSIZE;
 }
 
-static int mr_put_dir(struct sk_buff *skb, int type, const struct mr_dir *dir,
-		      const struct mr_uid_ports *up)
+/* The largest exclude-outbound-ports-for-uids entry: a dump never splits one. */
+static size_t mr_uid_ports_entry_max(const struct mr_uid_ports *up)
 {
-	struct nlattr *nest = nla_nest_start(skb, type);
+	size_t max = 0, size;
+	u32 i;
 
-	if (!nest ||
-	    nla_put_u8(skb, MESHREDIR_DIR_A_ENABLED, dir->enabled) ||
-	    nla_put_u16(skb, MESHREDIR_DIR_A_PORT, dir->port) ||
-	    mr_put_ranges(skb, MESHREDIR_DIR_A_EXCLUDE_PORTS, dir->exclude_ports, true) ||
-	    mr_put_ranges(skb, MESHREDIR_DIR_A_INCLUDE_PORTS, dir->include_ports, true) ||
-	    mr_put_cidrs(skb, dir) || mr_put_uid_ports(skb, up))
-		return -EMSGSIZE;
-	return mr_nest_end(skb, nest);
+	for (i = 0; up && i < up->count; i++) {
+		size = 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32));
+		if (up->entry[i].ports)
+			size += up->entry[i].ports->count *
+				(nla_total_size(0) + 2 * nla_total_size(sizeof(u16)));
+		max = max(max, size);
+	}
+	return max;
+}
+
+/*
+ * Puts sections from the cursor on until the configuration ends (0) or
+ * the message is full (-EMSGSIZE, the cursor at the first entry left out).
+ */
+static int mr_walk(struct mr_walk *w)
+{
+	struct mr_cursor *c = w->c;
+	int err = 0;
+
+	for (; c->section < ARRAY_SIZE(mr_sections); c->section++, c->index = 0, c->mid = false) {
+		const struct mr_section *s = &mr_sections[c->section];
+		const void *data = mr_section_data(w->cfg, s);
+		const struct mr_dir *dir = data;
+
+		if (s->kind == MR_K_DIR ? !w->dir_heads : !data)
+			continue;
+		if (!w->top || w->top_type != s->top) {
+			mr_walk_close(w, &w->list);
+			mr_walk_close(w, &w->top);
+			w->top = nla_nest_start(w->skb, s->top);
+			w->top_type = s->top;
+		}
+		if (w->top && s->list && (!w->list || w->list_type != s->list)) {
+			mr_walk_close(w, &w->list);
+			w->list = nla_nest_start(w->skb, s->list);
+			w->list_type = s->list;
+			if (!w->list)
+				err = -EMSGSIZE;
+		}
+		if (!w->top || err) {
+			err = -EMSGSIZE;
+			break;
+		}
+		switch (s->kind) {
+		case MR_K_DIR:
+			if (nla_put_u8(w->skb, MESHREDIR_DIR_A_ENABLED, dir->enabled) ||
+			    nla_put_u16(w->skb, MESHREDIR_DIR_A_PORT, dir->port))
+				err = -EMSGSIZE;
+			break;
+		case MR_K_IDS:
+		case MR_K_PORTS:
+			err = mr_put_set(w->skb, data, s->kind == MR_K_PORTS, c);
+			break;
+		case MR_K_IPS4:
+		case MR_K_IPS6:
+			err = mr_put_cidr_set(w->skb, data, s->kind == MR_K_IPS6, c);
+			break;
+		case MR_K_UID_PORTS: {
+			const struct mr_uid_ports *up = data;
+
+			for (; !err && c->index < up->count; c->index++)
+				err = mr_put_uid_ports_entry(w->skb, &up->entry[c->index]);
+			if (err)
+				c->index--;
+			break;
+		}
+		}
+		if (err)
+			break;
+	}
+	mr_walk_close(w, &w->list);
+	mr_walk_close(w, &w->top);
+	return err;
 }
 
 static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
@@ -663,19 +851,22 @@ static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
 
 static struct genl_family mr_genl_family;
 
+/* The whole configuration in one message; -E2BIG if a nest cannot hold its part. */
 static int mr_fill(struct sk_buff *skb, struct genl_info *info,
 		   const struct mr_config *cfg, const struct mr_counters *counters)
 {
 	void *hdr = genlmsg_put_reply(skb, info, &mr_genl_family, 0,
 				      MESHREDIR_CMD_GET);
+	struct mr_cursor c = {};
+	struct mr_walk w = { .skb = skb, .cfg = cfg, .c = &c, .dir_heads = true };
+	int err;
 
-	if (!hdr ||
-	    nla_put_u8(skb, MESHREDIR_A_IP_FAMILY_MODE, cfg->ip_family_mode) ||
-	    mr_put_ranges(skb, MESHREDIR_A_OWNER_UIDS, cfg->owner_uids, false) ||
-	    mr_put_ranges(skb, MESHREDIR_A_OWNER_GIDS, cfg->owner_gids, false) ||
-	    mr_put_dir(skb, MESHREDIR_A_INBOUND, &cfg->inbound, NULL) ||
-	    mr_put_dir(skb, MESHREDIR_A_OUTBOUND, &cfg->outbound,
-		       cfg->uid_ports_given) ||
+	if (!hdr || nla_put_u8(skb, MESHREDIR_A_IP_FAMILY_MODE, cfg->ip_family_mode))
+		return -EMSGSIZE;
+	err = mr_walk(&w);
+	if (w.too_big)
+		return -E2BIG;
+	if (err ||
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 	    mr_put_counters(skb, counters))
 		return -EMSGSIZE;
@@ -686,27 +877,23 @@ static int mr_fill(struct sk_buff *skb, struct genl_info *info,
 static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mr_net *mn = mr_net(genl_info_net(info));
-	const struct mr_config *cfg;
 	struct mr_counters *counters;
 	size_t size = NLMSG_GOODSIZE;
+	struct mr_config *cfg;
 	struct sk_buff *msg;
 	int err;
 
 	counters = kmalloc(sizeof(*counters), GFP_KERNEL);
 	if (!counters)
 		return -ENOMEM;
-	mutex_lock(&mn->lock);
-	cfg = mr_net_config_locked(mn);
+	/* A reference, not the mutex: a big reply is built without blocking SET. */
+	cfg = mr_net_config_get(mn, counters);
 	if (!cfg) {
 		NL_SET_ERR_MSG(info->extack, "not configured in this network namespace");
-		err = -ENOENT;
-		goto out;
+		kfree(counters);
+		return -ENOENT;
 	}
-	mr_net_read_counters(mn, counters);
-	/*
-	 * Big configurations are rare; grow until the reply fits. Each nest
-	 * holds at most 64 KiB, so a reply never needs more than a few of them.
-	 */
+	/* Big configurations are rare; grow until the reply fits. */
 	for (;;) {
 		msg = genlmsg_new(size, GFP_KERNEL | __GFP_NOWARN);
 		if (!msg) {
@@ -717,19 +904,110 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		if (!err)
 			break;
 		nlmsg_free(msg);
-		if (size >= (1U << 20)) {
+		if (err == -E2BIG || size >= (1U << 20)) {
+			NL_SET_ERR_MSG(info->extack, "the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does");
 			err = -EMSGSIZE;
 			goto out;
 		}
 		size *= 2;
 	}
-	mutex_unlock(&mn->lock);
-	kfree(counters);
-	return genlmsg_reply(msg, info);
+	err = genlmsg_reply(msg, info);
 out:
-	mutex_unlock(&mn->lock);
+	mr_config_put(cfg);
 	kfree(counters);
 	return err;
+}
+
+/* A GET dump: one configuration, held from start to done. */
+struct mr_dump {
+	struct mr_config *cfg;
+	struct mr_counters counters;
+	struct mr_cursor c;
+	bool head_done;
+};
+
+static int mr_nl_get_start(struct netlink_callback *cb)
+{
+	struct mr_net *mn = mr_net(sock_net(cb->skb->sk));
+	struct mr_dump *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	size_t need;
+
+	if (!d)
+		return -ENOMEM;
+	d->cfg = mr_net_config_get(mn, &d->counters);
+	if (!d->cfg) {
+		NL_SET_ERR_MSG(cb->extack, "not configured in this network namespace");
+		kfree(d);
+		return -ENOENT;
+	}
+	/* Room for the largest entry, with the headers and nests around it. */
+	need = mr_uid_ports_entry_max(d->cfg->uid_ports_given) + 256;
+	if (need > NLMSG_GOODSIZE)
+		cb->min_dump_alloc = need;
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+static int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mr_dump *d = (struct mr_dump *)cb->args[0];
+	const struct mr_config *cfg = d->cfg;
+	struct mr_walk w = { .skb = skb, .cfg = cfg, .c = &d->c };
+	struct nlattr *nest;
+	unsigned int empty;
+	void *hdr;
+	int err, i;
+
+	if (d->head_done && d->c.section >= ARRAY_SIZE(mr_sections))
+		return 0;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &mr_genl_family, NLM_F_MULTI, MESHREDIR_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (!d->head_done) {
+		/* The first message: every scalar and the counters, no list. */
+		if (nla_put_u8(skb, MESHREDIR_A_IP_FAMILY_MODE, cfg->ip_family_mode))
+			goto cancel;
+		for (i = 0; i < 2; i++) {
+			const struct mr_dir *dir = i ? &cfg->outbound : &cfg->inbound;
+
+			nest = nla_nest_start(skb, i ? MESHREDIR_A_OUTBOUND : MESHREDIR_A_INBOUND);
+			if (!nest ||
+			    nla_put_u8(skb, MESHREDIR_DIR_A_ENABLED, dir->enabled) ||
+			    nla_put_u16(skb, MESHREDIR_DIR_A_PORT, dir->port))
+				goto cancel;
+			nla_nest_end(skb, nest);
+		}
+		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
+		    mr_put_counters(skb, &d->counters))
+			goto cancel;
+		d->head_done = true;
+		genlmsg_end(skb, hdr);
+		return skb->len;
+	}
+	empty = skb->len;
+	err = mr_walk(&w);
+	if (skb->len == empty) {
+		genlmsg_cancel(skb, hdr);
+		/* Nothing fit an empty message: it could never end. */
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return skb->len;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int mr_nl_get_done(struct netlink_callback *cb)
+{
+	struct mr_dump *d = (struct mr_dump *)cb->args[0];
+
+	if (d) {
+		mr_config_put(d->cfg);
+		kfree(d);
+	}
+	return 0;
 }
 
 static int mr_nl_del(struct sk_buff *skb, struct genl_info *info)
@@ -750,7 +1028,7 @@ static int mr_nl_reset_counters(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static const struct genl_small_ops mr_genl_ops[] = {
+static const struct genl_ops mr_genl_ops[] = {
 	{
 		.cmd = MESHREDIR_CMD_SET,
 		.doit = mr_nl_set,
@@ -758,6 +1036,9 @@ static const struct genl_small_ops mr_genl_ops[] = {
 	}, {
 		.cmd = MESHREDIR_CMD_GET,
 		.doit = mr_nl_get,
+		.start = mr_nl_get_start,
+		.dumpit = mr_nl_get_dumpit,
+		.done = mr_nl_get_done,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = MESHREDIR_CMD_DEL,
@@ -779,8 +1060,8 @@ static struct genl_family mr_genl_family __ro_after_init = {
 	.parallel_ops = true,
 	/* Strict validation for every command: no unknown attributes. */
 	.resv_start_op = MESHREDIR_CMD_RESET_COUNTERS + 1,
-	.small_ops = mr_genl_ops,
-	.n_small_ops = ARRAY_SIZE(mr_genl_ops),
+	.ops = mr_genl_ops,
+	.n_ops = ARRAY_SIZE(mr_genl_ops),
 	.module = THIS_MODULE,
 };
 

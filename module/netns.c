@@ -208,8 +208,8 @@ static struct mr_stats *mr_stats_alloc(void)
 	return stats;
 }
 
-int mr_net_configure(struct net *net, struct mr_config *cfg,
-		     struct netlink_ext_ack *extack)
+int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
+			    struct netlink_ext_ack *extack)
 {
 	struct mr_net *mn = mr_net(net);
 	u8 old_families = mn->families, want = mr_config_families(cfg);
@@ -217,12 +217,12 @@ int mr_net_configure(struct net *net, struct mr_config *cfg,
 	struct mr_config *old;
 	int err;
 
-	mutex_lock(&mn->lock);
+	lockdep_assert_held(&mn->lock);
 	if (!rcu_access_pointer(mn->stats)) {
 		stats = mr_stats_alloc();
 		if (!stats) {
 			err = -ENOMEM;
-			goto err_unlock;
+			goto err_free;
 		}
 	}
 	/*
@@ -246,8 +246,7 @@ int mr_net_configure(struct net *net, struct mr_config *cfg,
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);
 	old = rcu_replace_pointer(mn->config, cfg, lockdep_is_held(&mn->lock));
-	mutex_unlock(&mn->lock);
-	mr_config_free_rcu(old);
+	mr_config_put(old);
 	return 0;
 
 err_stats:
@@ -255,8 +254,7 @@ err_stats:
 		free_percpu(stats->pcpu);
 		kfree(stats);
 	}
-err_unlock:
-	mutex_unlock(&mn->lock);
+err_free:
 	mr_config_free(cfg);
 	return err;
 }
@@ -273,25 +271,45 @@ static int mr_net_teardown(struct net *net, struct mr_net *mn)
 	mr_invalid_set(net, mn, 0);
 	mr_families_set(net, mn, 0);
 	stats = rcu_replace_pointer(mn->stats, NULL, lockdep_is_held(&mn->lock));
-	mr_config_free_rcu(old);
+	mr_config_put(old);
 	call_rcu(&stats->rcu, mr_stats_free_rcu);
 	return 0;
 }
 
+void mr_net_discard_pending_locked(struct mr_net *mn)
+{
+	lockdep_assert_held(&mn->lock);
+	mr_config_input_free(mn->pending);
+	mn->pending = NULL;
+}
+
+/* A SET pending in parts goes too: it was to replace what is removed. */
 int mr_net_deconfigure(struct net *net)
 {
 	struct mr_net *mn = mr_net(net);
+	bool pending;
 	int err;
 
 	mutex_lock(&mn->lock);
+	pending = mn->pending;
+	mr_net_discard_pending_locked(mn);
 	err = mr_net_teardown(net, mn);
 	mutex_unlock(&mn->lock);
-	return err;
+	return err == -ENOENT && pending ? 0 : err;
 }
 
-const struct mr_config *mr_net_config_locked(struct mr_net *mn)
+struct mr_config *mr_net_config_get(struct mr_net *mn, struct mr_counters *counters)
 {
-	return rcu_dereference_protected(mn->config, lockdep_is_held(&mn->lock));
+	struct mr_config *cfg;
+
+	mutex_lock(&mn->lock);
+	cfg = rcu_dereference_protected(mn->config, lockdep_is_held(&mn->lock));
+	if (cfg) {
+		mr_config_get(cfg);
+		mr_net_read_counters(mn, counters);
+	}
+	mutex_unlock(&mn->lock);
+	return cfg;
 }
 
 static void mr_counters_sum(struct mr_stats *stats, struct mr_counters *out)
@@ -349,6 +367,7 @@ static void __net_exit mr_pernet_exit(struct net *net)
 	struct mr_net *mn = mr_net(net);
 
 	mutex_lock(&mn->lock);
+	mr_net_discard_pending_locked(mn);
 	mr_net_teardown(net, mn);
 	mutex_unlock(&mn->lock);
 	mutex_destroy(&mn->lock);
@@ -361,13 +380,46 @@ static struct pernet_operations mr_pernet_ops = {
 	.size = sizeof(struct mr_net),
 };
 
+/*
+ * A SET pending in parts belongs to its socket: when the socket goes, so
+ * does the SET. The notifier runs in process context, and the socket still
+ * holds its namespace.
+ */
+static int mr_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct mr_net *mn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	mn = mr_net(n->net);
+	mutex_lock(&mn->lock);
+	if (mn->pending && mn->pending->portid == n->portid)
+		mr_net_discard_pending_locked(mn);
+	mutex_unlock(&mn->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mr_netlink_notifier = {
+	.notifier_call = mr_netlink_event,
+};
+
 int mr_net_init(void)
 {
-	return register_pernet_subsys(&mr_pernet_ops);
+	int err = register_pernet_subsys(&mr_pernet_ops);
+
+	if (err)
+		return err;
+	err = netlink_register_notifier(&mr_netlink_notifier);
+	if (err)
+		unregister_pernet_subsys(&mr_pernet_ops);
+	return err;
 }
 
 void mr_net_exit(void)
 {
+	netlink_unregister_notifier(&mr_netlink_notifier);
 	unregister_pernet_subsys(&mr_pernet_ops);
 	/* The configurations and counters freed above go through call_rcu(). */
 	rcu_barrier();

@@ -764,6 +764,19 @@ static int mr_dir_limits(const struct mr_dir_config *d, const struct mr_list_nam
 			MESHREDIR_MAX_UID_PORTS_RANGES, err, errlen);
 }
 
+/* The entries of a direction's lists as the kernel counts them: as sent. */
+static size_t mr_dir_entries(const struct mr_dir_config *d, bool outbound)
+{
+	size_t i, n = d->exclude_ports.n + d->include_ports.n + d->exclude_ips.n;
+
+	if (outbound) {
+		n += d->exclude_ports_for_uids.n;
+		for (i = 0; i < d->exclude_ports_for_uids.n; i++)
+			n += d->exclude_ports_for_uids.v[i].ports.n;
+	}
+	return n;
+}
+
 static int mr_limits(const struct mr_tool_config *cfg, bool kuma_fields, char *err,
 		     size_t errlen)
 {
@@ -774,7 +787,10 @@ static int mr_limits(const struct mr_tool_config *cfg, bool kuma_fields, char *e
 	    mr_limit(kuma_fields ? "meshredir.ownerGIDs" : "--owner-gid", "GID ranges",
 		     cfg->owner_gids.n, MESHREDIR_MAX_ID_RANGES, err, errlen) ||
 	    mr_dir_limits(&cfg->inbound, &nm[1], err, errlen) ||
-	    mr_dir_limits(&cfg->outbound, &nm[0], err, errlen))
+	    mr_dir_limits(&cfg->outbound, &nm[0], err, errlen) ||
+	    mr_limit("the configuration", "list entries in all (ports, CIDRs, ID ranges)",
+		     cfg->owner_uids.n + cfg->owner_gids.n + mr_dir_entries(&cfg->inbound, false) +
+		     mr_dir_entries(&cfg->outbound, true), MESHREDIR_MAX_ENTRIES, err, errlen))
 		return -1;
 	return 0;
 }
@@ -1450,11 +1466,12 @@ static const char mr_usage_set[] =
 "to it. A NAME is looked up in this system's user database: give the number\n"
 "for a user that only exists in a container.\n"
 "\n"
-"Limits: each list travels in one netlink attribute of at most 64 KiB, and\n"
-"so does each direction's settings together: about 2,300 IPv4 or 1,600 IPv6\n"
-"CIDRs, or 3,200 port ranges, after merging. Owner lists take up to 1,024\n"
-"ranges, --exclude-outbound-ports-for-uids 64 entries with 1,024 port ranges\n"
-"between them.\n";
+"Limits, per namespace, after merging: 65,535 port ranges per port list,\n"
+"65,536 CIDRs per address list (IPv4 and IPv6 together), 1,024 ranges per\n"
+"owner list, --exclude-outbound-ports-for-uids 64 entries with 1,024 port\n"
+"ranges between them, and 131,072 entries over all lists. A configuration\n"
+"bigger than one netlink message is sent in parts of 32 KiB that the kernel\n"
+"applies at once with the last one, or not at all.\n";
 
 static const char mr_usage_install[] =
 "Usage: meshredir install transparent-proxy [FLAGS]\n"

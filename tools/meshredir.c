@@ -96,14 +96,31 @@ struct mr_get_ctx {
 	char err[MR_ERR_LEN];
 };
 
+/* Each message of the dump adds its part of the configuration. */
 static int mr_get_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct mr_get_ctx *ctx = data;
 
-	if (ctx->got)
-		return 0;
 	ctx->got = true;
-	return mr_nl_parse_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
+	return mr_nl_merge_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
+}
+
+/*
+ * A GET dump, whatever the configuration's size; a module from before
+ * dumps (EOPNOTSUPP) is asked for its one reply instead.
+ */
+static int mr_get(struct mr_nl *nl, struct mr_get_ctx *ctx, struct mr_nl_status *st)
+{
+	struct mr_msg m = { 0 };
+	int ret;
+
+	ret = mr_nl_talk(nl, mr_nl_build_dump(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
+			 mr_get_cb, ctx, st);
+	if (ret && st->error == EOPNOTSUPP && !ctx->got)
+		ret = mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
+				 mr_get_cb, ctx, st);
+	mr_msg_free(&m);
+	return ret;
 }
 
 static int mr_show(struct mr_nl *nl, enum mr_format format)
@@ -111,12 +128,10 @@ static int mr_show(struct mr_nl *nl, enum mr_format format)
 	struct mr_tool_config cfg;
 	struct mr_get_ctx ctx = { .cfg = &cfg };
 	struct mr_nl_status st;
-	struct mr_msg m = { 0 };
 	int ret = 0;
 
 	mr_config_init(&cfg);
-	if (mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
-		       mr_get_cb, &ctx, &st)) {
+	if (mr_get(nl, &ctx, &st)) {
 		if (st.error == ENOENT && format == MR_FORMAT_YAML)
 			/* A comment: apply refuses it rather than set defaults. */
 			fputs("# " MR_NOT_CONFIGURED "\n", stdout);
@@ -138,7 +153,6 @@ static int mr_show(struct mr_nl *nl, enum mr_format format)
 			mr_show_text(stdout, &cfg);
 	}
 	mr_config_free(&cfg);
-	mr_msg_free(&m);
 	if (fflush(stdout) || ferror(stdout))
 		ret = mr_error("show: cannot write the output: %s", strerror(errno));
 	return ret;
@@ -158,18 +172,28 @@ static int mr_simple(struct mr_nl *nl, uint8_t cmd, const char *name, const char
 	return ret;
 }
 
-static int mr_set(struct mr_nl *nl, struct nlmsghdr *req, const char *what)
+/*
+ * The parts in order on this one socket, each acked before the next: the
+ * kernel applies nothing before the last, and a refused part discards the
+ * parts before it, so a failure anywhere leaves the configuration as it was.
+ */
+static int mr_set(struct mr_nl *nl, const struct mr_set_parts *parts, const char *what)
 {
 	struct mr_nl_status st;
+	size_t i;
 
-	req->nlmsg_type = mr_nl_family(nl);
-	if (mr_nl_talk(nl, req, NULL, NULL, &st)) {
-		if (st.error == EMSGSIZE && !st.msg[0])
-			return mr_error("%s: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
-					what, req->nlmsg_len);
-		return mr_kernel_error(what, &st);
+	for (i = 0; i < parts->n; i++) {
+		struct nlmsghdr *req = (struct nlmsghdr *)parts->part[i].buf;
+
+		req->nlmsg_type = mr_nl_family(nl);
+		if (mr_nl_talk(nl, req, NULL, NULL, &st)) {
+			if (st.error == EMSGSIZE && !st.msg[0])
+				return mr_error("%s: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
+						what, req->nlmsg_len);
+			return mr_kernel_error(what, &st);
+		}
+		mr_kernel_warning(&st);
 	}
-	mr_kernel_warning(&st);
 	return 0;
 }
 
@@ -211,8 +235,7 @@ static int mr_dry_run(const struct mr_cmdline *cl)
 
 static int mr_run(const struct mr_cmdline *cl)
 {
-	struct mr_msg set = { 0 };
-	struct nlmsghdr *req = NULL;
+	struct mr_set_parts set = { 0 };
 	struct mr_nl_status st;
 	char err[MR_ERR_LEN];
 	struct mr_nl *nl;
@@ -220,16 +243,13 @@ static int mr_run(const struct mr_cmdline *cl)
 
 	char where[PATH_MAX + 64];
 
-	/* Built first: a configuration too big to send is a usage error. */
+	/* Built first: nothing is sent unless all of it could be. */
 	if (mr_sets(cl->cmd)) {
-		req = mr_nl_build_set(&set, &cl->cfg, 0, err, sizeof(err));
-		if (!req) {
-			mr_msg_free(&set);
+		if (mr_nl_build_set(&set, &cl->cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
 			return mr_error("%s", err);
-		}
 	}
 	if (cl->dry_run) {
-		mr_msg_free(&set);
+		mr_set_parts_free(&set);
 		return mr_dry_run(cl);
 	}
 	mr_where(cl, where, sizeof(where));
@@ -241,12 +261,12 @@ static int mr_run(const struct mr_cmdline *cl)
 	}
 	fflush(stdout);
 	if ((cl->netns || cl->has_pid) && mr_enter_netns(cl)) {
-		mr_msg_free(&set);
+		mr_set_parts_free(&set);
 		return 1;
 	}
 	nl = mr_nl_open();
 	if (!nl) {
-		mr_msg_free(&set);
+		mr_set_parts_free(&set);
 		return mr_error("cannot open a generic netlink socket: %s", strerror(errno));
 	}
 	if (mr_nl_resolve(nl, &st)) {
@@ -260,7 +280,7 @@ static int mr_run(const struct mr_cmdline *cl)
 	case MR_CMD_SET:
 	case MR_CMD_INSTALL:
 	case MR_CMD_APPLY:
-		ret = mr_set(nl, req, mr_command_name(cl->cmd));
+		ret = mr_set(nl, &set, mr_command_name(cl->cmd));
 		if (!ret && cl->verbose)
 			printf("# done: %s is configured\n", where);
 		break;
@@ -285,7 +305,7 @@ static int mr_run(const struct mr_cmdline *cl)
 	}
 out:
 	mr_nl_close(nl);
-	mr_msg_free(&set);
+	mr_set_parts_free(&set);
 	return ret;
 }
 

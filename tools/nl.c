@@ -2,9 +2,11 @@
 /*
  * libmnl glue: builds SET messages, parses GET replies and acks, and talks
  * to the kernel over a generic netlink socket. Configurations can be large
- * (tens of thousands of CIDRs), so messages are built in a buffer that
- * grows, the socket's buffers are raised to fit, and replies are read with
- * a peek at their size first.
+ * (tens of thousands of CIDRs, megabytes), more than one message holds: a
+ * SET goes in parts of MR_SET_PART_SIZE bytes at most, which the kernel
+ * gathers and applies at the last, and show reads a GET dump, one message
+ * per part of the configuration, merged back into one. Replies are read
+ * with a peek at their size first.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,7 +26,10 @@
 #define SO_RCVBUFFORCE 33
 #endif
 
-/* The largest GET reply: four lists of 64 KiB at most, and the counters. */
+/*
+ * Room for a GET reply (four lists of 64 KiB at most, and the counters) and
+ * for the messages of a dump, which the kernel queues 32 KiB at a time.
+ */
 #define MR_RCVBUF (1 << 20)
 
 void mr_msg_free(struct mr_msg *m)
@@ -65,42 +70,63 @@ struct nlmsghdr *mr_nl_build_cmd(struct mr_msg *m, uint16_t family, uint8_t cmd)
 	return mr_msg_start(m, MNL_SOCKET_BUFFER_SIZE, family, cmd);
 }
 
+struct nlmsghdr *mr_nl_build_dump(struct mr_msg *m, uint16_t family, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mr_msg_start(m, MNL_SOCKET_BUFFER_SIZE, family, cmd);
+
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	return nlh;
+}
+
 /* ---- building a SET ---- */
 
 /*
- * Every put goes through here: running out of buffer sets full and the
- * build is redone in a bigger one; a nest over 64 KiB sets too_big, which
- * no buffer cures, since nla_len is 16 bits.
+ * Every put goes through here. Entries are written one at a time: one that
+ * does not fit the part is taken back (full), the open nests are closed,
+ * and the next part reopens them and takes the entry again. Each part keeps
+ * room for the SET_MORE flag it may end with.
  */
 struct mr_builder {
-	struct nlmsghdr *nlh;
-	size_t cap;
+	struct mr_set_parts *parts;
+	struct nlmsghdr *nlh;		/* the part being written */
+	size_t size;			/* a part's size */
+	size_t cap;			/* what its attributes may fill */
+	uint16_t family;
+	struct {
+		uint16_t type;
+		struct nlattr *a;
+	} open[8];			/* the open nests, outermost first */
+	int depth;
+	uint32_t fresh_len;		/* a new part's length, nests reopened */
 	bool full;
-	bool too_big;
-	char *err;
-	size_t errlen;
+	bool failed;			/* an entry bigger than an empty part */
+	const char *what;		/* the entry being written, for errors */
 };
 
-static bool mr_b_stopped(const struct mr_builder *b)
-{
-	return b->full || b->too_big;
-}
+/* Where an entry starts: where to go back to if it does not fit. */
+struct mr_mark {
+	uint32_t len;
+	int depth;
+};
 
-static struct nlattr *mr_b_nest(struct mr_builder *b, uint16_t type)
+static struct nlmsghdr *mr_b_new_part(struct mr_builder *b)
 {
-	struct nlattr *a;
+	struct mr_set_parts *p = b->parts;
+	struct mr_msg *part = realloc(p->part, (p->n + 1) * sizeof(*part));
 
-	if (mr_b_stopped(b))
-		return NULL;
-	a = mnl_attr_nest_start_check(b->nlh, b->cap, type);
-	if (!a)
-		b->full = true;
-	return a;
+	if (!part) {
+		fputs("meshredir: out of memory\n", stderr);
+		exit(1);
+	}
+	p->part = part;
+	part = &p->part[p->n++];
+	memset(part, 0, sizeof(*part));
+	return mr_msg_start(part, b->size, b->family, MESHREDIR_CMD_SET);
 }
 
 static void mr_b_put(struct mr_builder *b, uint16_t type, size_t len, const void *data)
 {
-	if (!mr_b_stopped(b) && !mnl_attr_put_check(b->nlh, b->cap, type, len, data))
+	if (!b->full && !mnl_attr_put_check(b->nlh, b->cap, type, len, data))
 		b->full = true;
 }
 
@@ -119,118 +145,215 @@ static void mr_b_u32(struct mr_builder *b, uint16_t type, uint32_t v)
 	mr_b_put(b, type, sizeof(v), &v);
 }
 
-/* what names the nest for the user: a flag, or a direction. */
-static void mr_b_end(struct mr_builder *b, struct nlattr *nest, const char *what,
-		     size_t entries)
+static void mr_b_nest(struct mr_builder *b, uint16_t type)
 {
-	size_t len;
+	struct nlattr *a;
 
-	if (mr_b_stopped(b))
+	if (b->full)
 		return;
-	len = (char *)mnl_nlmsg_get_payload_tail(b->nlh) - (char *)nest;
-	if (len > UINT16_MAX) {
-		b->too_big = true;
-		if (entries)
-			snprintf(b->err, b->errlen,
-				 "%s: %zu entries take %zu bytes, more than the 65535 one netlink attribute can hold",
-				 what, entries, len);
-		else
-			snprintf(b->err, b->errlen,
-				 "the %s settings take %zu bytes, more than the 65535 one netlink attribute can hold",
-				 what, len);
+	if (b->depth == (int)(sizeof(b->open) / sizeof(b->open[0])) ||
+	    !(a = mnl_attr_nest_start_check(b->nlh, b->cap, type))) {
+		b->full = true;
 		return;
 	}
-	mnl_attr_nest_end(b->nlh, nest);
+	b->open[b->depth].type = type;
+	b->open[b->depth++].a = a;
+}
+
+static void mr_b_end(struct mr_builder *b)
+{
+	if (!b->full)
+		mnl_attr_nest_end(b->nlh, b->open[--b->depth].a);
+}
+
+static struct mr_mark mr_b_mark(const struct mr_builder *b)
+{
+	return (struct mr_mark){ b->nlh->nlmsg_len, b->depth };
+}
+
+/* Closes the part, nests first (an empty one goes), and opens the next. */
+static void mr_b_next_part(struct mr_builder *b)
+{
+	uint32_t part = b->parts->n;
+	int i;
+
+	for (i = b->depth - 1; i >= 0; i--) {
+		struct nlattr *a = b->open[i].a;
+
+		if ((char *)mnl_nlmsg_get_payload_tail(b->nlh) ==
+		    (char *)a + MNL_ATTR_HDRLEN)
+			b->nlh->nlmsg_len = (char *)a - (char *)b->nlh;
+		else
+			mnl_attr_nest_end(b->nlh, a);
+	}
+	/* Room was kept for it: cap is size less the flag. */
+	mnl_attr_put(b->nlh, MESHREDIR_A_SET_MORE, 0, NULL);
+	b->nlh = mr_b_new_part(b);
+	mnl_attr_put_u32(b->nlh, MESHREDIR_A_SET_PART, part);
+	for (i = 0; i < b->depth; i++)
+		b->open[i].a = mnl_attr_nest_start(b->nlh, b->open[i].type);
+	b->fresh_len = b->nlh->nlmsg_len;
+}
+
+/*
+ * After an entry: whether it must be written again, at the start of a new
+ * part, because it did not fit this one.
+ */
+static bool mr_b_retry(struct mr_builder *b, struct mr_mark m, const char *what)
+{
+	if (!b->full || b->failed)
+		return false;
+	b->full = false;
+	b->nlh->nlmsg_len = m.len;
+	b->depth = m.depth;
+	if (m.len == b->fresh_len) {
+		b->failed = true;
+		b->what = what;
+		b->full = true;		/* stops everything after */
+		return false;
+	}
+	mr_b_next_part(b);
+	return true;
+}
+
+static void mr_b_open(struct mr_builder *b, uint16_t type, const char *what)
+{
+	struct mr_mark m;
+
+	do {
+		m = mr_b_mark(b);
+		mr_b_nest(b, type);
+	} while (mr_b_retry(b, m, what));
+}
+
+static void mr_b_scalar(struct mr_builder *b, uint16_t type, size_t len, const void *data,
+			const char *what)
+{
+	struct mr_mark m;
+
+	do {
+		m = mr_b_mark(b);
+		mr_b_put(b, type, len, data);
+	} while (mr_b_retry(b, m, what));
+}
+
+static void mr_b_port_range(struct mr_builder *b, uint16_t type, const struct mr_port_range *r)
+{
+	mr_b_nest(b, type);
+	mr_b_u16(b, MESHREDIR_RANGE_A_FIRST, r->first);
+	mr_b_u16(b, MESHREDIR_RANGE_A_LAST, r->last);
+	mr_b_end(b);
 }
 
 static void mr_b_ports(struct mr_builder *b, uint16_t type, const struct mr_port_list *l,
 		       const char *what)
 {
-	struct nlattr *list, *entry;
+	struct mr_mark m;
 	size_t i;
 
 	if (!l->n)
 		return;
-	list = mr_b_nest(b, type);
-	for (i = 0; i < l->n && !mr_b_stopped(b); i++) {
-		entry = mr_b_nest(b, MESHREDIR_LIST_A_ENTRY);
-		mr_b_u16(b, MESHREDIR_RANGE_A_FIRST, l->v[i].first);
-		mr_b_u16(b, MESHREDIR_RANGE_A_LAST, l->v[i].last);
-		mr_b_end(b, entry, what, 0);
+	mr_b_open(b, type, what);
+	for (i = 0; i < l->n; i++) {
+		do {
+			m = mr_b_mark(b);
+			mr_b_port_range(b, MESHREDIR_LIST_A_ENTRY, &l->v[i]);
+		} while (mr_b_retry(b, m, what));
 	}
-	mr_b_end(b, list, what, l->n);
+	mr_b_end(b);
 }
 
-static void mr_b_id_range(struct mr_builder *b, uint16_t type, const struct mr_id_range *r,
-			  const char *what)
+static void mr_b_id_range(struct mr_builder *b, uint16_t type, const struct mr_id_range *r)
 {
-	struct nlattr *nest = mr_b_nest(b, type);
-
+	mr_b_nest(b, type);
 	mr_b_u32(b, MESHREDIR_RANGE_A_FIRST, r->first);
 	mr_b_u32(b, MESHREDIR_RANGE_A_LAST, r->last);
-	mr_b_end(b, nest, what, 0);
+	mr_b_end(b);
 }
 
 static void mr_b_ids(struct mr_builder *b, uint16_t type, const struct mr_id_list *l,
 		     const char *what)
 {
-	struct nlattr *list;
+	struct mr_mark m;
 	size_t i;
 
 	if (!l->n)
 		return;
-	list = mr_b_nest(b, type);
-	for (i = 0; i < l->n && !mr_b_stopped(b); i++)
-		mr_b_id_range(b, MESHREDIR_LIST_A_ENTRY, &l->v[i], what);
-	mr_b_end(b, list, what, l->n);
+	mr_b_open(b, type, what);
+	for (i = 0; i < l->n; i++) {
+		do {
+			m = mr_b_mark(b);
+			mr_b_id_range(b, MESHREDIR_LIST_A_ENTRY, &l->v[i]);
+		} while (mr_b_retry(b, m, what));
+	}
+	mr_b_end(b);
 }
 
 static void mr_b_cidrs(struct mr_builder *b, uint16_t type, const struct mr_cidr_list *l,
 		       const char *what)
 {
-	struct nlattr *list, *entry;
+	struct mr_mark m;
 	size_t i;
 
 	if (!l->n)
 		return;
-	list = mr_b_nest(b, type);
-	for (i = 0; i < l->n && !mr_b_stopped(b); i++) {
+	mr_b_open(b, type, what);
+	for (i = 0; i < l->n; i++) {
 		const struct mr_cidr *c = &l->v[i];
 
-		entry = mr_b_nest(b, MESHREDIR_LIST_A_ENTRY);
-		mr_b_u16(b, MESHREDIR_CIDR_A_FAMILY, c->family);
-		mr_b_put(b, MESHREDIR_CIDR_A_ADDR, c->family == AF_INET6 ? 16 : 4, c->addr);
-		mr_b_u8(b, MESHREDIR_CIDR_A_PREFIX_LEN, c->prefix_len);
-		mr_b_end(b, entry, what, 0);
+		do {
+			m = mr_b_mark(b);
+			mr_b_nest(b, MESHREDIR_LIST_A_ENTRY);
+			mr_b_u16(b, MESHREDIR_CIDR_A_FAMILY, c->family);
+			mr_b_put(b, MESHREDIR_CIDR_A_ADDR, c->family == AF_INET6 ? 16 : 4, c->addr);
+			mr_b_u8(b, MESHREDIR_CIDR_A_PREFIX_LEN, c->prefix_len);
+			mr_b_end(b);
+		} while (mr_b_retry(b, m, what));
 	}
-	mr_b_end(b, list, what, l->n);
+	mr_b_end(b);
 }
 
+/* An entry is never split: its ports (1,024 ranges at most) fit a part. */
 static void mr_b_uid_ports(struct mr_builder *b, const struct mr_uid_ports_list *l)
 {
 	const char *what = "--exclude-outbound-ports-for-uids";
-	struct nlattr *list, *entry;
-	size_t i;
+	struct mr_mark m;
+	size_t i, j;
 
 	if (!l->n)
 		return;
-	list = mr_b_nest(b, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS);
-	for (i = 0; i < l->n && !mr_b_stopped(b); i++) {
-		entry = mr_b_nest(b, MESHREDIR_LIST_A_ENTRY);
-		mr_b_ports(b, MESHREDIR_UID_PORTS_A_PORTS, &l->v[i].ports, what);
-		mr_b_id_range(b, MESHREDIR_UID_PORTS_A_UIDS, &l->v[i].uids, what);
-		mr_b_end(b, entry, what, 0);
+	mr_b_open(b, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS, what);
+	for (i = 0; i < l->n; i++) {
+		const struct mr_uid_ports *up = &l->v[i];
+
+		do {
+			m = mr_b_mark(b);
+			mr_b_nest(b, MESHREDIR_LIST_A_ENTRY);
+			if (up->ports.n) {
+				mr_b_nest(b, MESHREDIR_UID_PORTS_A_PORTS);
+				for (j = 0; j < up->ports.n; j++)
+					mr_b_port_range(b, MESHREDIR_LIST_A_ENTRY, &up->ports.v[j]);
+				mr_b_end(b);
+			}
+			mr_b_id_range(b, MESHREDIR_UID_PORTS_A_UIDS, &up->uids);
+			mr_b_end(b);
+		} while (mr_b_retry(b, m, what));
 	}
-	mr_b_end(b, list, what, l->n);
+	mr_b_end(b);
 }
 
 static void mr_b_dir(struct mr_builder *b, uint16_t type, const struct mr_dir_config *d,
 		     bool in)
 {
-	struct nlattr *nest = mr_b_nest(b, type);
+	const char *what = in ? "inbound" : "outbound";
+	struct mr_mark m;
 
-	mr_b_u8(b, MESHREDIR_DIR_A_ENABLED, d->enabled);
-	mr_b_u16(b, MESHREDIR_DIR_A_PORT, d->port);
+	mr_b_open(b, type, what);
+	do {
+		m = mr_b_mark(b);
+		mr_b_u8(b, MESHREDIR_DIR_A_ENABLED, d->enabled);
+		mr_b_u16(b, MESHREDIR_DIR_A_PORT, d->port);
+	} while (mr_b_retry(b, m, what));
 	mr_b_ports(b, MESHREDIR_DIR_A_EXCLUDE_PORTS, &d->exclude_ports,
 		   in ? "--exclude-inbound-ports" : "--exclude-outbound-ports");
 	mr_b_ports(b, MESHREDIR_DIR_A_INCLUDE_PORTS, &d->include_ports,
@@ -240,47 +363,48 @@ static void mr_b_dir(struct mr_builder *b, uint16_t type, const struct mr_dir_co
 	/* The kernel takes these in OUTBOUND only. */
 	if (!in)
 		mr_b_uid_ports(b, &d->exclude_ports_for_uids);
-	mr_b_end(b, nest, in ? "inbound" : "outbound", 0);
+	mr_b_end(b);
 }
 
-static size_t mr_estimate(const struct mr_tool_config *cfg)
+void mr_set_parts_free(struct mr_set_parts *p)
 {
-	const struct mr_dir_config *d[] = { &cfg->inbound, &cfg->outbound };
-	size_t n = 1024 + 24 * (cfg->owner_uids.n + cfg->owner_gids.n);
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		n += 24 * (d[i]->exclude_ports.n + d[i]->include_ports.n) +
-		     44 * d[i]->exclude_ips.n;
-		for (j = 0; j < d[i]->exclude_ports_for_uids.n; j++)
-			n += 32 + 24 * d[i]->exclude_ports_for_uids.v[j].ports.n;
-	}
-	return n;
+	for (i = 0; i < p->n; i++)
+		mr_msg_free(&p->part[i]);
+	free(p->part);
+	p->part = NULL;
+	p->n = 0;
 }
 
-struct nlmsghdr *mr_nl_build_set(struct mr_msg *m, const struct mr_tool_config *cfg,
-				 uint16_t family, char *err, size_t errlen)
+int mr_nl_build_set(struct mr_set_parts *p, const struct mr_tool_config *cfg,
+		    uint16_t family, size_t size, char *err, size_t errlen)
 {
-	struct mr_builder b = { .err = err, .errlen = errlen };
-	size_t cap = mr_estimate(cfg);
+	struct mr_builder b = { .parts = p, .size = size, .family = family };
+	const uint8_t one = 1;
 
-	for (;; cap *= 2) {
-		b.nlh = mr_msg_start(m, cap, family, MESHREDIR_CMD_SET);
-		b.cap = cap;
-		b.full = false;
-		mr_b_u8(&b, MESHREDIR_A_IP_FAMILY_MODE, cfg->ip_family_mode);
-		mr_b_ids(&b, MESHREDIR_A_OWNER_UIDS, &cfg->owner_uids, "--owner-uid");
-		mr_b_ids(&b, MESHREDIR_A_OWNER_GIDS, &cfg->owner_gids, "--owner-gid");
-		mr_b_dir(&b, MESHREDIR_A_INBOUND, &cfg->inbound, true);
-		mr_b_dir(&b, MESHREDIR_A_OUTBOUND, &cfg->outbound, false);
-		/* Only when asked for: a default SET still works on older modules. */
-		if (cfg->drop_invalid)
-			mr_b_u8(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
-		if (b.too_big)
-			return NULL;
-		if (!b.full)
-			return b.nlh;
+	mr_set_parts_free(p);
+	/* The smallest part still holds the flag, a part number and an entry. */
+	if (size < 256)
+		size = b.size = 256;
+	b.cap = size - MNL_ATTR_HDRLEN;
+	b.nlh = mr_b_new_part(&b);
+	b.fresh_len = b.nlh->nlmsg_len;
+	mr_b_scalar(&b, MESHREDIR_A_IP_FAMILY_MODE, 1, &cfg->ip_family_mode, "--ip-family-mode");
+	mr_b_ids(&b, MESHREDIR_A_OWNER_UIDS, &cfg->owner_uids, "--owner-uid");
+	mr_b_ids(&b, MESHREDIR_A_OWNER_GIDS, &cfg->owner_gids, "--owner-gid");
+	mr_b_dir(&b, MESHREDIR_A_INBOUND, &cfg->inbound, true);
+	mr_b_dir(&b, MESHREDIR_A_OUTBOUND, &cfg->outbound, false);
+	/* Only when asked for: a default SET still works on older modules. */
+	if (cfg->drop_invalid)
+		mr_b_scalar(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1, &one,
+			    "--drop-invalid-packets");
+	if (b.failed) {
+		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);
+		mr_set_parts_free(p);
+		return -1;
 	}
+	return 0;
 }
 
 /* ---- parsing a GET reply ---- */
@@ -574,11 +698,17 @@ static void mr_p_counters(struct mr_parser *p, const struct nlattr *nest,
 int mr_nl_parse_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
 		    char *err, size_t errlen)
 {
+	mr_config_init(cfg);
+	return mr_nl_merge_get(nlh, cfg, err, errlen);
+}
+
+int mr_nl_merge_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
+		    char *err, size_t errlen)
+{
 	struct mr_parser p = { .err = err, .errlen = errlen };
 	const struct nlattr *a;
 	const char *end;
 
-	mr_config_init(cfg);
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr))) {
 		mr_bad(&p, "short message");
 		return -1;
@@ -649,6 +779,40 @@ void mr_nl_parse_ack(const struct nlmsghdr *nlh, struct mr_nl_status *st)
 	if (off >= payload)
 		return;
 	mnl_attr_for_each(a, nlh, off) {
+		size_t len;
+
+		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
+			continue;
+		len = mnl_attr_get_payload_len(a);
+		if (len >= sizeof(st->msg))
+			len = sizeof(st->msg) - 1;
+		memcpy(st->msg, mnl_attr_get_payload(a), len);
+		st->msg[len] = '\0';
+		len = strlen(st->msg);
+		while (len && st->msg[len - 1] == '\n')
+			st->msg[--len] = '\0';
+	}
+}
+
+/*
+ * A dump ends with NLMSG_DONE: an int, the dump's error, and the extack
+ * attributes after it when NLM_F_ACK_TLVS says so.
+ */
+void mr_nl_parse_done(const struct nlmsghdr *nlh, struct mr_nl_status *st)
+{
+	const struct nlattr *a;
+	int error;
+
+	st->error = 0;
+	st->msg[0] = '\0';
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(error))
+		return;	/* old kernels may send it bare */
+	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	st->error = -error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    mnl_nlmsg_get_payload_len(nlh) <= MNL_ALIGN(sizeof(error)))
+		return;
+	mnl_attr_for_each(a, nlh, MNL_ALIGN(sizeof(error))) {
 		size_t len;
 
 		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
@@ -804,7 +968,8 @@ int mr_nl_talk(struct mr_nl *nl, struct nlmsghdr *req,
 				mr_nl_parse_ack(nlh, st);
 				return st->error ? -1 : 0;
 			case NLMSG_DONE:
-				return 0;
+				mr_nl_parse_done(nlh, st);
+				return st->error ? -1 : 0;
 			case NLMSG_OVERRUN:
 				st->error = ENOBUFS;
 				return -1;

@@ -20,13 +20,33 @@ struct mr_msg {
 void mr_msg_free(struct mr_msg *m);
 
 /*
- * A SET for cfg, addressed to the generic netlink family with this ID.
- * NULL, with err set, if some list is too big for one netlink attribute.
+ * A part's size: far below the socket's default send buffer (about 200
+ * KiB), and below a nest's 64 KiB, so no list ever needs to be refused.
  */
-struct nlmsghdr *mr_nl_build_set(struct mr_msg *m, const struct mr_tool_config *cfg,
-				 uint16_t family, char *err, size_t errlen);
+#define MR_SET_PART_SIZE 32768
+
+/* The messages of one SET, to be sent in order on one socket. */
+struct mr_set_parts {
+	struct mr_msg *part;	/* each one's nlmsghdr is at part[i].buf */
+	size_t n;
+};
+
+void mr_set_parts_free(struct mr_set_parts *p);
+
+/*
+ * The SET for cfg, addressed to the generic netlink family with this ID,
+ * in messages of at most size bytes: one plain message when it fits, else
+ * parts split between entries, the lists' nests reopened in the next part,
+ * numbered by MESHREDIR_A_SET_PART from 0, all but the last with
+ * MESHREDIR_A_SET_MORE (uapi/linux/meshredir.h). -1, with err set, if an
+ * entry does not fit a message of that size.
+ */
+int mr_nl_build_set(struct mr_set_parts *p, const struct mr_tool_config *cfg,
+		    uint16_t family, size_t size, char *err, size_t errlen);
 /* A command without attributes: GET, DEL, RESET_COUNTERS. */
 struct nlmsghdr *mr_nl_build_cmd(struct mr_msg *m, uint16_t family, uint8_t cmd);
+/* The same as a dump request (NLM_F_DUMP): GET. */
+struct nlmsghdr *mr_nl_build_dump(struct mr_msg *m, uint16_t family, uint8_t cmd);
 
 /*
  * A GET reply into cfg, which is overwritten (free it with mr_config_free
@@ -34,6 +54,12 @@ struct nlmsghdr *mr_nl_build_cmd(struct mr_msg *m, uint16_t family, uint8_t cmd)
  * that a newer kernel's additions don't break an older tool.
  */
 int mr_nl_parse_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
+		    char *err, size_t errlen);
+/*
+ * One message of a GET dump added to cfg (mr_config_init it first): its
+ * lists are appended to cfg's, the scalars it carries replace cfg's.
+ */
+int mr_nl_merge_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
 		    char *err, size_t errlen);
 
 /* How an exchange ended. */
@@ -44,6 +70,8 @@ struct mr_nl_status {
 
 /* An NLMSG_ERROR message: an error or an ack, with any extack text. */
 void mr_nl_parse_ack(const struct nlmsghdr *nlh, struct mr_nl_status *st);
+/* The NLMSG_DONE that ends a dump: its error, with any extack text. */
+void mr_nl_parse_done(const struct nlmsghdr *nlh, struct mr_nl_status *st);
 
 struct mr_nl;
 
@@ -56,7 +84,7 @@ uint16_t mr_nl_family(const struct mr_nl *nl);
 
 /*
  * Sends req with NLM_F_ACK and gives every reply message to cb until the
- * ack. cb returns -1 to fail the exchange (st->error is then EPROTO). On
+ * ack, or until NLMSG_DONE for a dump. cb returns -1 to fail the exchange (st->error is then EPROTO). On
  * success st->msg may still hold a warning the kernel attached to the ack.
  */
 int mr_nl_talk(struct mr_nl *nl, struct nlmsghdr *req,

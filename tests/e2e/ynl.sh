@@ -6,8 +6,8 @@
 # alone, configures and reads meshredir as the meshredir tool does: what
 # cli.py SETs, `meshredir show --json` shows and the packet path applies;
 # what `meshredir set` configures, cli.py's GET reports, counters included;
-# errors come back with their extended-ack messages; GET has no dump, as the
-# spec says; RESET_COUNTERS and DEL work from the spec too.
+# errors come back with their extended-ack messages; GET's dump, merged,
+# is GET's reply; RESET_COUNTERS and DEL work from the spec too.
 
 . "$(dirname "$0")/lib.sh"
 setup
@@ -167,8 +167,41 @@ want+='"drop-invalid-packets": 0, '
 want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
 
+# The dump: the scalars and counters first, then the lists; each list
+# concatenated over the messages gives the do's reply.
+echo "$YOUT" >"$WORK/do.json"
 ynl "$pod" --dump get
-assert_ynl_fails "cli.py --dump get: GET is do-only, as the spec says" "Operation not supported" ""
+assert_ynl_ok "cli.py --dump get in $pod"
+echo "$YOUT" >"$WORK/dump.json"
+if out=$("$PYTHON" - "$WORK/do.json" "$WORK/dump.json" 2>&1 <<-'PY'
+	import json, sys
+	do, dump = (json.load(open(f)) for f in sys.argv[1:])
+	def merge(into, msg):
+	    for k, v in msg.items():
+	        if isinstance(v, dict) and 'entry' in v:
+	            into.setdefault(k, {'entry': []})['entry'] += v['entry']
+	        elif isinstance(v, dict) and k != 'counters':
+	            merge(into.setdefault(k, {}), v)
+	        else:
+	            into[k] = v
+	first = dump[0]
+	lists = [k for k, v in first.items() if isinstance(v, dict) and 'entry' in v]
+	lists += [f'{d}.{k}' for d in ('inbound', 'outbound')
+	          for k, v in first.get(d, {}).items() if isinstance(v, dict)]
+	if lists or 'counters' not in first:
+	    sys.exit(f'first message: lists {lists}, counters: {"counters" in first}')
+	merged = {}
+	for msg in dump:
+	    merge(merged, msg)
+	if merged != do:
+	    sys.exit(f'merged dump {merged} != do {do}')
+	print(f'{len(dump)} messages')
+	PY
+); then
+	ok "cli.py --dump get: scalars and counters first, then the lists; merged, the do's reply ($out)"
+else
+	fail "cli.py --dump get: $out"
+fi
 
 ynl "$pod" --do reset-counters
 assert_ynl_ok "cli.py --do reset-counters in $pod"

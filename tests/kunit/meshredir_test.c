@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite for meshredir's pure parts: the classification table, the
- * range sets, and cutting exclude-outbound-ports-for-uids along the UID axis.
+ * range sets, cutting exclude-outbound-ports-for-uids along the UID axis,
+ * and gathering a SET in parts into a configuration.
  * The module's sources are compiled in here, so the suite tests the same
  * code without the module exporting anything.
  */
@@ -147,11 +148,95 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	mr_uid_ports_free(up);
 }
 
+/*
+ * A SET in parts, as netlink.c gathers it: each part reserves room and adds
+ * its ranges; earlier parts' ranges survive every regrowth, and the build
+ * gives the set one message with all of them would have given.
+ */
+static void mr_test_input_parts(struct kunit *test)
+{
+	struct mr_config_input *in = mr_config_input_alloc(42);
+	struct mr_range r;
+	struct mr_config *cfg;
+	u32 part, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_EXPECT_EQ(test, in->portid, 42U);
+	KUNIT_EXPECT_EQ(test, (int)in->ip_family_mode, MESHREDIR_IP_FAMILY_DUALSTACK);
+	KUNIT_EXPECT_TRUE(test, in->inbound.enabled);
+	KUNIT_EXPECT_EQ(test, (int)in->inbound.port, MESHREDIR_DEFAULT_INBOUND_PORT);
+	KUNIT_EXPECT_EQ(test, (int)in->outbound.port, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+
+	/* Part p has the odd ports 6i + 2p + 1: together, every odd port below 6000. */
+	for (part = 0; part < 3; part++) {
+		KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&in->outbound.exclude_ports, 1000), 0);
+		KUNIT_EXPECT_GE(test, in->outbound.exclude_ports.capacity, (part + 1) * 1000);
+		for (i = 0; i < 1000; i++) {
+			r.first = r.last = mr_key_u32(6 * i + 2 * part + 1);
+			mr_ranges_add(&in->outbound.exclude_ports, r);
+		}
+		KUNIT_EXPECT_EQ(test, in->outbound.exclude_ports.range[0].first.lo, 1ULL);
+		KUNIT_EXPECT_EQ(test, in->outbound.exclude_ports.count, (part + 1) * 1000);
+	}
+	/* A reserve that fits changes nothing. */
+	KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&in->outbound.exclude_ports, 0), 0);
+	KUNIT_EXPECT_EQ(test, in->outbound.exclude_ports.capacity, 4000U);
+
+	KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&in->owner_uids, 1), 0);
+	r.first = r.last = mr_key_u32(5678);
+	mr_ranges_add(&in->owner_uids, r);
+	/* exclude-outbound-ports-for-uids entries from two parts. */
+	for (part = 0; part < 2; part++) {
+		struct mr_uid_ports_input *e;
+
+		KUNIT_ASSERT_EQ(test, mr_config_input_reserve_uid_ports(in, 1), 0);
+		e = &in->uid_ports[in->uid_ports_count++];
+		e->uids.first = e->uids.last = mr_key_u32(1000 + part);
+		KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&e->ports, 1), 0);
+		r.first = r.last = mr_key_u32(80 + part);
+		mr_ranges_add(&e->ports, r);
+	}
+	KUNIT_EXPECT_EQ(test, in->uid_ports[0].ports.range[0].first.lo, 80ULL);
+
+	KUNIT_ASSERT_EQ(test, mr_config_build(in, &cfg), 0);
+	/* The input is emptied: freeing it frees nothing twice. */
+	KUNIT_EXPECT_EQ(test, in->outbound.exclude_ports.count, 0U);
+	KUNIT_EXPECT_NULL(test, in->uid_ports);
+	mr_config_input_free(in);
+
+	KUNIT_EXPECT_EQ(test, refcount_read(&cfg->ref), 1U);
+	KUNIT_ASSERT_NOT_NULL(test, cfg->outbound.exclude_ports);
+	KUNIT_ASSERT_EQ(test, cfg->outbound.exclude_ports->count, 3000U);
+	for (i = 0; i < 3000; i++)
+		if (cfg->outbound.exclude_ports->range[i].first.lo != 2 * i + 1)
+			break;
+	KUNIT_EXPECT_EQ(test, i, 3000U);
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(cfg->outbound.exclude_ports, mr_key_u32(5999)));
+	KUNIT_EXPECT_FALSE(test, mr_set_contains(cfg->outbound.exclude_ports, mr_key_u32(6000)));
+	KUNIT_EXPECT_NULL(test, cfg->inbound.exclude_ports);
+	KUNIT_EXPECT_TRUE(test, mr_set_contains(cfg->owner_uids, mr_key_u32(5678)));
+	KUNIT_ASSERT_NOT_NULL(test, cfg->uid_ports_given);
+	KUNIT_EXPECT_EQ(test, cfg->uid_ports_given->count, 2U);
+	KUNIT_ASSERT_NOT_NULL(test, cfg->uid_ports);
+	KUNIT_EXPECT_EQ(test, cfg->uid_ports->count, 2U);
+	mr_config_free(cfg);
+
+	/* Discarded half way, as a refused part discards a SET: nothing leaks. */
+	in = mr_config_input_alloc(7);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&in->inbound.exclude_ips6, 100), 0);
+	KUNIT_ASSERT_EQ(test, mr_config_input_reserve_uid_ports(in, 3), 0);
+	in->uid_ports_count = 1;
+	KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&in->uid_ports[0].ports, 10), 0);
+	mr_config_input_free(in);
+}
+
 static struct kunit_case mr_test_cases[] = {
 	KUNIT_CASE_PARAM(mr_test_decide, mr_cases_gen_params),
 	KUNIT_CASE(mr_test_set_edges),
 	KUNIT_CASE(mr_test_cidr),
 	KUNIT_CASE(mr_test_uid_ports_cut),
+	KUNIT_CASE(mr_test_input_parts),
 	{}
 };
 

@@ -89,6 +89,27 @@
  * only. Every rejection carries an extended-ack message naming the attribute
  * (by the tool's flag name, e.g. "exclude-outbound-ips") and the reason.
  *
+ * A SET in parts: a configuration bigger than one message (a nest holds at
+ * most 64 KiB, about 2,300 IPv4 or 1,600 IPv6 CIDRs) is sent as several SET
+ * messages on one socket, numbered from 0:
+ *
+ *    MESHREDIR_A_SET_MORE: NLA_FLAG, more parts of this SET follow; apply
+ *                          nothing yet
+ *    MESHREDIR_A_SET_PART: NLA_U32, this part's number: 0 (the default)
+ *                          starts a SET, n continues the one whose part n-1
+ *                          came last from this socket
+ *
+ * The parts add up as if their attributes were one message, in order:
+ * lists are concatenated (their limits apply to the sum), a scalar takes
+ * the value of the last part that has it. The part without SET_MORE checks
+ * the whole and replaces the configuration with it in one swap, as a
+ * single SET does; the parts before it are acked and change nothing. A part
+ * that is rejected, and a part out of sequence (ESRCH: "set-part: ..."),
+ * discard the whole pending SET: the configuration stays as it was. While
+ * a SET is pending, a SET from any other socket fails with EBUSY; DEL
+ * discards the pending SET, and so does closing its socket, namespace exit
+ * and module unload. A SET without these attributes is a SET of one part.
+ *
  * MESHREDIR_CMD_GET
  * -----------------
  *
@@ -118,6 +139,23 @@
  * set of CIDRs covering the same addresses; EXCLUDE_PORTS_FOR_UIDS entries
  * come back as they were set, each one's ports merged; RANGE_A_LAST is left
  * out where it equals FIRST.
+ *
+ * A GET request (doit) is answered with one message, as long as each
+ * direction's attributes fit a nest's 64 KiB; beyond, it fails with
+ * EMSGSIZE ("too large for one message: dump it"). A GET with NLM_F_DUMP
+ * works for any size: one configuration, held for the whole dump (a SET
+ * in between does not show), over as many messages as needed:
+ *
+ *    message 1: MESHREDIR_A_IP_FAMILY_MODE, MESHREDIR_A_COUNTERS, the other
+ *               top-level scalars, MESHREDIR_A_INBOUND and _OUTBOUND with
+ *               their ENABLED and PORT only
+ *    message 2...: the lists, in the order of the tree above, split between
+ *               messages at entry boundaries: a list continues in the next
+ *               message inside the same MESHREDIR_A_OWNER_*, or the same
+ *               direction nest and list attribute; an attribute appears at
+ *               most once per message
+ *
+ * Concatenating each list over the messages gives what a GET gives.
  *
  * MESHREDIR_CMD_DEL
  * -----------------
@@ -182,16 +220,20 @@
 #define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
 
 /*
- * Limits per namespace: SET fails with E2BIG beyond them. A nested
- * attribute holds at most 64 KiB (nla_len is 16 bits), and this version
- * carries a direction in one: its lists together stop at about 2,300 IPv4
- * or 1,600 IPv6 CIDRs, or 3,200 port ranges, before these limits.
+ * Limits per namespace, on a SET's lists as sent (before merging) and
+ * summed over its parts: SET fails with E2BIG beyond them, naming the list.
+ * MESHREDIR_MAX_ENTRIES bounds the whole: every list entry counts (port
+ * ranges, CIDRs, owner ranges, exclude-outbound-ports-for-uids entries and
+ * their port ranges), so a configuration takes at most about 4 MiB of
+ * kernel memory (32 bytes an entry), charged to the process that sets it,
+ * plus as much again while a SET is pending.
  */
 #define MESHREDIR_MAX_PORT_RANGES 65535		/* per port list */
 #define MESHREDIR_MAX_CIDRS 65536		/* per address list */
 #define MESHREDIR_MAX_ID_RANGES 1024		/* per owner list */
 #define MESHREDIR_MAX_UID_PORTS 64		/* exclude-outbound-ports-for-uids entries */
 #define MESHREDIR_MAX_UID_PORTS_RANGES 1024	/* port ranges over all those entries */
+#define MESHREDIR_MAX_ENTRIES 131072		/* entries over every list */
 
 enum meshredir_cmd {
 	MESHREDIR_CMD_UNSPEC,
@@ -220,6 +262,8 @@ enum meshredir_attr {
 	MESHREDIR_A_OUTBOUND,
 	MESHREDIR_A_COUNTERS,
 	MESHREDIR_A_DROP_INVALID_PACKETS,
+	MESHREDIR_A_SET_MORE,
+	MESHREDIR_A_SET_PART,
 	__MESHREDIR_A_MAX
 };
 #define MESHREDIR_A_MAX (__MESHREDIR_A_MAX - 1)

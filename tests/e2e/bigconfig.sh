@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bigconfig: a configuration far bigger than one netlink message, as the
+# benchmark sets it: 10,000 excluded ports, 10,000 IPv4 and 10,000 IPv6
+# CIDRs in each direction. `meshredir set` sends it as a SET in parts and
+# `show --json` reads it back with a GET dump, exactly; the last entry of
+# each list excludes its flow, a flow matching none is redirected. Then the
+# protocol's edges, with raw netlink (nl-steps.py): a SET whose last part is
+# refused, or a part out of sequence, changes nothing; a SET pending from
+# one socket makes a SET from any other fail with EBUSY and is discarded by
+# closing its socket, by DEL, and by rmmod (kmemleak on the debug kernel
+# would report it otherwise); the parts' lists add up; a GET without dump
+# of the big configuration fails with EMSGSIZE and says to dump.
+
+. "$(dirname "$0")/lib.sh"
+setup
+
+STEPS=("$PYTHON" "$E2E/nl-steps.py")
+N=10000
+
+# The flows' servers beyond the standard ones: on the last excluded ports.
+start_server "$peer" high 65001
+start_server "$pod" apphigh 65003
+
+pretty "a configuration of $N ports, IPv4 and IPv6 CIDRs a direction"
+# One flag a line; an argument holds 128 KiB at most, so the IPv6 CIDRs
+# come in two flags, which add up. Each list ends with its tested entry.
+"$PYTHON" - "$N" >"$WORK/flags" <<-'PY'
+	import sys
+	n = int(sys.argv[1])
+	def v4(i):
+	    return f'10.{i >> 15 & 255}.{i >> 7 & 255}.{(i & 127) * 2}'
+	def v6(i):
+	    return f'2001:db8:0:1::{2 * i:x}'
+	out_ports = [str(30001 + 2 * i) for i in range(n - 1)] + ['65001']
+	in_ports = [str(1 + 2 * i) for i in range(n - 1)] + ['65003']
+	ips4 = [v4(i) for i in range(n - 1)] + ['198.51.100.1']
+	ips6 = [v6(i) for i in range(n - 1)] + ['2001:db8:1::1']
+	for d, ports in (('outbound', out_ports), ('inbound', in_ports)):
+	    print(f'--exclude-{d}-ports=' + ','.join(ports))
+	    print(f'--exclude-{d}-ips=' + ','.join(ips4))
+	    print(f'--exclude-{d}-ips=' + ','.join(ips6[:n // 2]))
+	    print(f'--exclude-{d}-ips=' + ','.join(ips6[n // 2:]))
+	PY
+mapfile -t FLAGS <"$WORK/flags"
+# ms: milliseconds since the epoch.
+ms() { echo $(($(date +%s%N) / 1000000)); }
+start=$(ms)
+mr_set "$pod" "${FLAGS[@]}" && ok "meshredir set of $((6 * N)) entries, in parts: $(($(ms) - start)) ms"
+
+# check_json DESC FILE: show --json (in FILE) holds exactly the lists set.
+check_json() {
+	local out
+	if out=$("$PYTHON" - "$N" "$2" 2>&1 <<-'PY'
+		import ipaddress, json, sys
+		n, cfg = int(sys.argv[1]), json.load(open(sys.argv[2]))
+		def v4(i):
+		    return f'10.{i >> 15 & 255}.{i >> 7 & 255}.{(i & 127) * 2}'
+		def v6(i):
+		    return f'2001:db8:0:1::{2 * i:x}'
+		want_ips = sorted([ipaddress.ip_network(v4(i)) for i in range(n - 1)] +
+		                  [ipaddress.ip_network('198.51.100.1')], key=str)
+		want_ips += sorted([ipaddress.ip_network(v6(i)) for i in range(n - 1)] +
+		                   [ipaddress.ip_network('2001:db8:1::1')], key=str)
+		want_ips = sorted(want_ips, key=lambda a: (a.version, a))
+		want_ports = {
+		    'outbound': [30001 + 2 * i for i in range(n - 1)] + [65001],
+		    'inbound': [1 + 2 * i for i in range(n - 1)] + [65003],
+		}
+		bad = []
+		for d in ('inbound', 'outbound'):
+		    seen = cfg[d]['exclude-ports']
+		    ports = [p['first'] for p in seen if p['first'] == p['last']]
+		    if len(seen) != n or ports != want_ports[d]:
+		        bad.append(f'{d} exclude-ports: {len(seen)} entries, '
+		                   f'first {seen[:1]}, last {seen[-1:]}')
+		    ips = [ipaddress.ip_network(a) for a in cfg[d]['exclude-ips']]
+		    if ips != want_ips:
+		        bad.append(f'{d} exclude-ips: {len(ips)} entries, first '
+		                   f'{[str(a) for a in ips[:2]]}, last {[str(a) for a in ips[-2:]]}')
+		    if cfg[d]['include-ports']:
+		        bad.append(f'{d} include-ports: {cfg[d]["include-ports"][:3]}')
+		if cfg['owner-uids'] != [{'first': 5678, 'last': 5678}]:
+		    bad.append(f'owner-uids: {cfg["owner-uids"]}')
+		if bad:
+		    sys.exit('; '.join(bad))
+		print(f'{n} ports, {n} IPv4 and {n} IPv6 CIDRs a direction, '
+		      f'outbound ports {want_ports["outbound"][0]}..{want_ports["outbound"][-1]}, '
+		      f'IPv6 up to {want_ips[-1]}')
+		PY
+	); then
+		ok "$1: $out"
+	else
+		fail "$1: $out"
+	fi
+}
+
+start=$(ms)
+mr_json "$pod" >"$WORK/big.json"
+ok "meshredir show --json, from a GET dump: $(($(ms) - start)) ms"
+check_json "show --json gives back every entry set" "$WORK/big.json"
+
+pretty "the last entry of each list excludes its flow; a flow matching none is redirected"
+assert_lands "$pod" $PEER4 65001 high 65001 direct --uid $APP_UID
+assert_lands "$pod" $OTHER4 80 remote 80 direct --uid $APP_UID
+assert_lands "$pod" $OTHER6 80 remote 80 direct --uid $APP_UID
+assert_lands "$pod" $PEER4 80 "sidecar@127.0.0.1:15001" 15001 "$PEER4:80" --uid $APP_UID
+assert_lands "$pod" $PEER6 80 "sidecar@[::1]:15001" 15001 "[$PEER6]:80" --uid $APP_UID
+assert_lands "$peer" $POD4 65003 apphigh 65003 direct
+assert_lands "$peer" $POD4 5000 app 5000 direct --src $OTHER4
+assert_lands "$peer" $POD6 5000 app 5000 direct --src $OTHER6
+assert_lands "$peer" $POD4 5000 "sidecar@$POD4:15006" 15006 "$POD4:5000"
+assert_lands "$peer" $POD6 5000 "sidecar@[$POD6]:15006" 15006 "[$POD6]:5000"
+want="local-out:redirected-outbound=2 local-out:excluded-port=1 local-out:excluded-ip=2"
+want+=" pre-routing:redirected-inbound=2 pre-routing:excluded-port=1 pre-routing:excluded-ip=2"
+assert_counters "$pod" "$want"
+
+# steps NS STEP...: nl-steps.py in NS; its output in $STEPS_OUT.
+steps() {
+	local ns=$1
+	shift
+	STEPS_OUT=$(n "$ns" "${STEPS[@]}" "$@" 2>&1) || true
+}
+
+# assert_steps DESC WANT: the last steps printed exactly WANT (lines).
+assert_steps() {
+	if [ "$STEPS_OUT" = "$2" ]; then
+		ok "$1: ${2//$'\n'/ | }"
+	else
+		fail "$1: expected '${2//$'\n'/ | }', seen '${STEPS_OUT//$'\n'/ | }'"
+	fi
+}
+
+# assert_same DESC: show --json is what it was in $WORK/before.json.
+assert_same() {
+	mr_json "$pod" >"$WORK/after.json"
+	if cmp -s "$WORK/before.json" "$WORK/after.json"; then
+		ok "$1: the configuration is unchanged"
+	else
+		fail "$1: the configuration changed: $(diff "$WORK/before.json" "$WORK/after.json" | head -n 10)"
+	fi
+}
+
+pretty "a GET without dump: too big for one message"
+steps "$pod" get
+assert_steps "GET (do) of the big configuration" \
+	"get: EMSGSIZE: the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does"
+
+pretty "a SET whose last part is refused, or a part out of sequence, changes nothing"
+mr_json "$pod" >"$WORK/before.json"
+steps "$pod" set:0:more set:1:more set:2:bad set:3
+assert_steps "parts 0 and 1, part 2 refused, then part 3" "set 0: 0
+set 1: 0
+set 2: EINVAL: exclude-outbound-ips: prefix length exceeds 32
+set 3: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+assert_same "after the refused last part"
+steps "$pod" set:0:more set:2
+assert_steps "part 2 after part 0" "set 0: 0
+set 2: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+assert_same "after the part out of sequence"
+steps "$pod" set:1
+assert_steps "part 1 first" "set 1: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+assert_same "after a part 1 that continues nothing"
+
+pretty "a SET pending from one socket: a SET from another fails with EBUSY"
+busy="set: another socket's SET in parts is pending in this network namespace; try again when it is done"
+rm -f "$WORK/held" "$WORK/go"
+n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1 \
+	>"$WORK/holder.log" 2>&1 &
+holder=$!
+for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+rc=0
+err=$(mr "$pod" set --exclude-outbound-ports 7 2>&1) || rc=$?
+if [ "$rc" = 1 ] && [ "$err" = "meshredir: kernel: $busy" ]; then
+	ok "meshredir set meanwhile: exit 1: $err"
+else
+	fail "meshredir set meanwhile: expected exit 1 and 'meshredir: kernel: $busy', seen exit $rc: '$err'"
+fi
+steps "$pod" set:0
+assert_steps "another socket's SET meanwhile" "set 0: EBUSY: $busy"
+assert_same "while a SET is pending"
+touch "$WORK/go"
+wait $holder || true
+STEPS_OUT=$(<"$WORK/holder.log")
+assert_steps "the pending SET's last part" "set 0: 0
+set 1: 0"
+mr_json "$pod" >"$WORK/parts.json"
+"$PYTHON" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["outbound"]["exclude-ports"], c["owner-uids"])' \
+	"$WORK/parts.json" >"$WORK/parts.txt" 2>&1 || true
+want="[{'first': 40000, 'last': 40001}] [{'first': 5678, 'last': 5678}]"
+if [ "$(<"$WORK/parts.txt")" = "$want" ]; then
+	ok "the two parts' lists added up: exclude-outbound-ports $(<"$WORK/parts.txt")"
+else
+	fail "the two parts' lists: expected '$want', seen '$(<"$WORK/parts.txt")'"
+fi
+steps "$pod" get
+case $STEPS_OUT in
+"get: 0 "*) ok "GET (do) of a small configuration: ${STEPS_OUT#get: 0 } bytes" ;;
+*) fail "GET (do) of a small configuration: '$STEPS_OUT'" ;;
+esac
+
+pretty "closing the socket discards its pending SET"
+steps "$pod" set:0:more
+assert_steps "a part left pending as the socket closes" "set 0: 0"
+mr_json "$pod" >"$WORK/before.json"
+mr_set "$pod" --exclude-outbound-ports 7 && ok "meshredir set after the pending SET's socket closed"
+if [ "$(mr_json "$pod")" != "$(<"$WORK/before.json")" ]; then
+	ok "and it applied"
+else
+	fail "meshredir set after the pending SET's socket closed did not apply"
+fi
+
+pretty "DEL discards a pending SET"
+rm -f "$WORK/held" "$WORK/go"
+n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1 \
+	>"$WORK/holder.log" 2>&1 &
+holder=$!
+for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+assert_cmd "meshredir flush with a SET pending" mr "$pod" flush
+touch "$WORK/go"
+wait $holder || true
+STEPS_OUT=$(<"$WORK/holder.log")
+assert_steps "the pending SET's last part after DEL" "set 0: 0
+set 1: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+assert_not_configured "$pod" "after DEL and the orphaned last part"
+
+pretty "the big configuration again, then rmmod with a SET pending"
+mr_set "$pod" "${FLAGS[@]}"
+mr_json "$pod" >"$WORK/big2.json"
+check_json "show --json after setting it again" "$WORK/big2.json"
+rm -f "$WORK/held" "$WORK/go"
+n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" \
+	>"$WORK/holder.log" 2>&1 &
+holder=$!
+for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+assert_cmd "rmmod meshredir with a SET pending and a big configuration" rmmod meshredir
+touch "$WORK/go"
+wait $holder || true
+assert_cmd "insmod again" insmod "$MR_MODULE"
+assert_not_configured "$pod" "after rmmod and insmod"
+finish

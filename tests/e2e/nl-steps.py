@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# nl-steps.py: raw meshredir netlink for bigconfig.sh, where the tool cannot
+# go: it never sends a bad part, never leaves a SET in parts pending, and
+# reads big configurations with a dump only. Runs its STEPs in order on one
+# generic netlink socket (one port id), printing one line per request:
+#
+#   set:N[:more][:bad]  SET part N (MESHREDIR_A_SET_PART, left out for 0),
+#                       with MESHREDIR_A_SET_MORE if "more"; each part has
+#                       owner-uids 5678 and exclude-outbound-ports 40000+N,
+#                       "bad" adds an exclude-outbound-ips entry of prefix
+#                       length 33. Prints "set N: 0" or "set N: ERRNO: msg"
+#   get                 GET without NLM_F_DUMP: "get: 0 BYTES" or
+#                       "get: ERRNO: msg"
+#   touch:FILE          creates FILE (to tell the script where we are)
+#   wait:FILE           waits for FILE to exist (at most 60 s)
+#
+# ERRNO is the symbolic name (EBUSY, ESRCH, ...). Attribute numbers come
+# from uapi/linux/meshredir.h ($MR_REPO), so they follow the header.
+
+import errno
+import os
+import re
+import socket
+import struct
+import sys
+import time
+
+NETLINK_GENERIC = 16
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLM_F_REQUEST = 1
+NLM_F_ACK = 4
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NETLINK_CAP_ACK = 10
+NETLINK_EXT_ACK = 11
+NLM_F_CAPPED = 0x100
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
+SOL_NETLINK = 270
+
+
+def uapi_enums(path):
+    """Every MESHREDIR_* enumerator of the header, by name."""
+    values = {}
+    with open(path) as f:
+        text = f.read()
+    for body in re.findall(r'enum\s+meshredir\w*\s*{(.*?)}', text, re.S):
+        n = 0
+        for m in re.finditer(r'^\s*(MESHREDIR_\w+)\s*(?:=\s*(\d+))?\s*,', body, re.M):
+            if m.group(2):
+                n = int(m.group(2))
+            values[m.group(1)] = n
+            n += 1
+    return values
+
+
+REPO = os.environ.get('MR_REPO', os.path.join(os.path.dirname(__file__), '..', '..'))
+E = uapi_enums(os.path.join(REPO, 'uapi', 'linux', 'meshredir.h'))
+
+
+def attr(t, payload):
+    hdr = struct.pack('=HH', 4 + len(payload), t)
+    return hdr + payload + b'\0' * ((4 - len(payload) % 4) % 4)
+
+
+def nest(t, *attrs):
+    return attr(t | NLA_F_NESTED, b''.join(attrs))
+
+
+class Genl:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.sock.bind((0, 0))
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.seq = 0
+        self.family = None
+        replies, err, _ = self.talk(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                                    attr(CTRL_ATTR_FAMILY_NAME, b'meshredir\0'))
+        if err:
+            sys.exit(f'nl-steps: no meshredir family: {errno.errorcode.get(err, err)}')
+        for payload in replies:
+            for t, v in self.attrs(payload[4:]):
+                if t == CTRL_ATTR_FAMILY_ID:
+                    self.family = struct.unpack('=H', v[:2])[0]
+
+    @staticmethod
+    def attrs(buf):
+        off = 0
+        while off + 4 <= len(buf):
+            length, t = struct.unpack_from('=HH', buf, off)
+            if length < 4:
+                break
+            yield t & 0x3fff, buf[off + 4:off + length]
+            off += (length + 3) & ~3
+
+    def talk(self, msg_type, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
+        """Sends one request; returns (reply payloads, errno, extack msg)."""
+        self.seq += 1
+        body = struct.pack('=BBH', cmd, 1, 0) + payload
+        self.sock.send(struct.pack('=IHHII', 16 + len(body), msg_type, flags, self.seq, 0) + body)
+        replies = []
+        while True:
+            data = self.sock.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                length, t, fl, seq, _ = struct.unpack_from('=IHHII', data, off)
+                msg = data[off + 16:off + length]
+                off += (length + 3) & ~3
+                if seq != self.seq:
+                    continue
+                if t == NLMSG_ERROR:
+                    err = -struct.unpack_from('=i', msg)[0]
+                    text = ''
+                    if fl & NLM_F_ACK_TLVS:
+                        skip = 4 + (16 if fl & NLM_F_CAPPED else
+                                    struct.unpack_from('=I', msg, 4)[0])
+                        for at, v in self.attrs(msg[(skip + 3) & ~3:]):
+                            if at == NLMSGERR_ATTR_MSG:
+                                text = v.rstrip(b'\0').decode()
+                    return replies, err, text
+                if t == NLMSG_DONE:
+                    return replies, 0, ''
+                replies.append(msg)
+
+    def set_part(self, part, more, bad):
+        a = E['MESHREDIR_LIST_A_ENTRY']
+        first = E['MESHREDIR_RANGE_A_FIRST']
+        p = b''
+        if part:
+            p += attr(E['MESHREDIR_A_SET_PART'], struct.pack('=I', part))
+        p += nest(E['MESHREDIR_A_OWNER_UIDS'], nest(a, attr(first, struct.pack('=I', 5678))))
+        lists = [nest(E['MESHREDIR_DIR_A_EXCLUDE_PORTS'],
+                      nest(a, attr(first, struct.pack('=H', 40000 + part))))]
+        if bad:
+            lists.append(nest(E['MESHREDIR_DIR_A_EXCLUDE_IPS'],
+                              nest(a, attr(E['MESHREDIR_CIDR_A_FAMILY'], struct.pack('=H', 2)),
+                                   attr(E['MESHREDIR_CIDR_A_ADDR'], bytes([198, 51, 100, 0])),
+                                   attr(E['MESHREDIR_CIDR_A_PREFIX_LEN'], bytes([33])))))
+        p += nest(E['MESHREDIR_A_OUTBOUND'], *lists)
+        if more:
+            p += attr(E['MESHREDIR_A_SET_MORE'], b'')
+        return self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
+
+
+def result(what, err, text, extra=''):
+    if err:
+        print(f'{what}: {errno.errorcode.get(err, err)}: {text}', flush=True)
+    else:
+        print(f'{what}: 0{extra}', flush=True)
+
+
+def main(steps):
+    nl = Genl()
+    for step in steps:
+        kind, _, arg = step.partition(':')
+        if kind == 'set':
+            words = arg.split(':')
+            _, err, text = nl.set_part(int(words[0]), 'more' in words, 'bad' in words)
+            result(f'set {words[0]}', err, text)
+        elif kind == 'get':
+            replies, err, text = nl.talk(nl.family, E['MESHREDIR_CMD_GET'], b'')
+            result('get', err, text, f' {sum(len(r) for r in replies)}')
+        elif kind == 'touch':
+            open(arg, 'w').close()
+        elif kind == 'wait':
+            for _ in range(600):
+                if os.path.exists(arg):
+                    break
+                time.sleep(0.1)
+            else:
+                sys.exit(f'nl-steps: {arg} did not appear in 60 s')
+        else:
+            sys.exit(f'nl-steps: unknown step {step!r}')
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
