@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# netlink: tests/fuzz/mr-fuzz throws random and mutated messages at the
+# meshredir family (see mr-fuzz.c for what and how it checks) while
+# connections are being redirected in the namespace it configures: one
+# worker alone in the pod with the traffic (every state check), one alone
+# in a namespace of its own, and two more sharing a third namespace
+# (concurrent senders on one configuration). Then the traffic must still
+# flow as the last accepted configuration says (or the pod is not
+# configured), and a fresh configuration must redirect as usual. The rig
+# adds: no kernel report (KASAN, lockdep, ...), kmemleak clean.
+#
+# Full size: 1,000,000 messages (MR_STRESS_SCALE=100); make check: 4,000.
+# MR_FUZZ_SEED replays a run (the seed is printed).
+
+. "$(dirname "$0")/../stress/lib.sh"
+FUZZ=$MR_REPO/tests/fuzz/mr-fuzz
+[ -x "$FUZZ" ] || { echo "missing $FUZZ (make fuzz)" >&2; exit 1; }
+messages=$(size 1000000 4000)
+setup
+alone=$ID-alone shared=$ID-shared
+new_ns "$alone"
+new_ns "$shared"
+
+# Traffic: outbound and inbound flows in the pod, over and over, until the
+# fuzzer is done. Where they land is the fuzzer's configuration's business;
+# that they are made at all, and the kernel survives, is the point.
+traffic() {
+	local n=0
+	while [ ! -e "$WORK/stop" ]; do
+		printf '%s\n' "$PEER4 80 --netns $pod --uid $APP_UID --timeout 2" \
+			"$POD6 5000 --netns $peer --timeout 2" \
+			"$PEER6 81 --netns $pod --uid $APP_UID --timeout 2" \
+			"$POD4 5001 --netns $peer --timeout 2" | "$CONNECT" --batch >/dev/null 2>&1 || true
+		n=$((n + 4))
+		echo "$n" > "$WORK/flows"
+	done
+}
+traffic &
+traffic_pid=$!
+
+pretty "mr-fuzz: $messages messages"
+seed_arg=()
+[ -z "${MR_FUZZ_SEED:-}" ] || seed_arg=(--seed "$MR_FUZZ_SEED")
+start=$(now)
+rc=0
+"$FUZZ" --messages "$messages" "${seed_arg[@]}" --netns "$pod" --netns "$alone" \
+	--netns "$shared" --workers 2 --quiet > "$WORK/fuzz.out" 2> "$WORK/fuzz.err" || rc=$?
+elapsed=$(( $(now) - start ))
+touch "$WORK/stop"
+wait "$traffic_pid" || true
+cat "$WORK/fuzz.out"
+head -c 20000 "$WORK/fuzz.err"
+summary=$(grep '^mr-fuzz: seed=' "$WORK/fuzz.out" || true)
+if [ "$rc" = 0 ] && [ -n "$summary" ]; then
+	ok "mr-fuzz: every answer as the model says, state checks passed (${elapsed}s)"
+else
+	fail "mr-fuzz exited $rc: ${summary:-no summary}"
+fi
+sent=$(sed -n 's/.* messages=\([0-9]*\) .*/\1/p' <<<"$summary")
+if [ "${sent:-0}" -ge "$messages" ]; then
+	ok "mr-fuzz sent $sent messages (asked $messages)"
+else
+	fail "mr-fuzz sent ${sent:-0} messages, asked $messages"
+fi
+flows=$(cat "$WORK/flows" 2>/dev/null || echo 0)
+if [ "$flows" -gt 0 ]; then
+	ok "$flows connections attempted in the pod during the fuzzing"
+else
+	fail "no traffic ran during the fuzzing"
+fi
+result "${summary#mr-fuzz: } seconds=$elapsed flows=$flows"
+
+pretty "after the fuzzing: the pod still works"
+# Whatever the fuzzer left, a namespace answers GET with a configuration
+# or "not configured", and the tool can replace it.
+if out=$(mr "$pod" show --json 2>&1); then
+	ok "show --json after the fuzzing answers: ${out:0:60}..."
+else
+	fail "show --json after the fuzzing: $out"
+fi
+mr_set "$pod"
+for f in 4 6; do
+	family $f
+	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
+	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
+done
+assert_cmd "flush the shared namespace" mr "$shared" flush
+assert_not_configured "$shared" "after flush"
+finish
