@@ -4,6 +4,8 @@
 # make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, debug
 # make demo       boots the 6.12 guest and shows the redirect live
 # make bench      the benchmark (bench/run): bench/results/<release>.md, .svg, .raw
+# make stress     fuzzer and stress scripts at full size on the debug kernel
+#                 (hours under TCG); writes tests/RELIABILITY.md
 # make dkms-install, dkms-remove   the module through DKMS from this checkout (root)
 # make deb        the meshredir and meshredir-dkms packages, in build/deb/
 
@@ -27,6 +29,12 @@ tools:
 helpers:
 	$(MAKE) -C tests/helpers
 
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+stress-helpers:
+	$(MAKE) -C tests/stress
+
 unit:
 	$(MAKE) --no-print-directory -C tests/unit check
 
@@ -47,6 +55,12 @@ demo:
 bench:
 	tests/deps
 	bench/run --kernel 6.12
+
+# MR_STRESS_SCALE: percent of the full size (default 100), or per script:
+# netlink=5,churn=2,reload=100,swap=100 (tests/stress/lib.sh).
+stress:
+	tests/deps
+	tests/stress/run $(if $(MR_STRESS_SCALE),--scale $(MR_STRESS_SCALE))
 
 # What DKMS builds the module from, in $(DESTDIR)$(DKMS_SRC): dkms.conf,
 # Kbuild and the sources, no tests and no build products.
@@ -97,8 +111,10 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/helpers clean
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/stress clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C bench clean
 	rm -rf build
 
-.PHONY: all module tools helpers unit ynl-check check demo bench dkms-src dkms-install dkms-remove deb clean
+.PHONY: all module tools helpers fuzz stress-helpers stress unit ynl-check check demo bench dkms-src dkms-install dkms-remove deb clean
