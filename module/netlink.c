@@ -721,15 +721,17 @@ static int mr_put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports
 	entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
 	if (!entry)
 		return -EMSGSIZE;
-	if (e->ports) {
-		ports = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_PORTS);
-		if (!ports)
+	/*
+	 * Even empty (SET with an empty PORTS list: no port excluded): left
+	 * out, PORTS would read back as "every port" in a SET.
+	 */
+	ports = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_PORTS);
+	if (!ports)
+		goto cancel;
+	for (i = 0; e->ports && i < e->ports->count; i++)
+		if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &e->ports->range[i], true))
 			goto cancel;
-		for (i = 0; i < e->ports->count; i++)
-			if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &e->ports->range[i], true))
-				goto cancel;
-		nla_nest_end(skb, ports);
-	}
+	nla_nest_end(skb, ports);
 	uids = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_UIDS);
 	if (!uids ||
 	    nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, e->uids.first.lo) ||
