@@ -893,7 +893,7 @@ static size_t mr_put_node(unsigned char *buf, size_t off, size_t cap, const stru
 
 struct mr_stats {
 	uint64_t sent, valid_ok, invalid_refused, unknown_ok, unknown_refused;
-	uint64_t dropped, noop, gets, roundtrips, state_checks, failures, busy;
+	uint64_t dropped, noop, gets, roundtrips, state_checks, failures, busy, big_gets;
 	uint64_t by_cmd[6];
 	int done;
 };
@@ -957,11 +957,20 @@ static void mr_call(struct mr_worker *w, uint8_t cmd, const void *attrs, size_t 
 	}
 }
 
-/* GET; remembers the configuration. Returns the errno. */
+/*
+ * GET; remembers the configuration. Returns the errno, 0 also for a
+ * configuration too big for one message (uapi: EMSGSIZE, "dump it"), whose
+ * content is then unknown (cfg_len -1).
+ */
 static int mr_refresh(struct mr_worker *w)
 {
 	mr_call(w, MESHREDIR_CMD_GET, NULL, 0);
 	w->st->gets++;
+	if (w->g.err == EMSGSIZE) {
+		w->st->big_gets++;
+		w->cfg_len = -1;
+		return 0;
+	}
 	if (!w->g.err && w->g.reply_len >= 0)
 		w->cfg_len = mr_genl_config_only(&w->g, w->cfg);
 	return w->g.err;
@@ -1165,7 +1174,8 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 			mr_fail(w, i, w->msg, sent_len, "no answer to the GET after a dropped message (%d)", rc);
 			exit(1);
 		}
-		if (w->g.err && !(w->g.err == ENOENT && !w->have_cfg && !w->shared))
+		if (w->g.err && w->g.err != EMSGSIZE &&
+		    !(w->g.err == ENOENT && !w->have_cfg && !w->shared))
 			mr_fail(w, i, w->msg, sent_len, "GET after a dropped message");
 		return;
 	}
@@ -1200,6 +1210,10 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 		/* A multi-part SET of another worker's is pending (uapi: EBUSY). */
 		if (w->shared && cmd == MESHREDIR_CMD_SET && w->g.err == EBUSY)
 			w->st->busy++;
+		/* Too big for one GET message (uapi: dump it). */
+		else if (cmd == MESHREDIR_CMD_GET && w->g.err == EMSGSIZE &&
+			 (w->shared || (w->have_cfg && w->cfg_len < 0)))
+			w->st->big_gets++;
 		else if (w->g.err != want)
 			mr_fail(w, i, w->msg, sent_len, "%s: expected errno %d (model: valid)",
 				cmd == MESHREDIR_CMD_SET ? "SET" : "command", want);
@@ -1226,11 +1240,13 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 		if (w->have_cfg) {
 			int old_len = w->cfg_len;
 
-			memcpy(w->tmp, w->cfg, old_len);
+			if (old_len > 0)
+				memcpy(w->tmp, w->cfg, old_len);
 			if (mr_refresh(w))
 				mr_fail(w, i, w->msg, sent_len,
 					"refused or no-op, and then GET fails: the configuration is gone");
-			else if (w->cfg_len != old_len || memcmp(w->tmp, w->cfg, old_len))
+			else if (w->cfg_len != old_len ||
+				 (old_len > 0 && memcmp(w->tmp, w->cfg, old_len)))
 				mr_fail(w, i, w->msg, sent_len,
 					"refused or no-op, and the configuration changed");
 		} else if (mr_refresh(w) != ENOENT) {
@@ -1265,6 +1281,8 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 	w->have_cfg = true;
 	if (w->shared)
 		return;
+	if (w->cfg_len < 0)
+		return;		/* too big to GET in one message: content unknown */
 	if (w->tainted) {
 		w->tainted = false;
 	} else {
@@ -1420,6 +1438,7 @@ int main(int argc, char **argv)
 		sum.state_checks += st[i].state_checks;
 		sum.failures += st[i].failures;
 		sum.busy += st[i].busy;
+		sum.big_gets += st[i].big_gets;
 		for (c = 0; c < 6; c++)
 			sum.by_cmd[c] += st[i].by_cmd[c];
 		if (!st[i].done && !st[i].failures)
@@ -1428,7 +1447,7 @@ int main(int argc, char **argv)
 	printf("mr-fuzz: seed=%llu workers=%d messages=%llu set=%llu get=%llu del=%llu "
 	       "reset=%llu badcmd=%llu valid_accepted=%llu invalid_refused=%llu "
 	       "unknown_accepted=%llu unknown_refused=%llu dropped_unanswered=%llu "
-	       "noop_acked=%llu busy=%llu verify_gets=%llu roundtrips=%llu "
+	       "noop_acked=%llu busy=%llu get_emsgsize=%llu verify_gets=%llu roundtrips=%llu "
 	       "state_checks=%llu failures=%llu\n",
 	       (unsigned long long)seed, nw, (unsigned long long)sum.sent,
 	       (unsigned long long)sum.by_cmd[MESHREDIR_CMD_SET],
@@ -1439,7 +1458,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)sum.valid_ok, (unsigned long long)sum.invalid_refused,
 	       (unsigned long long)sum.unknown_ok, (unsigned long long)sum.unknown_refused,
 	       (unsigned long long)sum.dropped, (unsigned long long)sum.noop,
-	       (unsigned long long)sum.busy,
+	       (unsigned long long)sum.busy, (unsigned long long)sum.big_gets,
 	       (unsigned long long)sum.gets, (unsigned long long)sum.roundtrips,
 	       (unsigned long long)sum.state_checks, (unsigned long long)sum.failures);
 	return (bad || sum.failures) ? 1 : 0;

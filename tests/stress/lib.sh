@@ -7,7 +7,7 @@
 #
 # Sizes: MR_STRESS_SCALE is a percentage of the full size the issue asks for
 # (100: `make stress`), for every script, or per script as a list
-# "netlink=5,churn=2,reload=100,swap=100" (a script not listed: its reduced
+# "netlink=5,churn=0.5,reload=100,swap=100" (a script not listed: its reduced
 # size); unset, each script runs its reduced `make check` size.
 # size FULL REDUCED prints the count to use.
 #
@@ -31,8 +31,8 @@ size() {
 		echo "$2"
 		return
 	fi
-	[[ $pct =~ ^[0-9]+$ ]] || { echo "MR_STRESS_SCALE: bad percentage '$pct' for $TEST" >&2; exit 1; }
-	n=$(( $1 * pct / 100 ))
+	[[ $pct =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "MR_STRESS_SCALE: bad percentage '$pct' for $TEST" >&2; exit 1; }
+	n=$(awk -v f="$1" -v p="$pct" 'BEGIN { printf "%d", f * p / 100 }')
 	[ "$n" -ge 1 ] || n=1
 	echo "$n"
 }
