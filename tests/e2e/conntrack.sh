@@ -105,24 +105,41 @@ assert_lands "$pod" "$PEER4" 80 sidecar 15001 "$PEER4:80" --uid $APP_UID
 # ---- zones ------------------------------------------------------------------
 
 pretty "zone 7: redirected, but SO_ORIGINAL_DST finds nothing (default zone only)"
-for f in 4 6; do
-	[ $f = 4 ] && t=$IPT || t=$IP6T
-	both "$t" -t raw -F
-	both "$t" -t raw -A PREROUTING -p tcp -j CT --zone 7
-	both "$t" -t raw -A OUTPUT -p tcp -j CT --zone 7
-done
 pp nft delete table inet mr_notrack
-mr "$pod" reset-counters
-for f in 4 6; do
-	family $f
-	same_landing pod sidecar 15001 none "$peer_a" 80 --uid $APP_UID
-	same_landing peer sidecar 15006 none "$pod_a" 5000
-done
-assert_counters "$pod" "local-out:redirected-outbound=2 pre-routing:redirected-inbound=2"
 for f in 4 6; do
 	[ $f = 4 ] && t=$IPT || t=$IP6T
 	both "$t" -t raw -F
 done
+zones=yes
+if ! pp "$IPT" -t raw -A PREROUTING -p tcp -j CT --zone 7 2>"$WORK/zone.err"; then
+	# tests/qemu/debug.config leaves CONFIG_NF_CONNTRACK_ZONES out; Debian's have it.
+	if [ "$MR_KERNEL" = debug ] && grep -q 'not supported' "$WORK/zone.err"; then
+		ok "this debug kernel has no conntrack zones (CT --zone: $(cat "$WORK/zone.err")): zone checks not run"
+		zones=no
+	else
+		fail "iptables raw -j CT --zone 7 refused: $(cat "$WORK/zone.err")"
+		zones=no
+	fi
+fi
+if [ $zones = yes ]; then
+	pp "$IPT" -t raw -F
+	for f in 4 6; do
+		[ $f = 4 ] && t=$IPT || t=$IP6T
+		both "$t" -t raw -A PREROUTING -p tcp -j CT --zone 7
+		both "$t" -t raw -A OUTPUT -p tcp -j CT --zone 7
+	done
+	mr "$pod" reset-counters
+	for f in 4 6; do
+		family $f
+		same_landing pod sidecar 15001 none "$peer_a" 80 --uid $APP_UID
+		same_landing peer sidecar 15006 none "$pod_a" 5000
+	done
+	assert_counters "$pod" "local-out:redirected-outbound=2 pre-routing:redirected-inbound=2"
+	for f in 4 6; do
+		[ $f = 4 ] && t=$IPT || t=$IP6T
+		both "$t" -t raw -F
+	done
+fi
 
 # ---- INVALID ----------------------------------------------------------------
 
