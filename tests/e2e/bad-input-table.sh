@@ -66,7 +66,8 @@ if [ "$MODE" = guest ]; then
 		fail "$ns: expected the known configuration in show --json, seen '$(as_line "$BEFORE")'"
 		finish
 	fi
-	run_tool() { ip netns exec "$ns" "$MR_TOOL" "$@"; }
+	# nsenter, not ip netns exec: no mount namespace and /sys to set up.
+	run_tool() { nsenter --net="/run/netns/$ns" "$MR_TOOL" "$@"; }
 else
 	pretty "$TEST on the host (no kernel)"
 	ns=mr-bad-input-host-no-such-ns
