@@ -885,7 +885,7 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	counters = kmalloc(sizeof(*counters), GFP_KERNEL);
+	counters = kmalloc(sizeof(*counters), GFP_KERNEL_ACCOUNT);
 	if (!counters)
 		return -ENOMEM;
 	/* A reference, not the mutex: a big reply is built without blocking SET. */
