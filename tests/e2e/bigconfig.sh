@@ -11,7 +11,9 @@
 # one socket makes a SET from any other fail with EBUSY and is discarded by
 # closing its socket, by DEL, and by rmmod (kmemleak on the debug kernel
 # would report it otherwise); the parts' lists add up; a GET without dump
-# of the big configuration fails with EMSGSIZE and says to dump.
+# of the big configuration fails with EMSGSIZE and says to dump; a dump
+# gives the configuration it started with, whatever SET or DEL comes
+# between its messages.
 
 . "$(dirname "$0")/lib.sh"
 setup
@@ -249,6 +251,25 @@ pretty "the big configuration again, then rmmod with a SET pending"
 mr_set "$pod" "${FLAGS[@]}"
 mr_json "$pod" >"$WORK/big2.json"
 check_json "show --json after setting it again" "$WORK/big2.json"
+
+pretty "a dump holds its configuration: a SET and a DEL during it do not show"
+rm -f "$WORK/held" "$WORK/go"
+n "$pod" "${STEPS[@]}" dump-start touch:"$WORK/held" wait:"$WORK/go" dump-rest \
+	>"$WORK/holder.log" 2>&1 &
+holder=$!
+for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+mr_set "$pod" --exclude-outbound-ports 7 && ok "meshredir set during the dump"
+assert_cmd "meshredir flush during the dump" mr "$pod" flush
+touch "$WORK/go"
+wait $holder || true
+STEPS_OUT=$(<"$WORK/holder.log")
+case $STEPS_OUT in
+"dump: "*" messages, inbound.exclude-ips=$((2 * N)) inbound.exclude-ports=$N outbound.exclude-ips=$((2 * N)) outbound.exclude-ports=$N")
+	ok "the dump gave the configuration it started with: $STEPS_OUT" ;;
+*)	fail "the dump after a SET and a DEL: expected the $N-entry lists, seen '$STEPS_OUT'" ;;
+esac
+assert_not_configured "$pod" "after the dump"
+mr_set "$pod" "${FLAGS[@]}"
 rm -f "$WORK/held" "$WORK/go"
 n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" \
 	>"$WORK/holder.log" 2>&1 &

@@ -13,6 +13,9 @@
 #                       length 33. Prints "set N: 0" or "set N: ERRNO: msg"
 #   get                 GET without NLM_F_DUMP: "get: 0 BYTES" or
 #                       "get: ERRNO: msg"
+#   dump-start          a GET dump, of which only the first datagram is read
+#   dump-rest           the rest of it: "dump: N messages, LIST=COUNT ..."
+#                       with the entries of each direction's lists
 #   touch:FILE          creates FILE (to tell the script where we are)
 #   wait:FILE           waits for FILE to exist (at most 60 s)
 #
@@ -34,6 +37,7 @@ CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
+NLM_F_DUMP = 0x300
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NETLINK_CAP_ACK = 10
@@ -130,6 +134,49 @@ class Genl:
                     return replies, 0, ''
                 replies.append(msg)
 
+    def dump_start(self):
+        self.seq += 1
+        body = struct.pack('=BBH', E['MESHREDIR_CMD_GET'], 1, 0)
+        self.sock.send(struct.pack('=IHHII', 16 + len(body), self.family,
+                                   NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
+        self.dump_msgs = []
+        return self.dump_read(once=True)
+
+    def dump_read(self, once=False):
+        """Reads dump messages; True once NLMSG_DONE came."""
+        while True:
+            data = self.sock.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                length, t, _, seq, _ = struct.unpack_from('=IHHII', data, off)
+                msg = data[off + 16:off + length]
+                off += (length + 3) & ~3
+                if seq != self.seq:
+                    continue
+                if t == NLMSG_DONE:
+                    return True
+                if t == NLMSG_ERROR:
+                    sys.exit(f'nl-steps: dump failed: {-struct.unpack_from("=i", msg)[0]}')
+                self.dump_msgs.append(msg)
+            if once:
+                return False
+
+    def dump_counts(self):
+        names = {E['MESHREDIR_A_INBOUND']: 'inbound', E['MESHREDIR_A_OUTBOUND']: 'outbound'}
+        lists = {E['MESHREDIR_DIR_A_EXCLUDE_PORTS']: 'exclude-ports',
+                 E['MESHREDIR_DIR_A_INCLUDE_PORTS']: 'include-ports',
+                 E['MESHREDIR_DIR_A_EXCLUDE_IPS']: 'exclude-ips'}
+        counts = {}
+        for msg in self.dump_msgs:
+            for t, v in self.attrs(msg[4:]):
+                if t not in names:
+                    continue
+                for lt, lv in self.attrs(v):
+                    if lt in lists:
+                        key = f'{names[t]}.{lists[lt]}'
+                        counts[key] = counts.get(key, 0) + sum(1 for _ in self.attrs(lv))
+        return ' '.join(f'{k}={counts[k]}' for k in sorted(counts))
+
     def set_part(self, part, more, bad):
         a = E['MESHREDIR_LIST_A_ENTRY']
         first = E['MESHREDIR_RANGE_A_FIRST']
@@ -168,6 +215,11 @@ def main(steps):
         elif kind == 'get':
             replies, err, text = nl.talk(nl.family, E['MESHREDIR_CMD_GET'], b'')
             result('get', err, text, f' {sum(len(r) for r in replies)}')
+        elif kind == 'dump-start':
+            nl.dump_start()
+        elif kind == 'dump-rest':
+            nl.dump_read()
+            print(f'dump: {len(nl.dump_msgs)} messages, {nl.dump_counts()}', flush=True)
         elif kind == 'touch':
             open(arg, 'w').close()
         elif kind == 'wait':
