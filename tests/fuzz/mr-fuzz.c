@@ -39,6 +39,9 @@
  * worker's multi-part SET is pending is counted as "busy"). Messages are
  * split over all workers.
  *
+ * --self-test runs the model alone on hand-made messages whose verdicts
+ * follow from the uapi text and lib/nlattr.c, as TAP; no kernel needed.
+ *
  * The seed (default: from the clock) is printed first; worker i uses
  * seed + i. The last line is "mr-fuzz: seed=S messages=N ... failures=F";
  * exit status 0 if F is 0.
@@ -1344,9 +1347,223 @@ static int mr_worker_run(struct mr_worker *w, const char *ns)
 	return w->st->failures ? 1 : 0;
 }
 
+/* ---- the model's own test: known messages, known verdicts ---- */
+
+/* A small builder for the cases: attributes appended, nests closed by hand. */
+struct mr_case_buf {
+	unsigned char b[512];
+	size_t off;
+	size_t open[8];
+	int depth;
+};
+
+static void mr_c_nest(struct mr_case_buf *c, uint16_t type)
+{
+	c->open[c->depth++] = c->off;
+	mr_genl_put(c->b, &c->off, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void mr_c_end(struct mr_case_buf *c)
+{
+	size_t at = c->open[--c->depth];
+
+	((struct nlattr *)(c->b + at))->nla_len = c->off - at;
+}
+
+static void mr_c_u(struct mr_case_buf *c, uint16_t type, uint32_t v, int len)
+{
+	mr_genl_put(c->b, &c->off, type, &v, len);
+}
+
+/* OWNER_UIDS { ENTRY { FIRST uid } } */
+static void mr_c_owner(struct mr_case_buf *c, uint32_t uid)
+{
+	mr_c_nest(c, MESHREDIR_A_OWNER_UIDS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_RANGE_A_FIRST, uid, 4);
+	mr_c_end(c);
+	mr_c_end(c);
+}
+
+static int mr_self_test(void)
+{
+	struct { const char *name; int want; struct mr_case_buf c; } t[32];
+	int n = 0, i, bad = 0;
+
+#define CASE(nm, w) (memset(&t[n], 0, sizeof(t[n])), t[n].name = (nm), t[n].want = (w), &t[n++].c)
+	struct mr_case_buf *c;
+
+	c = CASE("owner only", E_VALID);
+	mr_c_owner(c, 5678);
+	c = CASE("no attributes: no owner", E_INVALID);
+	c = CASE("empty owner list", E_INVALID);
+	mr_c_nest(c, MESHREDIR_A_OWNER_UIDS);
+	mr_c_end(c);
+	c = CASE("owner ID 4294967295", E_INVALID);
+	mr_c_owner(c, 0xffffffff);
+	c = CASE("counters in a SET", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_COUNTERS);
+	mr_c_end(c);
+	c = CASE("ip-family-mode 3", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_IP_FAMILY_MODE, 3, 1);
+	c = CASE("ip-family-mode 1", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_IP_FAMILY_MODE, 1, 1);
+	c = CASE("ip-family-mode as a u16", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_IP_FAMILY_MODE, 1, 2);
+	c = CASE("a type past the top level's MAX", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_MAX + 1, 0, 4);
+	c = CASE("nest without NLA_F_NESTED", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_genl_put(c->b, &c->off, MESHREDIR_A_INBOUND, NULL, 0);
+	c = CASE("empty inbound nest", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_INBOUND);
+	mr_c_end(c);
+	c = CASE("port 0", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_u(c, MESHREDIR_DIR_A_PORT, 0, 2);
+	mr_c_end(c);
+	c = CASE("enabled 2", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_INBOUND);
+	mr_c_u(c, MESHREDIR_DIR_A_ENABLED, 2, 1);
+	mr_c_end(c);
+	c = CASE("exclude ports 80-70", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_PORTS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_RANGE_A_FIRST, 80, 2);
+	mr_c_u(c, MESHREDIR_RANGE_A_LAST, 70, 2);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("exclude ports 70-80", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_PORTS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_RANGE_A_FIRST, 70, 2);
+	mr_c_u(c, MESHREDIR_RANGE_A_LAST, 80, 2);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("range without FIRST", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_INCLUDE_PORTS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_RANGE_A_LAST, 80, 2);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("ports for UIDs inbound", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_INBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("ports for UIDs, entry without UIDS", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_nest(c, MESHREDIR_UID_PORTS_A_PORTS);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("ports for UIDs, empty PORTS", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_nest(c, MESHREDIR_UID_PORTS_A_PORTS);
+	mr_c_end(c);
+	mr_c_nest(c, MESHREDIR_UID_PORTS_A_UIDS);
+	mr_c_u(c, MESHREDIR_RANGE_A_FIRST, 1000, 4);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("CIDR of family 3", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_IPS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_CIDR_A_FAMILY, 3, 2);
+	mr_c_u(c, MESHREDIR_CIDR_A_ADDR, 0x0100000a, 4);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("IPv4 CIDR /33", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_IPS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_CIDR_A_FAMILY, AF_INET, 2);
+	mr_c_u(c, MESHREDIR_CIDR_A_ADDR, 0x0100000a, 4);
+	mr_c_u(c, MESHREDIR_CIDR_A_PREFIX_LEN, 33, 1);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("IPv4 CIDR /8", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OUTBOUND);
+	mr_c_nest(c, MESHREDIR_DIR_A_EXCLUDE_IPS);
+	mr_c_nest(c, MESHREDIR_LIST_A_ENTRY);
+	mr_c_u(c, MESHREDIR_CIDR_A_FAMILY, AF_INET, 2);
+	mr_c_u(c, MESHREDIR_CIDR_A_ADDR, 0x0100000a, 4);
+	mr_c_u(c, MESHREDIR_CIDR_A_PREFIX_LEN, 8, 1);
+	mr_c_end(c);
+	mr_c_end(c);
+	mr_c_end(c);
+	c = CASE("trailing bytes", E_INVALID);
+	mr_c_owner(c, 1);
+	c->b[c->off] = 3;
+	c->off += 3;
+	c = CASE("duplicate owner lists, the last empty", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_nest(c, MESHREDIR_A_OWNER_UIDS);
+	mr_c_end(c);
+	c = CASE("duplicate owner lists, the first bad inside: not looked at", E_VALID);
+	mr_c_nest(c, MESHREDIR_A_OWNER_UIDS);
+	mr_c_u(c, 7, 0, 4);
+	mr_c_end(c);
+	mr_c_owner(c, 1);
+#undef CASE
+
+	for (i = 0; i < n; i++) {
+		struct mr_verdict v = { 0 };
+		int got;
+
+		mr_model_set(t[i].c.b, t[i].c.off, &v);
+		got = v.pol_bad ? E_INVALID : v.unknown ? E_UNKNOWN : v.sem_bad ? E_INVALID : E_VALID;
+		if (got != t[i].want) {
+			printf("not ok %d - model: %s: expected %s, model says %s (%s)\n", i + 1,
+			       t[i].name, t[i].want == E_VALID ? "valid" : "invalid",
+			       got == E_VALID ? "valid" : got == E_INVALID ? "invalid" : "unknown",
+			       v.why ? v.why : "-");
+			bad++;
+		} else {
+			printf("ok %d - model: %s: %s\n", i + 1, t[i].name,
+			       got == E_VALID ? "valid" : "invalid");
+		}
+	}
+	printf("%d passed, %d failed\n", n - bad, bad);
+	return bad ? 1 : 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]\n");
+	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]\n"
+		"       mr-fuzz --self-test\n");
 	exit(2);
 }
 
@@ -1359,6 +1576,8 @@ int main(int argc, char **argv)
 	struct mr_stats *st, sum = { 0 };
 	char *end;
 
+	if (argc == 2 && !strcmp(argv[1], "--self-test"))
+		return mr_self_test();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quiet")) {
 			mr_quiet = 1;

@@ -29,6 +29,9 @@
 #ifndef SO_RCVBUFFORCE
 #define SO_RCVBUFFORCE 33
 #endif
+#ifndef SO_SNDBUFFORCE
+#define SO_SNDBUFFORCE 32
+#endif
 
 /* The largest GET reply is a few 64 KiB nests; fuzzed SETs stay below. */
 #define MR_GENL_BUF (1 << 21)
@@ -262,6 +265,9 @@ static inline int mr_genl_open(struct mr_genl *g)
 	setsockopt(g->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (setsockopt(g->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* netlink_sendmsg() refuses a datagram bigger than the send buffer. */
+	if (setsockopt(g->fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(g->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return mr_genl_resolve(g);
 }

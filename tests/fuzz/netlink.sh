@@ -11,13 +11,13 @@
 # configured), and a fresh configuration must redirect as usual. The rig
 # adds: no kernel report (KASAN, lockdep, ...), kmemleak clean.
 #
-# Full size: 1,000,000 messages (MR_STRESS_SCALE=100); make check: 4,000.
+# Full size: 1,000,000 messages (MR_STRESS_SCALE=100); make check: 3,000.
 # MR_FUZZ_SEED replays a run (the seed is printed).
 
 . "$(dirname "$0")/../stress/lib.sh"
 FUZZ=$MR_REPO/tests/fuzz/mr-fuzz
 [ -x "$FUZZ" ] || { echo "missing $FUZZ (make fuzz)" >&2; exit 1; }
-messages=$(size 1000000 4000)
+messages=$(size 1000000 3000)
 setup
 alone=$ID-alone shared=$ID-shared
 new_ns "$alone"
