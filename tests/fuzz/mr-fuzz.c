@@ -1159,6 +1159,11 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 	w->st->sent++;
 
 	if (mr_genl_send_raw(&w->g, w->msg, sent_len)) {
+		/* An empty datagram is refused by sendmsg() itself. */
+		if (sent_len == 0 && errno == ENODATA) {
+			w->st->dropped++;
+			return;
+		}
 		fprintf(stderr, "worker %d: send: %s\n", w->id, strerror(errno));
 		exit(1);
 	}

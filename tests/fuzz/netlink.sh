@@ -3,10 +3,10 @@
 #
 # netlink: tests/fuzz/mr-fuzz throws random and mutated messages at the
 # meshredir family (see mr-fuzz.c for what and how it checks) while
-# connections are being redirected in the namespace it configures: one
-# worker alone in the pod with the traffic (every state check), one alone
-# in a namespace of its own, and two more sharing a third namespace
-# (concurrent senders on one configuration). Then the traffic must still
+# connections are being redirected in the namespace it configures: two
+# workers share the pod with the traffic (concurrent senders on one
+# configuration), two more work alone in namespaces of their own (every
+# state check, see mr-fuzz.c). Then the traffic must still
 # flow as the last accepted configuration says (or the pod is not
 # configured), and a fresh configuration must redirect as usual. The rig
 # adds: no kernel report (KASAN, lockdep, ...), kmemleak clean.
