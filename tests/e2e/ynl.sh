@@ -125,7 +125,8 @@ want='{
     "exclude-ports-for-uids": [
       {"protocol": "tcp", "ports": [{"first": 82, "last": 82}], "uids": {"first": 4242, "last": 4243}}
     ]
-  }
+  },
+  "drop-invalid-packets": false
 }'
 json=$(mr_json "$pod" 2>&1) || true
 assert_text "meshredir show --json shows what cli.py set" "$want" \
