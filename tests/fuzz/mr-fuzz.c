@@ -19,8 +19,10 @@
  * parsed strictly: genetlink's resv_start_op and nla_parse_nested()), the
  * family's policies, and the module's own checks (uapi text: ranges, owner
  * needed, limits, CIDR families). Attributes within a level's *_MAX that
- * the model does not know make the verdict "unknown": either answer is
- * taken, and the state is read back instead of predicted.
+ * the model does not know, and the parts of a SET in parts (SET_MORE, a
+ * SET_PART past 0), make the verdict "unknown" unless the policy alone
+ * refuses them: either answer is taken, and the state is read back instead
+ * of predicted.
  *
  * Checks: a message the model calls valid is accepted, an invalid one is
  * refused, one netlink drops (length lies) gets no answer at all, one
@@ -84,7 +86,7 @@ enum mr_level {
 	L_ID_RANGE, L_CIDR_LIST, L_CIDR, L_UP_LIST, L_UP_ENTRY, L_NONE,
 };
 
-enum mr_kind { K_NONE, K_U8, K_U16, K_U32, K_BINARY, K_NESTED, K_REJECT };
+enum mr_kind { K_NONE, K_U8, K_U16, K_U32, K_BINARY, K_NESTED, K_REJECT, K_FLAG };
 
 struct mr_attr_def {
 	enum mr_kind kind;
@@ -120,6 +122,9 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 		case MESHREDIR_A_INBOUND: d = (struct mr_attr_def){ K_NESTED, L_DIR_IN, false }; break;
 		case MESHREDIR_A_OUTBOUND: d = (struct mr_attr_def){ K_NESTED, L_DIR_OUT, false }; break;
 		case MESHREDIR_A_COUNTERS: d.kind = K_REJECT; break;
+		case MESHREDIR_A_DROP_INVALID_PACKETS: d.kind = K_U8; break;
+		case MESHREDIR_A_SET_MORE: d.kind = K_FLAG; break;
+		case MESHREDIR_A_SET_PART: d.kind = K_U32; break;
 		}
 		break;
 	case L_DIR_IN:
@@ -184,7 +189,7 @@ struct mr_verdict {
 	bool unknown;	/* attributes the model does not know: either answer */
 	const char *why;
 	/* The scalars a valid SET leaves, for the GET after it. */
-	int ip_mode, enabled[2], port[2];
+	int ip_mode, enabled[2], port[2], drop_invalid;
 };
 
 static void mr_bad(struct mr_verdict *v, bool policy, const char *why)
@@ -286,6 +291,10 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 	switch (d.kind) {
 	case K_REJECT:
 		mr_bad(v, true, "rejected attribute");
+		return;
+	case K_FLAG:
+		if (a->len)
+			mr_bad(v, true, "flag with a payload");
 		return;
 	case K_NESTED:
 		if (a->len == 0)
@@ -544,6 +553,20 @@ static void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 				      MESHREDIR_MAX_ID_RANGES, v);
 	if (!owners)
 		mr_bad(v, false, "no owner");
+	if (tb.has[MESHREDIR_A_DROP_INVALID_PACKETS]) {
+		v->drop_invalid = mr_get_uint(tb.a[MESHREDIR_A_DROP_INVALID_PACKETS].data, 1);
+		if (v->drop_invalid > 1)
+			mr_bad(v, false, "drop-invalid-packets not 0 or 1");
+	}
+	/*
+	 * A SET in parts (uapi: SET_MORE, SET_PART): what a part does depends
+	 * on the parts before it; the model leaves it to the kernel and reads
+	 * the state back. Part 0 without SET_MORE is a plain SET.
+	 */
+	if (tb.has[MESHREDIR_A_SET_MORE] ||
+	    (tb.has[MESHREDIR_A_SET_PART] &&
+	     mr_get_uint(tb.a[MESHREDIR_A_SET_PART].data, 4) != 0))
+		v->unknown = true;
 	if (tb.has[MESHREDIR_A_INBOUND])
 		mr_sem_dir(&tb.a[MESHREDIR_A_INBOUND], false, v);
 	if (tb.has[MESHREDIR_A_OUTBOUND])
@@ -711,6 +734,10 @@ static void mr_gen_config(struct mr_node *top)
 {
 	if (mr_chance(2))
 		mr_leaf(top, MESHREDIR_A_IP_FAMILY_MODE, 1 + mr_below(2), 1);
+	if (mr_chance(3))
+		mr_leaf(top, MESHREDIR_A_DROP_INVALID_PACKETS, mr_below(2), 1);
+	if (mr_chance(50))
+		mr_leaf(top, MESHREDIR_A_SET_PART, 0, 4);
 	if (!mr_chance(4))
 		mr_gen_ranges(top, MESHREDIR_A_OWNER_UIDS, false, MESHREDIR_MAX_ID_RANGES);
 	if (mr_chance(3))
@@ -991,6 +1018,11 @@ static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, ch
 	if (!tb.has[MESHREDIR_A_IP_FAMILY_MODE] ||
 	    mr_get_uint(tb.a[MESHREDIR_A_IP_FAMILY_MODE].data, 1) != (uint32_t)v->ip_mode) {
 		snprintf(why, whylen, "ip-family-mode: expected %d", v->ip_mode);
+		return false;
+	}
+	if (!tb.has[MESHREDIR_A_DROP_INVALID_PACKETS] ||
+	    mr_get_uint(tb.a[MESHREDIR_A_DROP_INVALID_PACKETS].data, 1) != (uint32_t)v->drop_invalid) {
+		snprintf(why, whylen, "drop-invalid-packets: expected %d", v->drop_invalid);
 		return false;
 	}
 	for (d = 0; d < 2; d++) {
@@ -1392,7 +1424,7 @@ static void mr_c_owner(struct mr_case_buf *c, uint32_t uid)
 
 static int mr_self_test(void)
 {
-	struct { const char *name; int want; struct mr_case_buf c; } t[32];
+	struct { const char *name; int want; struct mr_case_buf c; } t[40];
 	int n = 0, i, bad = 0;
 
 #define CASE(nm, w) (memset(&t[n], 0, sizeof(t[n])), t[n].name = (nm), t[n].want = (w), &t[n++].c)
@@ -1529,6 +1561,20 @@ static int mr_self_test(void)
 	mr_c_end(c);
 	mr_c_end(c);
 	mr_c_end(c);
+	c = CASE("drop-invalid-packets 1", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_DROP_INVALID_PACKETS, 1, 1);
+	c = CASE("drop-invalid-packets 2", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_DROP_INVALID_PACKETS, 2, 1);
+	c = CASE("set-more with a payload", E_INVALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_SET_MORE, 1, 1);
+	c = CASE("set-more, no owner yet: the kernel's call", E_UNKNOWN);
+	mr_genl_put(c->b, &c->off, MESHREDIR_A_SET_MORE, NULL, 0);
+	c = CASE("set-part 0 alone: a plain SET", E_VALID);
+	mr_c_owner(c, 1);
+	mr_c_u(c, MESHREDIR_A_SET_PART, 0, 4);
 	c = CASE("trailing bytes", E_INVALID);
 	mr_c_owner(c, 1);
 	c->b[c->off] = 3;
@@ -1552,13 +1598,14 @@ static int mr_self_test(void)
 		got = v.pol_bad ? E_INVALID : v.unknown ? E_UNKNOWN : v.sem_bad ? E_INVALID : E_VALID;
 		if (got != t[i].want) {
 			printf("not ok %d - model: %s: expected %s, model says %s (%s)\n", i + 1,
-			       t[i].name, t[i].want == E_VALID ? "valid" : "invalid",
+			       t[i].name, t[i].want == E_VALID ? "valid" :
+			       t[i].want == E_INVALID ? "invalid" : "unknown",
 			       got == E_VALID ? "valid" : got == E_INVALID ? "invalid" : "unknown",
 			       v.why ? v.why : "-");
 			bad++;
 		} else {
 			printf("ok %d - model: %s: %s\n", i + 1, t[i].name,
-			       got == E_VALID ? "valid" : "invalid");
+			       got == E_VALID ? "valid" : got == E_INVALID ? "invalid" : "unknown");
 		}
 	}
 	printf("%d passed, %d failed\n", n - bad, bad);
