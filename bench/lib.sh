@@ -26,25 +26,11 @@ CONTENDERS="limit0 limit meshredir legacy iptnft nft"
 
 sample() { echo "sample $*"; }
 
-# bench_pair NAME: pod NAME and peer NAME-p, veth between them, proxy up.
+# bench_pair NAME: pod NAME and peer NAME-p as tests/e2e/lib.sh wires
+# them, and the proxy up.
 bench_pair() {
 	local p=$1 q=$1-p
-	ip netns add "$p"
-	NAMESPACES+=("$p")
-	ip netns add "$q"
-	NAMESPACES+=("$q")
-	ip link add eth0 netns "$p" type veth peer name eth0 netns "$q"
-	ip -n "$p" -batch - <<-EOF
-	link set lo up
-	addr add $POD4/24 dev eth0
-	link set eth0 up
-	route add 198.51.100.0/24 via $PEER4
-	EOF
-	ip -n "$q" -batch - <<-EOF
-	link set lo up
-	addr add $PEER4/24 dev eth0
-	link set eth0 up
-	EOF
+	wire "$p" "$q"
 	# The default range would run out within a 3 s sample.
 	ip netns exec "$p" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 	ip netns exec "$q" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"

@@ -106,6 +106,34 @@ static void addr_of(const char *addr, unsigned int port, struct sockaddr_in *sin
 		die("\"%s\" is not an IPv4 address", addr);
 }
 
+/* The options of load and stream; each command checks what it needs. */
+struct opts {
+	const char *ns, *addr, *port, *expect;
+	unsigned long clients, duration;
+};
+
+static void parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
+{
+	int a;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "--netns") && a + 1 < argc)
+			o->ns = argv[++a];
+		else if (!strcmp(argv[a], "--expect") && a + 1 < argc)
+			o->expect = argv[++a];
+		else if (!strcmp(argv[a], "--clients") && a + 1 < argc)
+			o->clients = parse_num("--clients", argv[++a], MR_MAX_CLIENTS);
+		else if (!strcmp(argv[a], "--duration") && a + 1 < argc)
+			o->duration = parse_num("--duration", argv[++a], 3600);
+		else if (!o->addr && argv[a][0] != '-')
+			o->addr = argv[a];
+		else if (!o->port && argv[a][0] != '-')
+			o->port = argv[a];
+		else
+			die("%s: unexpected \"%s\"", cmd, argv[a]);
+	}
+}
+
 /* ---- proxy ---- */
 
 static void proxy_answer(int fd, bool stream)
@@ -245,41 +273,24 @@ static void *load_client(void *arg)
 
 static int cmd_load(int argc, char **argv)
 {
-	const char *ns = NULL, *addr = NULL, *port = NULL, *expect = NULL;
-	unsigned long clients = 4, duration = 3;
+	struct opts o = { .clients = 4, .duration = 3 };
 	pthread_t tid[MR_MAX_CLIENTS];
 	static struct load l;
 	double start, took;
 	unsigned long i;
-	int a;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--netns") && a + 1 < argc)
-			ns = argv[++a];
-		else if (!strcmp(argv[a], "--expect") && a + 1 < argc)
-			expect = argv[++a];
-		else if (!strcmp(argv[a], "--clients") && a + 1 < argc)
-			clients = parse_num("--clients", argv[++a], MR_MAX_CLIENTS);
-		else if (!strcmp(argv[a], "--duration") && a + 1 < argc)
-			duration = parse_num("--duration", argv[++a], 3600);
-		else if (!addr && argv[a][0] != '-')
-			addr = argv[a];
-		else if (!port && argv[a][0] != '-')
-			port = argv[a];
-		else
-			die("load: unexpected \"%s\"", argv[a]);
-	}
-	if (!addr || !port || !expect || !clients || !duration)
+	parse_opts("load", argc, argv, &o);
+	if (!o.addr || !o.port || !o.expect || !o.clients || !o.duration)
 		die("load: ADDR PORT --expect ORIG|none [--clients N>0] [--duration SEC>0]");
-	addr_of(addr, parse_num("load PORT", port, 65535), &l.dst);
-	snprintf(l.expect, sizeof(l.expect), "%s\n", expect);
-	enter_netns(ns);
+	addr_of(o.addr, parse_num("load PORT", o.port, 65535), &l.dst);
+	snprintf(l.expect, sizeof(l.expect), "%s\n", o.expect);
+	enter_netns(o.ns);
 	start = now();
-	l.deadline = start + duration;
-	for (i = 0; i < clients; i++)
+	l.deadline = start + o.duration;
+	for (i = 0; i < o.clients; i++)
 		if (pthread_create(&tid[i], NULL, load_client, &l))
 			die("load: pthread_create failed");
-	for (i = 0; i < clients; i++)
+	for (i = 0; i < o.clients; i++)
 		pthread_join(tid[i], NULL);
 	took = now() - start;
 	if (l.failed)
@@ -293,34 +304,23 @@ static int cmd_load(int argc, char **argv)
 
 static int cmd_stream(int argc, char **argv)
 {
-	const char *ns = NULL, *addr = NULL, *port = NULL;
-	unsigned long duration = 3, total = 0;
+	struct opts o = { .duration = 3 };
 	static char buf[1 << 17];
+	unsigned long total = 0;
 	struct sockaddr_in dst;
 	double start, took;
-	int a, fd;
+	int fd;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--netns") && a + 1 < argc)
-			ns = argv[++a];
-		else if (!strcmp(argv[a], "--duration") && a + 1 < argc)
-			duration = parse_num("--duration", argv[++a], 3600);
-		else if (!addr && argv[a][0] != '-')
-			addr = argv[a];
-		else if (!port && argv[a][0] != '-')
-			port = argv[a];
-		else
-			die("stream: unexpected \"%s\"", argv[a]);
-	}
-	if (!addr || !port || !duration)
+	parse_opts("stream", argc, argv, &o);
+	if (!o.addr || !o.port || !o.duration || o.expect)
 		die("stream: ADDR PORT [--duration SEC>0]");
-	addr_of(addr, parse_num("stream PORT", port, 65535), &dst);
-	enter_netns(ns);
+	addr_of(o.addr, parse_num("stream PORT", o.port, 65535), &dst);
+	enter_netns(o.ns);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0)
 		die("stream: connect: %s", strerror(errno));
 	start = now();
-	while (now() - start < duration) {
+	while (now() - start < o.duration) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n <= 0)

@@ -104,8 +104,18 @@ pc() { n "$peer" "$@"; }
 # servers included. Sets $pod and $peer when they are not set yet. Few
 # processes: each costs under TCG.
 topology() {
+	: "${pod:=$1}" "${peer:=$2}"
+	wire "$1" "$2"
+	server_bg "$1" sidecar 15001,15006 --uid $PROXY_UID
+	server_bg "$1" app 80-83,5000-5003 --uid $APP_UID --udp
+	server_bg "$2" remote 80-83,5000 --udp
+	servers_ready
+}
+
+# wire POD PEER: the standard topology's namespaces, link and addresses,
+# without its servers (bench/ brings its own).
+wire() {
 	local p=$1 q=$2
-	: "${pod:=$p}" "${peer:=$q}"
 	ip netns add "$p"
 	NAMESPACES+=("$p")
 	ip netns add "$q"
@@ -128,10 +138,6 @@ topology() {
 	addr add $OTHER6/128 dev lo nodad
 	link set eth0 up
 	EOF
-	server_bg "$p" sidecar 15001,15006 --uid $PROXY_UID
-	server_bg "$p" app 80-83,5000-5003 --uid $APP_UID --udp
-	server_bg "$q" remote 80-83,5000 --udp
-	servers_ready
 }
 
 # server_bg NS NAME PORTS [mr-server args]: starts it in the background,
