@@ -32,9 +32,13 @@ for n in $sizes; do
 	[ "$n" -gt 0 ] || continue	# nothing to apply
 	op=$(out_ports "$n") o4=$(out_cidrs "$n") o6=$(out_cidrs6 "$n")
 	i4=$(in_cidrs "$n") i6=$(in_cidrs6 "$n")
-	rules="--exclude-outbound-ports $op --exclude-inbound-ports $op"
-	"$PYTHON" "$E2E/kuma/gen-rules.py" --out "$WORK/kuma" $rules \
-		--exclude-outbound-ips "$o4,$o6" --exclude-inbound-ips "$i4,$i6"
+	printf '%s\n' --out "$WORK/kuma" --exclude-outbound-ports="$op" \
+		--exclude-inbound-ports="$op" --exclude-outbound-ips="$o4,$o6" \
+		--exclude-inbound-ips="$i4,$i6" > "$WORK/kuma.args"
+	"$PYTHON" "$E2E/kuma/gen-rules.py" "@$WORK/kuma.args"
+	{ chunks --exclude-outbound-ports "$op"; chunks --exclude-inbound-ports "$op"
+	  chunks --exclude-outbound-ips "$o4,$o6"; chunks --exclude-inbound-ips "$i4,$i6"
+	} > "$WORK/meshredir.args"
 	{ nft_rules ip "$op" "$o4" "$op" "$i4"; nft_rules ip6 "$op" "$o6" "$op" "$i6"; } > "$WORK/nft"
 	skipped=
 	for rep in $(seq "$reps"); do
@@ -47,9 +51,8 @@ for n in $sizes; do
 			t0=$(date +%s%N)
 			case $c in
 			meshredir)
-				if ! n "$ns" sh -c '"$0" "$@"' "$MR_TOOL" set $rules \
-					--exclude-outbound-ips "$o4,$o6" --exclude-inbound-ips "$i4,$i6" \
-					2> "$WORK/err"; then
+				if ! n "$ns" sh -c '"$0" set $(cat "$1")' "$MR_TOOL" \
+					"$WORK/meshredir.args" 2> "$WORK/err"; then
 					echo "skip $c $n $(head -1 "$WORK/err")"
 					skipped="$skipped $c"
 					continue

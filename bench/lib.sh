@@ -74,8 +74,17 @@ in_cidrs6() {
 	done | sed 's/,$//'
 }
 
+# chunks FLAG LIST: "FLAG part" for every 1,000 entries of the comma list:
+# one exec argument holds at most 128 KiB, and meshredir's list flags add
+# up when repeated.
+chunks() {
+	[ -n "$2" ] || return 0
+	echo "$2" | tr ',' '\n' | xargs -n 1000 | tr ' ' ',' | sed "s/^/$1 /"
+}
+
 # configure CONTENDER POD N: that contender's rules with N exclusions of
-# each kind, in and out. Prints how long it took (ms) on stdout.
+# each kind, in and out. Prints how long it took (ms) on stdout; fails if
+# any step does (set -e does not hold in a function called from `if`).
 configure() {
 	local c=$1 p=$2 n=$3 t0 t1 op ip ic
 	op=$( [ "$n" -gt 0 ] && out_ports "$n" || true)
@@ -83,14 +92,18 @@ configure() {
 	ic=$( [ "$n" -gt 0 ] && in_cidrs "$n" || true)
 	case $c in
 	legacy|iptnft)
-		"$PYTHON" "$E2E/kuma/gen-rules.py" --family 4 \
-			--exclude-outbound-ports "$op" --exclude-outbound-ips "$ip" \
-			--exclude-inbound-ports "$op" --exclude-inbound-ips "$ic" > "$WORK/rules.$p"
+		printf '%s\n' --family 4 --exclude-outbound-ports="$op" --exclude-outbound-ips="$ip" \
+			--exclude-inbound-ports="$op" --exclude-inbound-ips="$ic" > "$WORK/args.$p"
+		"$PYTHON" "$E2E/kuma/gen-rules.py" "@$WORK/args.$p" > "$WORK/rules.$p"
 		;;
 	nft)
 		nft_rules ip "$op" "$ip" "$op" "$ic" > "$WORK/rules.$p"
 		;;
-	esac
+	meshredir)
+		{ chunks --exclude-outbound-ports "$op"; chunks --exclude-outbound-ips "$ip"
+		  chunks --exclude-inbound-ports "$op"; chunks --exclude-inbound-ips "$ic"; } > "$WORK/args.$p"
+		;;
+	esac || return 1
 	t0=$(date +%s%N)
 	case $c in
 	limit0) ;;
@@ -102,15 +115,11 @@ configure() {
 		}
 		EOF
 		;;
-	meshredir)
-		"$MR_TOOL" --netns "$p" set ${op:+--exclude-outbound-ports "$op"} \
-			${ip:+--exclude-outbound-ips "$ip"} ${op:+--exclude-inbound-ports "$op"} \
-			${ic:+--exclude-inbound-ips "$ic"} --ip-family-mode ipv4
-		;;
+	meshredir) "$MR_TOOL" --netns "$p" set $(cat "$WORK/args.$p") --ip-family-mode ipv4 ;;
 	legacy) ip netns exec "$p" iptables-legacy-restore --noflush < "$WORK/rules.$p" ;;
 	iptnft) ip netns exec "$p" iptables-nft-restore --noflush < "$WORK/rules.$p" ;;
 	nft) ip netns exec "$p" nft -f "$WORK/rules.$p" ;;
-	esac
+	esac || return 1
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
 }

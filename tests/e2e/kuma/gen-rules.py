@@ -72,7 +72,9 @@ def boolean(text):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    # @FILE reads arguments from FILE, one a line: the benchmark's lists of
+    # 10,000 CIDRs are longer than one exec argument may be (128 KiB).
+    ap = argparse.ArgumentParser(fromfile_prefix_chars="@")
     where = ap.add_mutually_exclusive_group(required=True)
     where.add_argument("--family", type=int, choices=(4, 6))
     where.add_argument("--out")
