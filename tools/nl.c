@@ -757,27 +757,15 @@ int mr_nl_merge_get(const struct nlmsghdr *nlh, struct mr_tool_config *cfg,
 
 /* ---- acks ---- */
 
-void mr_nl_parse_ack(const struct nlmsghdr *nlh, struct mr_nl_status *st)
+/*
+ * The extack text among the TLVs that start at offset off of nlh's payload,
+ * into st->msg without its trailing newlines. An ack and a dump's
+ * NLMSG_DONE carry it the same way, only at another offset.
+ */
+static void mr_nl_extack_msg(const struct nlmsghdr *nlh, size_t off, struct mr_nl_status *st)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = MNL_ALIGN(sizeof(*e)), payload;
 	const struct nlattr *a;
 
-	st->error = 0;
-	st->msg[0] = '\0';
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e)) {
-		st->error = EBADMSG;
-		return;
-	}
-	st->error = -e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	/* Unless capped, the request is echoed back before the TLVs. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= MNL_NLMSG_HDRLEN)
-		off = MNL_ALIGN(sizeof(*e) - sizeof(e->msg) + e->msg.nlmsg_len);
-	payload = mnl_nlmsg_get_payload_len(nlh);
-	if (off >= payload)
-		return;
 	mnl_attr_for_each(a, nlh, off) {
 		size_t len;
 
@@ -794,13 +782,35 @@ void mr_nl_parse_ack(const struct nlmsghdr *nlh, struct mr_nl_status *st)
 	}
 }
 
+void mr_nl_parse_ack(const struct nlmsghdr *nlh, struct mr_nl_status *st)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = MNL_ALIGN(sizeof(*e)), payload;
+
+	st->error = 0;
+	st->msg[0] = '\0';
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e)) {
+		st->error = EBADMSG;
+		return;
+	}
+	st->error = -e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* Unless capped, the request is echoed back before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= MNL_NLMSG_HDRLEN)
+		off = MNL_ALIGN(sizeof(*e) - sizeof(e->msg) + e->msg.nlmsg_len);
+	payload = mnl_nlmsg_get_payload_len(nlh);
+	if (off >= payload)
+		return;
+	mr_nl_extack_msg(nlh, off, st);
+}
+
 /*
  * A dump ends with NLMSG_DONE: an int, the dump's error, and the extack
  * attributes after it when NLM_F_ACK_TLVS says so.
  */
 void mr_nl_parse_done(const struct nlmsghdr *nlh, struct mr_nl_status *st)
 {
-	const struct nlattr *a;
 	int error;
 
 	st->error = 0;
@@ -812,20 +822,7 @@ void mr_nl_parse_done(const struct nlmsghdr *nlh, struct mr_nl_status *st)
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
 	    mnl_nlmsg_get_payload_len(nlh) <= MNL_ALIGN(sizeof(error)))
 		return;
-	mnl_attr_for_each(a, nlh, MNL_ALIGN(sizeof(error))) {
-		size_t len;
-
-		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
-			continue;
-		len = mnl_attr_get_payload_len(a);
-		if (len >= sizeof(st->msg))
-			len = sizeof(st->msg) - 1;
-		memcpy(st->msg, mnl_attr_get_payload(a), len);
-		st->msg[len] = '\0';
-		len = strlen(st->msg);
-		while (len && st->msg[len - 1] == '\n')
-			st->msg[--len] = '\0';
-	}
+	mr_nl_extack_msg(nlh, MNL_ALIGN(sizeof(error)), st);
 }
 
 /* ---- the socket ---- */
