@@ -9,8 +9,9 @@
 #                       with the defaults, against the same unconfigured
 #   sample mem-excl     meshredir 1000 REP BYTES  the same with 1,000
 #                       outbound ports and 1,000 outbound IPv4 CIDRs
-#   sample scale-out    meshredir 1|COUNT REP RATE  connections/s in one pod
-#                       alone, then with COUNT other configured pods
+#   sample scale-out    meshredir|limit 1|COUNT REP RATE  connections/s in
+#                       one pod alone, then with COUNT other configured
+#                       pods; limit: the same pod straight to its proxy
 #
 # Memory is SUnreclaim + Percpu of /proc/meminfo, read after the RCU
 # callbacks of the previous step have run (a settle pause), over COUNT
@@ -85,18 +86,29 @@ for rep in 1 2; do
 	many flush
 done
 
-# One pod's connection rate alone, then beside COUNT configured pods.
+# One pod's connection rate alone, then beside COUNT configured pods. Each
+# repetition also measures the same pod's rate to its proxy directly
+# (127.0.0.1:15001: conntrack and NAT, no redirect), so that the host's
+# drift over the minutes between the two halves can be told apart.
 bench_pair bscale
 "$MR_TOOL" --netns bscale set
 rate() {
-	"$BENCH" load "$OTHER4" 80 --expect 80 --netns bscale --clients "$clients" \
+	"$BENCH" load "$1" "$2" --expect "$3" --netns bscale --clients "$clients" \
 		--duration "$secs" | sed -n 's/.* rate=//p'
 }
-for rep in $(seq "$reps"); do
-	sample scale-out meshredir 1 "$rep" "$(rate)"
-done
+rounds() {
+	local rep
+	for rep in $(seq "$reps"); do
+		if [ $((rep % 2)) = 1 ]; then
+			sample scale-out meshredir "$1" "$rep" "$(rate "$OTHER4" 80 80)"
+			sample scale-out limit "$1" "$rep" "$(rate 127.0.0.1 15001 15001)"
+		else
+			sample scale-out limit "$1" "$rep" "$(rate 127.0.0.1 15001 15001)"
+			sample scale-out meshredir "$1" "$rep" "$(rate "$OTHER4" 80 80)"
+		fi
+	done
+}
+rounds 1
 many set
-for rep in $(seq "$reps"); do
-	sample scale-out meshredir "$count" "$rep" "$(rate)"
-done
+rounds "$count"
 log "scale: done (kernel $MR_KERNEL)"
