@@ -15,7 +15,10 @@
 # Every command runs through `ip netns exec NS sh -c`, so each pays the
 # same for entering the namespace.
 # Prints "sample apply-set CONTENDER N REP MS" and "sample apply-del ...",
-# or "skip CONTENDER N REASON" when the contender refuses the size.
+# or "skip CONTENDER N REASON" when the contender refuses the size, and
+# "sample apply-floor ...": the same commands run with nothing to do
+# (version), what starting them costs under TCG (an exec is tens of ms
+# there), which every apply from a command line pays.
 # MR_BENCH_N (default "10 100 1000 10000") and MR_BENCH_REPS (5).
 
 . "$(dirname "$0")/../tests/e2e/lib.sh"
@@ -73,8 +76,17 @@ for n in $sizes; do
 			nft) n "$ns" sh -c 'nft delete table ip mrbench && nft delete table ip6 mrbench' ;;
 			esac
 			t2=$(date +%s%N)
+			# The floor: the same commands started, doing nothing.
+			case $c in
+			meshredir) n "$ns" sh -c '"$0" version' "$MR_TOOL" ;;
+			legacy) n "$ns" sh -c 'iptables-legacy-restore -V && ip6tables-legacy-restore -V' ;;
+			iptnft) n "$ns" sh -c 'iptables-nft-restore -V && ip6tables-nft-restore -V' ;;
+			nft) n "$ns" nft -v ;;
+			esac > /dev/null
+			t3=$(date +%s%N)
 			sample apply-set "$c" "$n" "$rep" "$(ms "$t0" "$t1")"
 			sample apply-del "$c" "$n" "$rep" "$(ms "$t1" "$t2")"
+			sample apply-floor "$c" "$n" "$rep" "$(ms "$t2" "$t3")"
 			ip netns del "$ns"
 		done
 	done
