@@ -213,38 +213,36 @@ static bool mr_bit(const uint8_t *addr, unsigned int i)
 
 static void mr_mask(uint8_t *addr, unsigned int prefix_len, unsigned int bits)
 {
-	unsigned int i;
+	unsigned int i = prefix_len / 8;
 
-	for (i = prefix_len; i < bits; i++)
-		addr[i / 8] &= ~(0x80 >> (i % 8));
+	if (prefix_len % 8)
+		addr[i++] &= 0xff00 >> (prefix_len % 8);
+	memset(addr + i, 0, bits / 8 - i);
+}
+
+/* Whether a and b agree in their first len bits. */
+static bool mr_prefix_eq(const uint8_t *a, const uint8_t *b, unsigned int len)
+{
+	unsigned int n = len / 8;
+
+	return !memcmp(a, b, n) &&
+	       (!(len % 8) || !((a[n] ^ b[n]) & (0xff00 >> (len % 8))));
 }
 
 /* Whether outer holds every address of inner. */
 static bool mr_cidr_covers(const struct mr_cidr *outer, const struct mr_cidr *inner)
 {
-	uint8_t a[16];
-
-	if (outer->family != inner->family || outer->prefix_len > inner->prefix_len)
-		return false;
-	memcpy(a, inner->addr, sizeof(a));
-	mr_mask(a, outer->prefix_len, mr_cidr_bits(inner));
-	return !memcmp(a, outer->addr, mr_cidr_bits(inner) / 8);
+	return outer->family == inner->family && outer->prefix_len <= inner->prefix_len &&
+	       mr_prefix_eq(outer->addr, inner->addr, outer->prefix_len);
 }
 
 /* a and b are the two halves of one CIDR, a the lower. */
 static bool mr_cidr_siblings(const struct mr_cidr *a, const struct mr_cidr *b)
 {
-	struct mr_cidr pa = *a, pb = *b;
-
 	if (a->family != b->family || a->prefix_len != b->prefix_len || !a->prefix_len)
 		return false;
-	if (mr_bit(a->addr, a->prefix_len - 1) || !mr_bit(b->addr, b->prefix_len - 1))
-		return false;
-	pa.prefix_len--;
-	pb.prefix_len--;
-	mr_mask(pa.addr, pa.prefix_len, mr_cidr_bits(a));
-	mr_mask(pb.addr, pb.prefix_len, mr_cidr_bits(b));
-	return !memcmp(pa.addr, pb.addr, sizeof(pa.addr));
+	return !mr_bit(a->addr, a->prefix_len - 1) && mr_bit(b->addr, b->prefix_len - 1) &&
+	       mr_prefix_eq(a->addr, b->addr, a->prefix_len - 1);
 }
 
 /*

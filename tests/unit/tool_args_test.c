@@ -196,6 +196,28 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[1], "10.0.3.0", 24));
 	}
 	mr_cmdline_free(&cl);
+
+	/* Prefixes that end inside a byte: masking, covering, folding. */
+	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
+			     "10.1.2.3/13,10.7.255.0/24,10.8.0.0/24,10.0.0.0/9,10.128.0.0/9,"
+			     "fd00::/9,fd80::/9,fe81::/10,fec0::/11", NULL), 0);
+	l = &cl.cfg.outbound.exclude_ips;
+	if (CHECK_UINT(l->n, 4)) {
+		CHECK(cidr_is(&l->v[0], "10.0.0.0", 8));
+		CHECK(cidr_is(&l->v[1], "fd00::", 8));
+		CHECK(cidr_is(&l->v[2], "fe80::", 10));
+		CHECK(cidr_is(&l->v[3], "fec0::", 11));
+	}
+	mr_cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
+			     "10.1.2.3/13,10.7.255.0/24,10.8.0.0/24,192.0.2.129/31", NULL), 0);
+	l = &cl.cfg.outbound.exclude_ips;
+	if (CHECK_UINT(l->n, 3)) {
+		CHECK(cidr_is(&l->v[0], "10.0.0.0", 13));
+		CHECK(cidr_is(&l->v[1], "10.8.0.0", 24));
+		CHECK(cidr_is(&l->v[2], "192.0.2.128", 31));
+	}
+	mr_cmdline_free(&cl);
 }
 
 static void test_uid_ports(void)
