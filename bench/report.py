@@ -266,9 +266,19 @@ def main():
     if who(s, "stream", ["redirected", "direct"]):
         out += ["## Established flow, bulk throughput (Mbit/s)", "",
                 "| connection | Mbit/s |", "|---|---:|"]
-        for c in ("redirected", "direct"):
-            out.append("| %s | %s |" % (c, cell(s.get(("stream", c, 0)), "%.0f")))
-        out += ["", "Redirected over direct, per round: %s." % pratio("stream", "redirected", "direct", 0)[0], ""]
+        for c in ("redirected", "direct", "legacy"):
+            if ("stream", c, 0) in s:
+                out.append("| %s | %s |" % ({"redirected": "redirected by meshredir",
+                                             "direct": "direct (same pod, same proxy)",
+                                             "legacy": "redirected by Kuma's rules, iptables-legacy"}[c],
+                                            cell(s.get(("stream", c, 0)), "%.0f")))
+        out += ["", "meshredir's redirected flow over the direct one, per round: %s." %
+                pratio("stream", "redirected", "direct", 0)[0]]
+        if ("stream", "legacy", 0) in s:
+            out += ["Kuma's REDIRECT over the direct one: %s; meshredir over Kuma's: %s." %
+                    (pratio("stream", "legacy", "direct", 0)[0],
+                     pratio("stream", "redirected", "legacy", 0)[0])]
+        out.append("")
     open(prefix + ".md", "w").write("\n".join(out))
 
 

@@ -4,9 +4,11 @@
 # bench/stream.sh: bulk throughput of an established connection, redirected
 # (app -> 198.51.100.1:80, NATed to the proxy on 15001) against direct
 # (app -> 127.0.0.1:15001, the same proxy, conntrack on, no NAT binding),
-# in a pod configured by meshredir, interleaved.
+# in a pod configured by meshredir, and redirected by Kuma's rules under
+# iptables-legacy in a second pod alike, for what any NAT redirect costs
+# an established flow. Interleaved, in a rotating order.
 #
-#   sample stream redirected|direct 0 REP MBIT
+#   sample stream redirected|direct|legacy 0 REP MBIT
 #
 # MR_BENCH_REPS (5) repetitions of MR_BENCH_SECONDS (3) each.
 
@@ -17,29 +19,47 @@ reps=${MR_BENCH_REPS:-5}
 secs=${MR_BENCH_SECONDS:-3}
 
 mr_load
-new_ns bstream
-ip -n bstream link add d0 type dummy
-ip -n bstream addr add "$POD4/24" dev d0
-ip -n bstream link set d0 up
-ip -n bstream route add 198.51.100.0/24 via "$PEER4"
-"$BENCH" proxy 15001 --stream --netns bstream > "$WORK/proxy.log" 2>&1 &
-disown
-for i in $(seq 100); do
-	grep -q listening "$WORK/proxy.log" && break
-	sleep 0.05
-done
+
+# stream_pod NAME: a pod whose route to 198.51.100.0/24 leaves by a dummy
+# device (nothing answers there: only a redirect reaches the proxy).
+stream_pod() {
+	local i
+	new_ns "$1"
+	ip -n "$1" link set lo up
+	ip -n "$1" link add d0 type dummy
+	ip -n "$1" addr add "$POD4/24" dev d0
+	ip -n "$1" link set d0 up
+	ip -n "$1" route add 198.51.100.0/24 via "$PEER4"
+	"$BENCH" proxy 15001 --stream --netns "$1" > "$WORK/proxy.$1.log" 2>&1 &
+	disown
+	for i in $(seq 100); do
+		grep -q listening "$WORK/proxy.$1.log" && return 0
+		sleep 0.05
+	done
+	fail "mr-bench proxy did not start in $1: $(cat "$WORK/proxy.$1.log")"
+}
+stream_pod bstream
 "$MR_TOOL" --netns bstream set
+stream_pod bstreamk
+configure legacy bstreamk 0 > /dev/null
 
 mbit() {
-	"$BENCH" stream "$@" --netns bstream --duration "$secs" | sed -n 's/.* mbit=//p'
+	local ns=$1
+	shift
+	"$BENCH" stream "$@" --netns "$ns" --duration "$secs" | sed -n 's/.* mbit=//p'
+}
+measure() {
+	case $1 in
+	redirected) mbit bstream "$OTHER4" 80 ;;
+	direct) mbit bstream 127.0.0.1 15001 ;;
+	legacy) mbit bstreamk "$OTHER4" 80 ;;
+	esac
 }
 for rep in $(seq "$reps"); do
-	if [ $((rep % 2)) = 1 ]; then
-		sample stream redirected 0 "$rep" "$(mbit "$OTHER4" 80)"
-		sample stream direct 0 "$rep" "$(mbit 127.0.0.1 15001)"
-	else
-		sample stream direct 0 "$rep" "$(mbit 127.0.0.1 15001)"
-		sample stream redirected 0 "$rep" "$(mbit "$OTHER4" 80)"
-	fi
+	order=$(printf '%s\n' redirected direct legacy | awk -v r="$rep" '{ a[NR] = $0 }
+		END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }')
+	for c in $order; do
+		sample stream "$c" 0 "$rep" "$(measure "$c")"
+	done
 done
 log "stream: done (kernel $MR_KERNEL)"
