@@ -92,3 +92,4 @@ for n in $sizes; do
 	done
 done
 log "apply: done (kernel $MR_KERNEL)"
+finish

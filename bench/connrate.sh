@@ -70,3 +70,4 @@ for n in $sizes; do
 	done
 done
 log "connrate: done (kernel $MR_KERNEL)"
+finish

@@ -24,7 +24,12 @@
 BENCH=${MR_BENCH_BIN:-$MR_REPO/bench/mr-bench}
 CONTENDERS="limit0 limit meshredir legacy iptnft nft"
 
-sample() { echo "sample $*"; }
+# sample KIND CONTENDER N REP VALUE: one measurement. A measurement that
+# gave nothing fails the script (a value from "$(...)" escapes set -e).
+sample() {
+	[ -n "${5:-}" ] || { fail "no value for: sample $*"; return 1; }
+	echo "sample $*"
+}
 
 # bench_pair NAME: pod NAME and peer NAME-p as tests/e2e/lib.sh wires
 # them, and the proxy up.

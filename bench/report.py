@@ -37,7 +37,9 @@ def load(path):
         f = line.split()
         if line.startswith("#"):
             facts.append(line[1:].strip())
-        elif f[:1] == ["sample"] and len(f) == 6:
+        elif f[:1] == ["sample"]:
+            if len(f) != 6:
+                sys.exit("bench/report.py: %s: a sample without its value: %s" % (path, line.strip()))
             samples[(f[1], f[2], int(f[3]))].append(float(f[5]))
             BYREP[(f[1], f[2], int(f[3]))][f[4]] = float(f[5])
         elif f[:1] == ["skip"]:
@@ -130,30 +132,30 @@ def targets(out, s):
         at_least("%s: meshredir ≥ 1.0× hand-written nftables at N=10,000" % kind,
                  kind, "meshredir", "nft", 10000, 1.0)
         ns = [n for n in sizes(s, kind) if paired(kind, "meshredir", "limit", n)]
-        if 0 in ns and len(ns) > 1:
-            q0 = med(paired(kind, "meshredir", "limit", 0))
+        q0, r0 = med(paired(kind, "meshredir", "limit", 0)), m(kind, "meshredir", 0)
+        if 0 in ns and len(ns) > 1 and q0 and r0:
             dev = {n: med(paired(kind, "meshredir", "limit", n)) / q0 - 1 for n in ns}
-            raw = {n: m(kind, "meshredir", n) / m(kind, "meshredir", 0) - 1 for n in ns}
+            raw = {n: m(kind, "meshredir", n) / r0 - 1 for n in ns}
             worst = max(dev.values(), key=abs)
             target(out, "%s: meshredir within ±10%% from N=0 to N=%d (its ratio to the limit of "
                    "the same rounds; the raw rate moved %s)" % (kind, max(ns), ", ".join(
                        "%+.0f%% at %d" % (100 * raw[n], n) for n in ns if n)),
                    "%+.1f%% at worst" % (100 * worst),
                    abs(worst) <= 0.10 if max(ns) >= 10000 else None)
-    sc = sorted({n for (k, _, n) in s if k == "scale-out"})
+    sc = sorted({n for (k, c, n) in s if k == "scale-out" and c == "meshredir"})
     if len(sc) == 2:
         one, many = paired("scale-out", "meshredir", "limit", sc[0]), \
             paired("scale-out", "meshredir", "limit", sc[1])
-        if one and many:
+        if one and many and med(one):
             r = med(many) / med(one)
             target(out, "rate with %d configured namespaces within ±10%% of one (ratio to the "
                    "same pod's direct rate, with many over alone; raw rates %s)" %
                    (sc[1], ratio(m("scale-out", "meshredir", sc[1]), m("scale-out", "meshredir", sc[0]))),
                    "%.2f×" % r, abs(r - 1) <= 0.10)
         else:
-            r = ratio(m("scale-out", "meshredir", sc[1]), m("scale-out", "meshredir", sc[0]))
-            target(out, "rate with %d configured namespaces within ±10%% of one" % sc[1], r,
-                   abs(m("scale-out", "meshredir", sc[1]) / m("scale-out", "meshredir", sc[0]) - 1) <= 0.10)
+            a1, an = m("scale-out", "meshredir", sc[0]), m("scale-out", "meshredir", sc[1])
+            target(out, "rate with %d configured namespaces within ±10%% of one" % sc[1],
+                   ratio(an, a1), abs(an / a1 - 1) <= 0.10 if a1 else None)
     at_least("applying 10,000 exclusions ≥ 20× faster than iptables-restore (legacy)",
              "apply-set", "legacy", "meshredir", 10000, 20.0)
     above = lambda c: [BYREP[("apply-set", c, 10000)][r] - BYREP[("apply-floor", c, 10000)][r]
@@ -161,9 +163,11 @@ def targets(out, s):
                        if r in BYREP.get(("apply-set", c, 10000), {})]
     a, l = above("meshredir"), above("legacy")
     if a and l:
+        # Under a millisecond or below the floor: too small to divide by.
         target(out, "the same, above the cost of starting the commands (apply minus `version` "
                "in the same round: legacy %.0f ms, meshredir %.0f ms)" % (med(l), med(a)),
-               ratio(med(l), med(a)), med(l) >= 20 * med(a))
+               ratio(med(l), med(a)) if med(a) >= 1 else "not measurable",
+               med(l) >= 20 * med(a) if med(a) >= 1 else None)
     d = m("mem-default", "meshredir", 0)
     p = m("mem-netns", "meshredir", 0)
     if d is not None:
@@ -252,14 +256,14 @@ def main():
                 "mem-excl": "configured with 1,000 ports and 1,000 CIDRs"}
         for k in mem:
             n = sizes(s, k)[0]
-            out.append("| %s | %s |" % (what[k], cell(s[(k, "meshredir", n)])))
+            out.append("| %s | %s |" % (what[k], cell(s.get((k, "meshredir", n)))))
         out.append("")
     if who(s, "scale-out", ["meshredir"]):
         out += ["## One pod's rate beside many configured namespaces", "",
                 "| configured namespaces | redirected, connections/s | the same pod straight to "
                 "its proxy | ratio per round |", "|---:|---:|---:|---:|"]
         for n in sizes(s, "scale-out"):
-            out.append("| %d | %s | %s | %s |" % (n, cell(s[("scale-out", "meshredir", n)]),
+            out.append("| %d | %s | %s | %s |" % (n, cell(s.get(("scale-out", "meshredir", n))),
                        cell(s.get(("scale-out", "limit", n))),
                        pratio("scale-out", "meshredir", "limit", n)[0]))
         out.append("")

@@ -112,3 +112,4 @@ rounds 1
 many set
 rounds "$count"
 log "scale: done (kernel $MR_KERNEL)"
+finish

@@ -25,7 +25,6 @@ mr_load
 stream_pod() {
 	local i
 	new_ns "$1"
-	ip -n "$1" link set lo up
 	ip -n "$1" link add d0 type dummy
 	ip -n "$1" addr add "$POD4/24" dev d0
 	ip -n "$1" link set d0 up
@@ -37,6 +36,7 @@ stream_pod() {
 		sleep 0.05
 	done
 	fail "mr-bench proxy did not start in $1: $(cat "$WORK/proxy.$1.log")"
+	return 1
 }
 stream_pod bstream
 "$MR_TOOL" --netns bstream set
@@ -63,3 +63,4 @@ for rep in $(seq "$reps"); do
 	done
 done
 log "stream: done (kernel $MR_KERNEL)"
+finish
