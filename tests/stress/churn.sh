@@ -6,10 +6,10 @@
 # it can find (tests/stress/mr-swap follow), racing their creation and
 # their exit. The cycles are tests/stress/mr-churn's, one process for all
 # (an exec per step made a full run take 6 hours): a namespace bound in
-# /run/netns, lo up, a listener on port 80, a SET of the template's
-# configuration, a connection by the proxy's owner to 127.0.0.2:80 that
-# must be redirected (inbound, to 15006, where nothing listens: refused;
-# the listener would have accepted it unredirected), the namespace gone.
+# /run/netns, lo up, listeners on ports 80 and 15006, a SET of the
+# template's configuration, a connection by the proxy's owner to
+# 127.0.0.2:80 that must be redirected (inbound: it must land on 15006 with
+# SO_ORIGINAL_DST 127.0.0.2:80, not on 80), the namespace gone.
 #
 # Afterwards, once the namespace cleanup work has run (the net_namespace
 # slab back to its count before the churn) and every slab cache has been
@@ -50,6 +50,7 @@ follow_pid=$!
 churn_pid=$!
 churn_rc=0
 wait "$churn_pid" || churn_rc=$?
+grep -E '^[0-9]+ cycles, ' "$WORK/churn.out" | tail -5 || true
 touch "$WORK/stop"
 follow_rc=0
 wait "$follow_pid" || follow_rc=$?

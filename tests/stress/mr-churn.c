@@ -10,12 +10,12 @@
  *
  * Each cycle, in a child process: a new network namespace, bound at
  * DIR/PREFIXn (default /run/netns) as `ip netns add` would, so that a
- * concurrent setter (mr-swap follow) finds it; lo up; a listener on port
- * 80; a SET of FILE (written by mr-swap save; it must name UID as the
- * proxy's owner); then a connection, from a socket made as UID, to 127.0.0.2:80 over lo.
- * Kuma's rule for the proxy calling its own pod's address makes that an
- * inbound redirect to 127.0.0.1:15006, where nothing listens: it must be
- * refused. Unredirected, the listener would accept it. Then the bind mount
+ * concurrent setter (mr-swap follow) finds it; lo up; listeners on ports
+ * 80 and 15006; a SET of FILE (written by mr-swap save; it must name UID
+ * as the proxy's owner); then a connection to 127.0.0.2:80 over lo, from a
+ * socket made as UID. Kuma's rule for the proxy calling its own pod's
+ * address makes that an inbound redirect: it must land on 15006, with
+ * SO_ORIGINAL_DST 127.0.0.2:80, and nothing on 80. Then the bind mount
  * goes, the child exits, and the namespace goes with its last reference.
  *
  * Prints progress every 500 cycles and "cycles=N failed=M seconds=S";
@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
@@ -32,6 +33,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#ifndef SO_ORIGINAL_DST
+#define SO_ORIGINAL_DST 80	/* linux/netfilter_ipv4.h */
+#endif
 
 static unsigned char mr_cfg[MR_GENL_BUF];
 static size_t mr_cfg_len;
@@ -62,10 +67,10 @@ static int mr_lo_up(void)
 	return r;
 }
 
-static int mr_listen80(void)
+static int mr_listen(uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) };
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 8))
 		return -1;
@@ -75,15 +80,20 @@ static int mr_listen80(void)
 /* The cycle's body, in the child, inside its new namespace. */
 static int mr_use(const char *name, uid_t uid)
 {
-	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(80) };
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(80) }, orig;
+	socklen_t len = sizeof(orig);
 	struct timeval tmo = { .tv_sec = 3 };
+	int s, r, app, proxy, got;
+	char seen[INET_ADDRSTRLEN];
+	struct pollfd pfd[2];
 	struct mr_genl g;
-	int s, r;
 
 	if (mr_lo_up())
 		return mr_fail("%s: lo up: %s\n", name, strerror(errno));
-	if (mr_listen80() < 0)
-		return mr_fail("%s: listener on port 80: %s\n", name, strerror(errno));
+	app = mr_listen(80);
+	proxy = mr_listen(15006);
+	if (app < 0 || proxy < 0)
+		return mr_fail("%s: listeners on 80 and 15006: %s\n", name, strerror(errno));
 	if (mr_genl_open(&g))
 		return mr_fail("%s: no %s family: %s\n", name, MESHREDIR_GENL_NAME,
 			       strerror(errno));
@@ -103,12 +113,25 @@ static int mr_use(const char *name, uid_t uid)
 	inet_pton(AF_INET, "127.0.0.2", &dst.sin_addr);
 	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo)))
 		return mr_fail("%s: socket: %s\n", name, strerror(errno));
-	if (!connect(s, (struct sockaddr *)&dst, sizeof(dst)))
-		return mr_fail("%s: 127.0.0.2:80 accepted the proxy's connection: not redirected\n",
+	if (connect(s, (struct sockaddr *)&dst, sizeof(dst)))
+		return mr_fail("%s: connect to 127.0.0.2:80: %s\n", name, strerror(errno));
+	/* Wait for the handshake's last ACK to reach one listener or the other. */
+	pfd[0] = (struct pollfd){ .fd = app, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = proxy, .events = POLLIN };
+	if (poll(pfd, 2, 3000) <= 0)
+		return mr_fail("%s: connected, but neither 80 nor 15006 got it\n", name);
+	if (pfd[0].revents)
+		return mr_fail("%s: 127.0.0.2:80 got the proxy's connection: not redirected\n",
 			       name);
-	if (errno != ECONNREFUSED)
-		return mr_fail("%s: 127.0.0.2:80: expected refused (redirected to 15006), got %s\n",
-			       name, strerror(errno));
+	got = accept4(proxy, NULL, NULL, SOCK_CLOEXEC);
+	if (got < 0)
+		return mr_fail("%s: accept on 15006: %s\n", name, strerror(errno));
+	if (getsockopt(got, SOL_IP, SO_ORIGINAL_DST, &orig, &len))
+		return mr_fail("%s: SO_ORIGINAL_DST: %s\n", name, strerror(errno));
+	inet_ntop(AF_INET, &orig.sin_addr, seen, sizeof(seen));
+	if (orig.sin_addr.s_addr != dst.sin_addr.s_addr || orig.sin_port != dst.sin_port)
+		return mr_fail("%s: SO_ORIGINAL_DST on 15006 says %s:%u, not 127.0.0.2:80\n",
+			       name, seen, ntohs(orig.sin_port));
 	return 0;
 }
 
@@ -186,6 +209,9 @@ int main(int argc, char **argv)
 			_exit(mr_cycle(path, name, uid));
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
+			/* A child that died did not unbind its namespace. */
+			umount2(path, MNT_DETACH);
+			unlink(path);
 			failed++;
 			/* The child said why; past 20 the run is hopeless. */
 			if (failed > 20)
