@@ -280,11 +280,29 @@ static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
 	return 0;
 }
 
+/*
+ * The family nla_parse_nested() will see in mr_cidr_get(): the last FAMILY
+ * attribute of the entry, as a duplicate overrides. Counting by the first
+ * one instead let an entry with AF_INET then AF_INET6 overflow the room
+ * reserved for IPv6 (found by the fuzzer at full size).
+ */
+static bool mr_cidr_ipv6(const struct nlattr *entry)
+{
+	const struct nlattr *a;
+	u16 family = AF_UNSPEC;
+	int rem;
+
+	nla_for_each_nested(a, entry, rem)
+		if (nla_type(a) == MESHREDIR_CIDR_A_FAMILY && nla_len(a) >= sizeof(u16))
+			family = nla_get_u16(a);
+	return family == AF_INET6;
+}
+
 static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *names,
 			  struct mr_dir_input *dir, u32 *entries,
 			  struct netlink_ext_ack *extack)
 {
-	const struct nlattr *entry, *family;
+	const struct nlattr *entry;
 	struct mr_range range;
 	int rem, count, err;
 	u32 v6 = 0;
@@ -298,10 +316,8 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 		return count;
 	dir->exclude_ips += count;
 	/* Room for each family's share, not twice the whole. */
-	nla_for_each_nested(entry, list, rem) {
-		family = nla_find_nested(entry, MESHREDIR_CIDR_A_FAMILY);
-		v6 += family && nla_get_u16(family) == AF_INET6;
-	}
+	nla_for_each_nested(entry, list, rem)
+		v6 += mr_cidr_ipv6(entry);
 	err = mr_ranges_reserve(&dir->exclude_ips4, count - v6) ?:
 	      mr_ranges_reserve(&dir->exclude_ips6, v6);
 	if (err)

@@ -280,4 +280,15 @@ touch "$WORK/go"
 wait $holder || true
 assert_cmd "insmod again" insmod "$MR_MODULE"
 assert_not_configured "$pod" "after rmmod and insmod"
+
+# The kernel reserves each family's room by counting the entries first: the
+# count must read a CIDR's family as the parser does (the last FAMILY
+# attribute wins), or the IPv6 list overflows (a WARN the rig fails on).
+pretty "a CIDR entry naming two families is of the last one, as netlink parses it"
+steps "$pod" set-dup-family
+assert_steps "SET with FAMILY AF_INET, then AF_INET6" "set dup-family: 0"
+case $(mr_json "$pod") in
+*'"exclude-ips": ["fd00::/64"]'*) ok "it is fd00::/64 in exclude-outbound-ips" ;;
+*) fail "exclude-outbound-ips after it: $(mr_json "$pod" | grep exclude-ips)" ;;
+esac
 finish

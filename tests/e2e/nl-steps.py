@@ -11,6 +11,9 @@
 #                       owner-uids 5678 and exclude-outbound-ports 40000+N,
 #                       "bad" adds an exclude-outbound-ips entry of prefix
 #                       length 33. Prints "set N: 0" or "set N: ERRNO: msg"
+#   set-dup-family      SET of one exclude-outbound-ips entry with FAMILY
+#                       AF_INET, then AF_INET6, and fd00::/64: "set
+#                       dup-family: 0" or "set dup-family: ERRNO: msg"
 #   get                 GET without NLM_F_DUMP: "get: 0 BYTES" or
 #                       "get: ERRNO: msg"
 #   dump-start          a GET dump, of which only the first datagram is read
@@ -197,6 +200,21 @@ class Genl:
         return self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
 
 
+    def set_dup_family(self):
+        """One exclude-outbound-ips entry that names AF_INET, then AF_INET6
+        (fd00::/64): as netlink parses it, the last family counts."""
+        c = lambda name: E['MESHREDIR_CIDR_A_' + name]
+        a = E['MESHREDIR_LIST_A_ENTRY']
+        entry = nest(a, attr(c('FAMILY'), struct.pack('=H', socket.AF_INET)),
+                     attr(c('FAMILY'), struct.pack('=H', socket.AF_INET6)),
+                     attr(c('ADDR'), bytes([0xfd]) + bytes(15)),
+                     attr(c('PREFIX_LEN'), bytes([64])))
+        p = nest(E['MESHREDIR_A_OWNER_UIDS'],
+                 nest(a, attr(E['MESHREDIR_RANGE_A_FIRST'], struct.pack('=I', 5678))))
+        p += nest(E['MESHREDIR_A_OUTBOUND'], nest(E['MESHREDIR_DIR_A_EXCLUDE_IPS'], entry))
+        return self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
+
+
 def result(what, err, text, extra=''):
     if err:
         print(f'{what}: {errno.errorcode.get(err, err)}: {text}', flush=True)
@@ -212,6 +230,9 @@ def main(steps):
             words = arg.split(':')
             _, err, text = nl.set_part(int(words[0]), 'more' in words, 'bad' in words)
             result(f'set {words[0]}', err, text)
+        elif kind == 'set-dup-family':
+            _, err, text = nl.set_dup_family()
+            result('set dup-family', err, text)
         elif kind == 'get':
             replies, err, text = nl.talk(nl.family, E['MESHREDIR_CMD_GET'], b'')
             result('get', err, text, f' {sum(len(r) for r in replies)}')
