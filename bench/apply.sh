@@ -45,9 +45,8 @@ for n in $sizes; do
 	{ nft_rules ip "$op" "$o4" "$op" "$i4"; nft_rules ip6 "$op" "$o6" "$op" "$i6"; } > "$WORK/nft"
 	skipped=
 	for rep in $(seq "$reps"); do
-		order=$(echo $contenders | tr ' ' '\n' | awk -v r="$rep" '{ a[NR] = $0 }
-			END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }')
-		for c in $order; do
+		# shellcheck disable=SC2086 # a list of words
+		for c in $(rotate "$rep" $contenders); do
 			case " $skipped " in *" $c "*) continue ;; esac
 			ns=a$c$rep
 			new_ns "$ns"

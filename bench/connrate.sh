@@ -57,10 +57,8 @@ for n in $sizes; do
 		fi
 	done
 	for rep in $(seq "$reps"); do
-		# Rotate the order so that no contender always runs first.
-		order=$(echo $live | tr ' ' '\n' | awk -v r="$rep" '{ a[NR] = $0 }
-			END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }')
-		for c in $order; do
+		# shellcheck disable=SC2086 # a list of words
+		for c in $(rotate "$rep" $live); do
 			measure conn-out "$c" "$n" "$rep"
 			measure conn-in "$c" "$n" "$rep"
 		done

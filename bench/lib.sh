@@ -39,16 +39,31 @@ bench_pair() {
 	# The default range would run out within a 3 s sample.
 	ip netns exec "$p" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 	ip netns exec "$q" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
-	"$BENCH" proxy 15001,15006 --netns "$p" > "$WORK/proxy.$p.log" 2>&1 &
+	proxy_up "$p" 15001,15006
+}
+
+# proxy_up NS ARGS...: `mr-bench proxy ARGS` in NS, once it listens.
+proxy_up() {
+	local ns=$1 i
+	shift
+	"$BENCH" proxy "$@" --netns "$ns" > "$WORK/proxy.$ns.log" 2>&1 &
 	disown
-	local i
 	for i in $(seq 100); do
-		grep -q listening "$WORK/proxy.$p.log" && return 0
+		grep -q listening "$WORK/proxy.$ns.log" && return 0
 		sleep 0.05
 	done
-	echo "mr-bench proxy did not start in $p:" >&2
-	cat "$WORK/proxy.$p.log" >&2
+	echo "mr-bench proxy did not start in $ns:" >&2
+	cat "$WORK/proxy.$ns.log" >&2
 	return 1
+}
+
+# rotate REP WORD...: the words, rotated by REP, one a line, so that no
+# contender always runs first.
+rotate() {
+	local r=$1
+	shift
+	printf '%s\n' "$@" | awk -v r="$r" '{ a[NR] = $0 }
+		END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }'
 }
 
 # exclusion lists of size N, comma-separated, as kumactl flags take them

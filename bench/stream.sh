@@ -23,20 +23,12 @@ mr_load
 # stream_pod NAME: a pod whose route to 198.51.100.0/24 leaves by a dummy
 # device (nothing answers there: only a redirect reaches the proxy).
 stream_pod() {
-	local i
 	new_ns "$1"
 	ip -n "$1" link add d0 type dummy
 	ip -n "$1" addr add "$POD4/24" dev d0
 	ip -n "$1" link set d0 up
 	ip -n "$1" route add 198.51.100.0/24 via "$PEER4"
-	"$BENCH" proxy 15001 --stream --netns "$1" > "$WORK/proxy.$1.log" 2>&1 &
-	disown
-	for i in $(seq 100); do
-		grep -q listening "$WORK/proxy.$1.log" && return 0
-		sleep 0.05
-	done
-	fail "mr-bench proxy did not start in $1: $(cat "$WORK/proxy.$1.log")"
-	return 1
+	proxy_up "$1" 15001 --stream
 }
 stream_pod bstream
 "$MR_TOOL" --netns bstream set
@@ -56,9 +48,7 @@ measure() {
 	esac
 }
 for rep in $(seq "$reps"); do
-	order=$(printf '%s\n' redirected direct legacy | awk -v r="$rep" '{ a[NR] = $0 }
-		END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }')
-	for c in $order; do
+	for c in $(rotate "$rep" redirected direct legacy); do
 		sample stream "$c" 0 "$rep" "$(measure "$c")"
 	done
 done
