@@ -1362,8 +1362,16 @@ int mr_args_parse(struct mr_cmdline *cl, int argc, char **argv, char *err, size_
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 
-	if (cl->cmd == MR_CMD_SET || cl->cmd == MR_CMD_INSTALL || cl->cmd == MR_CMD_APPLY)
-		return mr_config_finish(&cl->cfg, st.kuma_uid, cl->cmd == MR_CMD_APPLY, err, errlen);
+	if (cl->cmd == MR_CMD_APPLY) {
+		char e[MR_ERR_LEN];
+
+		/* A limit is the whole file's, as its parse errors name it. */
+		if (!mr_config_finish(&cl->cfg, st.kuma_uid, true, e, sizeof(e)))
+			return 0;
+		return mr_fail(err, errlen, "%s: %s", strcmp(cl->file, "-") ? cl->file : "stdin", e);
+	}
+	if (cl->cmd == MR_CMD_SET || cl->cmd == MR_CMD_INSTALL)
+		return mr_config_finish(&cl->cfg, st.kuma_uid, false, err, errlen);
 	return 0;
 }
 
