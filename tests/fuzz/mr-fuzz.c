@@ -1353,7 +1353,7 @@ static int mr_worker_run(struct mr_worker *w, const char *ns)
 {
 	uint64_t i;
 
-	if (ns && mr_genl_enter_netns(ns)) {
+	if (ns && mr_enter_netns(ns)) {
 		fprintf(stderr, "worker %d: netns %s: %s\n", w->id, ns, strerror(errno));
 		return 1;
 	}

@@ -23,6 +23,8 @@
 #include <linux/netlink.h>
 #include <linux/meshredir.h>
 
+#include "../helpers/common.h"
+
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -50,23 +52,6 @@ struct mr_genl {
 	unsigned char reply_cmd;
 	uint32_t stray;			/* -2: the sequence number that came instead */
 };
-
-static inline int mr_genl_enter_netns(const char *name)
-{
-	char path[512];
-	int fd, r;
-
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	r = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return r;
-}
 
 /* Sends len bytes as one datagram to the kernel. */
 static inline int mr_genl_send_raw(struct mr_genl *g, const void *buf, size_t len)

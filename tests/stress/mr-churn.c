@@ -34,10 +34,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#ifndef SO_ORIGINAL_DST
-#define SO_ORIGINAL_DST 80	/* linux/netfilter_ipv4.h */
-#endif
-
 static unsigned char mr_cfg[MR_GENL_BUF];
 static size_t mr_cfg_len;
 

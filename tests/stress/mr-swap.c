@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	if (nargs < 1)
 		usage();
-	if (ns && mr_genl_enter_netns(ns)) {
+	if (ns && mr_enter_netns(ns)) {
 		fprintf(stderr, "mr-swap: netns %s: %s\n", ns, strerror(errno));
 		return 1;
 	}
