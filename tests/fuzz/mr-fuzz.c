@@ -937,6 +937,12 @@ struct mr_worker {
 	struct mr_genl g;
 	struct mr_stats *st;
 	bool have_cfg, tainted;
+	/*
+	 * An accepted message of unknown verdict may have left a SET in
+	 * parts pending on this socket; only DEL tells (0 where it discards
+	 * one, uapi), and every DEL discards it.
+	 */
+	bool maybe_pending;
 	unsigned char *cfg;	/* the configuration GET returned last */
 	int cfg_len;
 	unsigned char *msg, *tmp;
@@ -1247,6 +1253,8 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 
 		if (cmd != MESHREDIR_CMD_SET && !w->have_cfg && !w->shared)
 			want = ENOENT;
+		if (cmd == MESHREDIR_CMD_DEL && want == ENOENT && w->maybe_pending && !w->g.err)
+			want = 0;
 		/* A multi-part SET of another worker's is pending (uapi: EBUSY). */
 		if (w->shared && cmd == MESHREDIR_CMD_SET && w->g.err == EBUSY)
 			w->st->busy++;
@@ -1266,11 +1274,16 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 			w->st->unknown_refused++;
 		else
 			w->st->unknown_ok++;
+		if (!w->g.err && cmd == MESHREDIR_CMD_SET)
+			w->maybe_pending = true;
 		break;
 	default:
 		break;
 	}
 	(void)what;
+	/* A DEL that ran (not refused by the policy) discarded any pending SET. */
+	if (cmd == MESHREDIR_CMD_DEL && (!w->g.err || w->g.err == ENOENT))
+		w->maybe_pending = false;
 
 	/* The state after it. */
 	if (expect == E_NOOP || w->g.err) {

@@ -161,7 +161,8 @@
  * -----------------
  *
  * Takes no attributes. Removes the configuration, unregisters the NAT
- * functions and drops conntrack. ENOENT if the namespace was not configured.
+ * functions and drops conntrack, and discards a SET pending in parts.
+ * ENOENT if the namespace had neither a configuration nor a pending SET.
  * Connections redirected before keep their conntrack NAT binding, but a
  * binding is applied to packets only while some NAT user (meshredir, an
  * iptables nat table, an nftables nat chain) keeps the NAT hooks of the
