@@ -117,8 +117,8 @@ else
 fi
 
 # diag_holders: what might still hold namespaces that outlived settle (seen
-# in earlier runs after the fuzzer, not reproduced since), then how much
-# longer they take to go, for five minutes at most.
+# after short mr-churn runs, see above), then how much longer they take to
+# go, for five minutes at most.
 diag_holders() {
 	local p t init
 	log "diag: slab rows"
