@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "args.h"
+#include "dualstack.h"
 #include "nl.h"
 #include "show.h"
 #include "yaml.h"
@@ -63,6 +64,8 @@ static int mr_enter_netns(const struct mr_cmdline *cl)
 	return 0;
 }
 
+#define MR_NEED_ADMIN "permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
+
 static int mr_kernel_error(const char *what, const struct mr_nl_status *st)
 {
 	/*
@@ -70,8 +73,7 @@ static int mr_kernel_error(const char *what, const struct mr_nl_status *st)
 	 * capability, over what, as the family checks it (GENL_UNS_ADMIN_PERM).
 	 */
 	if (st->error == EPERM || st->error == EACCES)
-		return mr_error("%s: permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)",
-				what);
+		return mr_error("%s: " MR_NEED_ADMIN, what);
 	if (st->msg[0])
 		return mr_error("kernel: %s", st->msg);
 	return mr_error("%s: %s", what, strerror(st->error));
@@ -214,6 +216,47 @@ static bool mr_sets(enum mr_command cmd)
 }
 
 /*
+ * install and apply in dualstack mode, in the namespace, as kumactl: ::6/128
+ * on lo (*added: by us), or IPv4 only where the address cannot be added
+ * and, for install, where no interface but lo has IPv6. apply is what
+ * meshredir@.service runs before the network is up, when no interface has
+ * an address yet: it asks only that IPv6 works on lo. kumactl falls back
+ * silently; this says so, and builds the SET again for IPv4.
+ */
+static int mr_prepare_dualstack(const struct mr_cmdline *cl, const char *where,
+				struct mr_set_parts *set, bool *added)
+{
+	const char *what = mr_command_name(cl->cmd);
+	struct mr_tool_config v4 = cl->cfg;
+	char err[MR_ERR_LEN], why[MR_ERR_LEN];
+	bool has = true;
+	int e = 0;
+
+	*added = false;
+	if (cl->cmd == MR_CMD_INSTALL && mr_has_ipv6_outside_lo(&has, err, sizeof(err)))
+		return mr_error("%s: %s", what, err);
+	if (!has) {
+		snprintf(why, sizeof(why), "no interface but lo has an IPv6 address");
+	} else if ((e = mr_lo6_add(added, why, sizeof(why)))) {
+		/* The SET would be refused too, and for the same reason. */
+		if (e == EPERM)
+			return mr_error("%s: " MR_NEED_ADMIN, what);
+	} else {
+		if (cl->verbose)
+			printf("# %s in %s\n", *added ? "added ::6/128 to lo" :
+			       "::6/128 is on lo already", where);
+		return 0;
+	}
+	fprintf(stderr, "meshredir: %s: %s in %s: redirecting IPv4 only, as kumactl does\n",
+		what, why, where);
+	v4.ip_family_mode = MESHREDIR_IP_FAMILY_IPV4;
+	mr_set_parts_free(set);
+	if (mr_nl_build_set(set, &v4, 0, MR_SET_PART_SIZE, err, sizeof(err)))
+		return mr_error("%s", err);
+	return 0;
+}
+
+/*
  * --dry-run: what would be sent, and nothing is: no namespace entered, no
  * socket opened, so it also works without the module or the privileges.
  */
@@ -238,6 +281,7 @@ static int mr_run(const struct mr_cmdline *cl)
 	struct mr_set_parts set = { 0 };
 	struct mr_nl_status st;
 	char err[MR_ERR_LEN];
+	bool lo6_added = false;
 	struct mr_nl *nl;
 	int ret;
 
@@ -278,9 +322,20 @@ static int mr_run(const struct mr_cmdline *cl)
 	}
 	switch (cl->cmd) {
 	case MR_CMD_SET:
+		ret = mr_set(nl, &set, mr_command_name(cl->cmd));
+		break;
 	case MR_CMD_INSTALL:
 	case MR_CMD_APPLY:
+		if (cl->cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK) {
+			ret = mr_prepare_dualstack(cl, where, &set, &lo6_added);
+			if (ret)
+				break;
+			fflush(stdout);
+		}
 		ret = mr_set(nl, &set, mr_command_name(cl->cmd));
+		/* Nothing half-done: the address goes if the SET did not take. */
+		if (ret && lo6_added && mr_lo6_del(err, sizeof(err)))
+			mr_error("%s: %s", mr_command_name(cl->cmd), err);
 		if (!ret && cl->verbose)
 			printf("# done: %s is configured\n", where);
 		break;

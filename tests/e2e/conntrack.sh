@@ -110,16 +110,11 @@ for f in 4 6; do
 	[ $f = 4 ] && t=$IPT || t=$IP6T
 	both "$t" -t raw -F
 done
+# Every kernel under test has CONFIG_NF_CONNTRACK_ZONES (tests/qemu/debug.config too).
 zones=yes
 if ! pp "$IPT" -t raw -A PREROUTING -p tcp -j CT --zone 7 2>"$WORK/zone.err"; then
-	# tests/qemu/debug.config leaves CONFIG_NF_CONNTRACK_ZONES out; Debian's have it.
-	if [ "$MR_KERNEL" = debug ] && grep -q 'not supported' "$WORK/zone.err"; then
-		ok "this debug kernel has no conntrack zones (CT --zone: $(cat "$WORK/zone.err")): zone checks not run"
-		zones=no
-	else
-		fail "iptables raw -j CT --zone 7 refused: $(cat "$WORK/zone.err")"
-		zones=no
-	fi
+	fail "iptables raw -j CT --zone 7 refused: $(cat "$WORK/zone.err")"
+	zones=no
 fi
 if [ $zones = yes ]; then
 	pp "$IPT" -t raw -F

@@ -269,7 +269,7 @@ try() {
 # NAME may be NAME@LOCAL to also require local=LOCAL (e.g. sidecar@127.0.0.1:15006).
 # ORIG is the expected orig= value, or "direct": the connection was not
 # translated, so orig is either "none" (no conntrack in that namespace) or
-# the address it was accepted on.
+# the address it was accepted on. "none" itself demands no conntrack entry.
 check_landing() {
 	local desc=$1 line=$2 name=${3%@*} port=$4 orig=$5 at=
 	local sname='' sport='' slocal='' sorig='' want

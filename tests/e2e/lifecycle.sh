@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lifecycle: `meshredir flush` deconfigures (new flows go straight to their
-# server); deleting a configured namespace, with open connections, disturbs
+# server, and the namespace has no conntrack left); deleting a configured namespace, with open connections, disturbs
 # nobody else; rmmod with live configuration and open redirected
 # connections works and leaves no report; the module loads again.
 #
@@ -48,11 +48,13 @@ hold_all f
 assert_cmd "meshredir flush" mr "$pod" flush
 assert_cmd "meshredir flush --netns $Y" "$MR_TOOL" flush --netns "$Y"
 assert_not_configured "$pod" "after flush"
+# orig=none where the app accepts in $pod: flush gave conntrack back, and
+# nothing else in $pod tracks connections.
 for f in 4 6; do
 	family $f
 	assert_lands "$pod" $peer_a 80 remote 80 direct --uid $APP_UID
-	assert_lands "$peer" $pod_a 5000 app 5000 direct
-	assert_lands "$pod" $pod_a 5000 app 5000 direct --uid $PROXY_UID
+	assert_lands "$peer" $pod_a 5000 app 5000 none
+	assert_lands "$pod" $pod_a 5000 app 5000 none --uid $PROXY_UID
 	assert_lands "$Y" $peer_a 80 remote 80 direct --uid $APP_UID
 done
 held_all f
@@ -87,7 +89,7 @@ fi
 held_all r
 pretty "after rmmod, new flows go straight to their server"
 assert_lands "$pod" $PEER4 80 remote 80 direct --uid $APP_UID
-assert_lands "$peer" $POD6 5000 app 5000 direct
+assert_lands "$peer" $POD6 5000 app 5000 none
 assert_lands "$Y_peer" $POD4 5000 app 5000 direct
 
 pretty "reload"

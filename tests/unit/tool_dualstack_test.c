@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tools/dualstack.c in a network namespace of its own (unshare; root, as
+ * make check runs): IPv6 outside lo, and ::6/128 added, found there,
+ * added again (already there, not ours), removed, and a second removal
+ * refused with a message.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "check.h"
+#include "../../tools/dualstack.h"
+
+static const struct in6_addr lo6 = { .s6_addr = { [15] = 6 } };
+
+/* How many times ::6 is on lo. */
+static int lo6_count(void)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa))
+		return -1;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (const void *)i->ifa_addr;
+
+		if (a && a->sin6_family == AF_INET6 && !strcmp(i->ifa_name, "lo") &&
+		    !memcmp(&a->sin6_addr, &lo6, sizeof(lo6)))
+			n++;
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -1;
+
+	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(text, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static void test_fresh_namespace(void)
+{
+	char err[256] = "";
+	bool has = true;
+
+	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK(!has);
+	/* ::1 comes with lo up, and lo does not count. */
+	CHECK_INT(lo_up(), 0);
+	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK(!has);
+}
+
+static void test_lo6(void)
+{
+	char err[256] = "";
+	bool added = false, has = true;
+
+	CHECK_INT(lo6_count(), 0);
+	CHECK_INT(mr_lo6_add(&added, err, sizeof(err)), 0);
+	CHECK(added);
+	CHECK_INT(lo6_count(), 1);
+	/* ::6 is on lo: it still does not count as IPv6 outside lo. */
+	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK(!has);
+	CHECK_INT(mr_lo6_add(&added, err, sizeof(err)), 0);
+	CHECK(!added);
+	CHECK_INT(lo6_count(), 1);
+	CHECK_INT(mr_lo6_del(err, sizeof(err)), 0);
+	CHECK_INT(lo6_count(), 0);
+	CHECK(mr_lo6_del(err, sizeof(err)) != 0);
+	CHECK_STR(err, "cannot remove ::6/128 from lo again: Cannot assign requested address");
+}
+
+static void test_ipv6_disabled_on_lo(void)
+{
+	char err[256] = "";
+	bool added = true;
+
+	CHECK_INT(write_file("/proc/sys/net/ipv6/conf/lo/disable_ipv6", "1"), 0);
+	CHECK_INT(mr_lo6_add(&added, err, sizeof(err)), EACCES);
+	CHECK(!added);
+	CHECK_STR(err, "cannot add ::6/128 to lo: IPv6 is disabled on lo");
+	CHECK_INT(lo6_count(), 0);
+}
+
+int main(void)
+{
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, "tool_dualstack_test: unshare(CLONE_NEWNET): %s (run as root)\n",
+			strerror(errno));
+		return 1;
+	}
+	RUN(test_fresh_namespace);
+	RUN(test_lo6);
+	RUN(test_ipv6_disabled_on_lo);
+	return check_report();
+}
