@@ -86,8 +86,11 @@
  *                                      dropInvalidPackets (see below)
  *
  * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
- * only. Every rejection carries an extended-ack message naming the attribute
- * (by the tool's flag name, e.g. "exclude-outbound-ips") and the reason.
+ * only. A value refused by meshredir carries an extended-ack message naming
+ * the attribute (by the tool's flag name, e.g. "exclude-outbound-ips") and
+ * the reason. What the family's policy refuses before (an unknown attribute,
+ * a wrong type or length) carries the kernel's own message and the offset of
+ * the attribute; on 6.1 a refusal inside a nest names only the nest.
  *
  * A SET in parts: a configuration bigger than one message (a nest holds at
  * most 64 KiB, about 2,300 IPv4 or 1,600 IPv6 CIDRs) is sent as several SET
@@ -113,7 +116,8 @@
  * MESHREDIR_CMD_GET
  * -----------------
  *
- * Takes no attributes, and CAP_NET_ADMIN as every command: the reply holds
+ * Takes no attributes (any sent are held to the family's policy, then
+ * ignored), and CAP_NET_ADMIN as every command: the reply holds
  * the proxy's UIDs and GIDs and every exclusion, which tell how to get
  * around the proxy, and is no more public than the iptables or nftables
  * rules Kuma would have set (reading those needs CAP_NET_ADMIN too). An
@@ -160,7 +164,8 @@
  * MESHREDIR_CMD_DEL
  * -----------------
  *
- * Takes no attributes. Removes the configuration, unregisters the NAT
+ * Takes no attributes (held to the policy, then ignored, as for GET).
+ * Removes the configuration, unregisters the NAT
  * functions and drops conntrack, and discards a SET pending in parts.
  * ENOENT if the namespace had neither a configuration nor a pending SET.
  * Connections redirected before keep their conntrack NAT binding, but a
@@ -203,7 +208,8 @@
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
  *
- * Takes no attributes. Sets every counter back to zero. ENOENT if the
+ * Takes no attributes (held to the policy, then ignored, as for GET).
+ * Sets every counter back to zero. ENOENT if the
  * namespace is not configured.
  *
  * Reserved for later versions: UDP/DNS capture to port 15053 (more
