@@ -21,6 +21,13 @@ CONFIGS=(
 	"include|--include-inbound-ports 5000,5002 --include-outbound-ports 80,82"
 	"no-inbound|--redirect-inbound=false"
 	"no-outbound|--redirect-outbound=false"
+	# include and exclude given together (include wins, both ways), an
+	# inbound source exclusion ahead of include, a UID range, and a port
+	# excluded for the proxy's own UID ahead of B3 (proxy-to-pod-81)
+	"precedence|--include-outbound-ports 80,81 --exclude-outbound-ports 80 --include-inbound-ports 5000,5001 --exclude-inbound-ports 5000 --exclude-inbound-ips 198.51.100.1/32,2001:db8:1::1/128 --exclude-outbound-ports-for-uids tcp:82:999-1000 --exclude-outbound-ports-for-uids 81:5678"
+	# the pod's own address excluded: A2 ahead of B3 (proxy-to-pod)
+	"pod-ip-excluded|--exclude-outbound-ips 192.0.2.2/32,2001:db8::2/128"
+	"ipv4-only|--ip-family-mode ipv4"
 )
 
 # The debug kernel is there for KASAN, lockdep and kmemleak, and is many

@@ -14,7 +14,7 @@
 #       [--exclude-outbound-ports L] [--include-outbound-ports L]
 #       [--exclude-inbound-ips L] [--exclude-outbound-ips L]
 #       [--exclude-outbound-ports-for-uids [proto:][ports:]uids]...
-#       [--drop-invalid-packets]
+#       [--drop-invalid-packets] [--ip-family-mode dualstack|ipv4]
 #
 # Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
 # families (each family takes its own). Rule comments are left out: they
@@ -26,6 +26,8 @@
 # family's rules to stdout; --out PREFIX writes PREFIX.v4 and PREFIX.v6.
 # --drop-invalid-packets adds Kuma's dropInvalidPackets rule (reference
 # section 5), a mangle table after the nat one, in Kuma's loading order.
+# --ip-family-mode ipv4 leaves IPv6 without rules: the .v6 output is an
+# empty nat table, as kumactl installs no ip6tables rules then.
 
 import argparse
 import ipaddress
@@ -89,6 +91,7 @@ def main():
         ap.add_argument("--exclude-%s-ips" % d, default="")
     ap.add_argument("--exclude-outbound-ports-for-uids", action="append", default=[])
     ap.add_argument("--drop-invalid-packets", action="store_true")
+    ap.add_argument("--ip-family-mode", choices=("dualstack", "ipv4"), default="dualstack")
     a = ap.parse_args()
     if a.family:
         sys.stdout.write(rules(a, a.family))
@@ -106,6 +109,8 @@ def rules(a, fam):
     r = []
     add = r.append
 
+    if fam == 6 and a.ip_family_mode == "ipv4":
+        return "*nat\nCOMMIT\n"
     add("*nat")
     for c in ("KUMA_MESH_INBOUND", "KUMA_MESH_INBOUND_REDIRECT",
               "KUMA_MESH_OUTBOUND", "KUMA_MESH_OUTBOUND_REDIRECT"):
