@@ -52,6 +52,15 @@ assert_run() {
 	fi
 }
 
+# assert_said LINE WHAT: the last assert_run printed LINE on stdout.
+assert_said() {
+	if grep -qxF "$1" "$WORK/run.out"; then
+		ok "$2 says '$1'"
+	else
+		fail "$2: expected '$1' on stdout, seen '$(cat "$WORK/run.out")'"
+	fi
+}
+
 pretty "set configures the kernel and touches no address"
 n "$pod" ip -6 addr del $PASS_SRC/128 dev lo
 assert_run "set in $pod" 0 "" mr "$pod" set
@@ -61,11 +70,7 @@ assert_mode "$pod" dualstack "after set"
 pretty "install transparent-proxy adds ::6/128 to lo, and the proxy passes through from it"
 assert_run "install transparent-proxy --verbose" 0 "" \
 	mr "$pod" install transparent-proxy --kuma-dp-user $PROXY_UID --verbose
-if grep -qxF "# added ::6/128 to lo in network namespace $pod" "$WORK/run.out"; then
-	ok "install --verbose says it added ::6/128 to lo"
-else
-	fail "install --verbose: no '# added ::6/128 to lo in network namespace $pod' in '$(cat "$WORK/run.out")'"
-fi
+assert_said "# added ::6/128 to lo in network namespace $pod" "install --verbose"
 assert_lo6 "$pod" 1 "after install"
 assert_mode "$pod" dualstack "after install"
 family 6
@@ -73,11 +78,7 @@ assert_lands "$pod" $pod_a 5000 app 5000 direct --uid $PROXY_UID --src $PASS_SRC
 assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
 assert_run "install transparent-proxy --verbose again" 0 "" \
 	mr "$pod" install transparent-proxy --kuma-dp-user $PROXY_UID --verbose
-if grep -qxF "# ::6/128 is on lo already in network namespace $pod" "$WORK/run.out"; then
-	ok "install --verbose again: ::6/128 is on lo already"
-else
-	fail "install --verbose again: no '# ::6/128 is on lo already in network namespace $pod' in '$(cat "$WORK/run.out")'"
-fi
+assert_said "# ::6/128 is on lo already in network namespace $pod" "install --verbose again"
 assert_lo6 "$pod" 1 "after the second install"
 
 pretty "a SET the kernel refuses takes back the address install added"
