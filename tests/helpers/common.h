@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared bits of the e2e test helpers (mr-server, mr-connect): address
- * formatting, parsing, the original-destination query, joining a netns.
+ * Shared bits of the e2e test helpers (mr-server, mr-connect), the stress
+ * helpers and the unit tests: address formatting, parsing, the
+ * original-destination query, joining a netns, bringing lo up.
  *
  * Addresses print as "a.b.c.d:port" (IPv4) or "[addr]:port" (IPv6).
  */
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -146,6 +149,22 @@ static inline int mr_enter_netns(const char *name)
 		return -1;
 	r = setns(fd, CLONE_NEWNET);
 	close(fd);
+	return r;
+}
+
+/* lo up in the current network namespace, which a new one starts without. */
+static inline int mr_lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = -1;
+
+	if (s >= 0 && !ioctl(s, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		r = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	if (s >= 0)
+		close(s);
 	return r;
 }
 

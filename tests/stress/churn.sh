@@ -4,17 +4,18 @@
 # churn: network namespaces made, configured, used and destroyed over and
 # over, while another process SETs the configuration in every one of them
 # it can find (tests/stress/mr-swap follow), racing their creation and
-# their exit. Above 100 cycles they are tests/stress/mr-churn's, one
-# process for all (an exec per step made a full run take 6 hours): a
-# namespace bound in /run/netns, lo up, listeners on ports 80 and 15006, a
-# SET of the template's configuration, a connection by the proxy's owner
-# to 127.0.0.2:80 that must be redirected (inbound: it must land on 15006
-# with SO_ORIGINAL_DST 127.0.0.2:80, not on 80), the namespace gone. Up to
-# 100, a shell loop (churn_shell below).
+# their exit. The cycles are tests/stress/mr-churn's, one process for all
+# (an exec per step made a full run take 6 hours): a namespace bound in
+# /run/netns, lo up, listeners on ports 80 and 15006, a SET of the
+# template's configuration, a connection by the proxy's owner to
+# 127.0.0.2:80 that must be redirected (inbound: it must land on 15006 with
+# SO_ORIGINAL_DST 127.0.0.2:80, not on 80), the namespace gone.
 #
-# Afterwards, once the namespace cleanup work has run (the net_namespace
-# slab back to its count before the churn) and every slab cache has been
-# shrunk (which also empties KASAN's quarantine of that cache's objects),
+# Afterwards every namespace must have been freed: the net_namespace slab
+# back to its count before the churn, both counted by netns_steady (the
+# kernel frees the last batch of dead namespaces only when another one
+# dies). Once every slab cache has been shrunk (which also empties KASAN's
+# quarantine of that cache's objects),
 # Slab: of /proc/meminfo must be back at its value before, within
 # SLAB_TOLERANCE_KB (default 4096: the debug kernel's own bookkeeping,
 # kmemleak's object pool and lockdep's chains grow with any activity,
@@ -39,59 +40,15 @@ mr_set "$tpl" --kuma-dp-user $PROXY_UID
 "$SWAP" save "$WORK/cfg.set" --netns "$tpl"
 ip netns del "$tpl"
 
+base_ns=$(netns_steady)
 settle
-base_ns=$(netns_count)
 base_slab=$(slab_kb)
 log "before: Slab ${base_slab} kB, net_namespace objects $base_ns"
 
 "$SWAP" follow "$prefix" "$WORK/stop" "$WORK/cfg.set" > "$WORK/follow.out" 2>&1 &
 follow_pid=$!
 
-# churn_shell: the cycles one command per step: a namespace with a dummy
-# uplink, `meshredir set`, an outbound connection that must be redirected
-# (to 127.0.0.1:15001, where nothing listens: refused at once, where the
-# unredirected SYN would vanish into the dummy device and time out), the
-# namespace deleted. Ends with the line mr-churn ends with.
-churn_shell() {
-	local c ns rc out bad=0 done_cycles=0 start
-	start=$(now)
-	for c in $(seq "$cycles"); do
-		ns=$prefix$c
-		ip netns add "$ns"
-		ip -n "$ns" -batch - <<-EOF
-		link set lo up
-		link add d0 type dummy
-		addr add 192.0.2.2/24 dev d0
-		link set d0 up
-		EOF
-		if ! out=$(mr "$ns" set --kuma-dp-user $PROXY_UID 2>&1); then
-			bad=$((bad + 1))
-			log "cycle $c: set failed: $out"
-		fi
-		rc=0
-		out=$("$CONNECT" 192.0.2.1 80 --netns "$ns" --uid $APP_UID --timeout 3 2>&1) || rc=$?
-		if [ "$rc" != 2 ]; then
-			bad=$((bad + 1))
-			log "cycle $c: expected the redirected connection refused (exit 2), seen exit $rc: $out"
-		fi
-		ip netns del "$ns"
-		done_cycles=$c
-		[ "$bad" -gt 20 ] && break
-	done
-	echo "cycles=$done_cycles failed=$bad seconds=$(( $(now) - start ))"
-}
-
-# Up to 100 cycles (make check), the shell loop, which costs about 2 s a
-# cycle in the debug guest; above, mr-churn, one process for all cycles
-# (0.19 s a cycle), without which 10,000 would take 5.7 hours. After
-# short mr-churn runs a namespace was sometimes left pinned, with no
-# socket, process or mount holding it (see diag_holders); not understood
-# yet, so make check does not depend on it.
-if [ "$cycles" -le 100 ]; then
-	churn_shell > "$WORK/churn.out" 2>&1 &
-else
-	"$CHURN" "$cycles" "$prefix" "$WORK/cfg.set" --uid $PROXY_UID > "$WORK/churn.out" 2>&1 &
-fi
+"$CHURN" "$cycles" "$prefix" "$WORK/cfg.set" --uid $PROXY_UID > "$WORK/churn.out" 2>&1 &
 churn_pid=$!
 churn_rc=0
 wait "$churn_pid" || churn_rc=$?
@@ -116,11 +73,11 @@ else
 	fail "concurrent setter ($follow_rc): $follow"
 fi
 
-# diag_holders: what might still hold namespaces that outlived settle (seen
-# after short mr-churn runs, see above), then how much longer they take to
-# go, for five minutes at most.
+# diag_holders: what might still hold namespaces that outlived the churn,
+# then how much longer they take to go, for five minutes at most.
 diag_holders() {
-	local p t init
+	local p t init cur diag_start
+	diag_start=$(now)
 	log "diag: slab rows"
 	grep -E '^(net_namespace|TCP|TCPv6|tw_sock_TCP|request_sock_TCP|nf_conntrack|sock_inode_cache|UNIX|NETLINK|skbuff_head_cache|nsproxy|mnt_cache) ' /proc/slabinfo | awk '{print "  "$1, $2}'
 	log "diag: /run/netns mounts by process"
@@ -137,20 +94,23 @@ diag_holders() {
 	done
 	log "diag: mnt namespaces: $(for p in /proc/[0-9]*; do readlink $p/ns/mnt; done 2>/dev/null | sort | uniq -c | tr '\n' ' ')"
 	log "diag: sockstat: $(tr '\n' ' ' < /proc/net/sockstat)"
-	for t in $(seq 30); do
-		sleep 10
-		echo 1 > /sys/kernel/slab/net_namespace/shrink 2>/dev/null || true
-		log "diag: +$((t * 10))s net_namespace $(netns_count) TCP $(awk '$1=="TCP"{print $2}' /proc/slabinfo) tw $(awk '$1=="tw_sock_TCP"{print $2}' /proc/slabinfo) ct $(awk '$1=="nf_conntrack"{print $2}' /proc/slabinfo)"
-		[ "$(netns_count)" -le "$base_ns" ] && break
+	for t in $(seq 10); do
+		sleep 15
+		cur=$(netns_steady 2>/dev/null)
+		log "diag: +$(( $(now) - diag_start ))s net_namespace $cur TCP $(awk '$1=="TCP"{print $2}' /proc/slabinfo) tw $(awk '$1=="tw_sock_TCP"{print $2}' /proc/slabinfo) ct $(awk '$1=="nf_conntrack"{print $2}' /proc/slabinfo)"
+		[ "$cur" -le "$base_ns" ] && break
 	done
 }
 
-settle "$base_ns"
-end_ns=$(netns_count)
+settle
+settled_ns=$(netns_count)
+log "settled: net_namespace objects $settled_ns, cleanup_net's last batch included"
+end_ns=$(netns_steady)
+settle
 end_slab=$(slab_kb)
 log "after: Slab ${end_slab} kB, net_namespace objects $end_ns"
 if [ "$end_ns" -le "$base_ns" ]; then
-	ok "net_namespace objects back to $end_ns (before: $base_ns): cleanup_net ran for all"
+	ok "net_namespace objects back to $end_ns (before: $base_ns): every namespace freed"
 else
 	fail "net_namespace objects: $end_ns, before $base_ns"
 	diag_holders
@@ -162,5 +122,5 @@ else
 	fail "Slab: ${end_slab} kB after, ${base_slab} kB before: grew ${growth} kB, over ${tolerance} kB"
 	sort -k3 -n -r /proc/slabinfo | head -15
 fi
-result "cycles=$done_cycles failed=$bad seconds=$elapsed concurrent_sets=${sets:-0} slab_before_kb=$base_slab slab_after_kb=$end_slab slab_growth_kb=$growth tolerance_kb=$tolerance netns_before=$base_ns netns_after=$end_ns"
+result "cycles=$done_cycles failed=$bad seconds=$elapsed concurrent_sets=${sets:-0} slab_before_kb=$base_slab slab_after_kb=$end_slab slab_growth_kb=$growth tolerance_kb=$tolerance netns_before=$base_ns netns_settled=$settled_ns netns_after=$end_ns"
 finish

@@ -24,11 +24,9 @@
 #include "../fuzz/mr-genl.h"
 
 #include <arpa/inet.h>
-#include <net/if.h>
 #include <poll.h>
 #include <netinet/in.h>
 #include <stdarg.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -46,21 +44,6 @@ static int mr_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	return 1;
-}
-
-static int mr_lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int r = -1;
-
-	if (s >= 0 && !ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		r = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	if (s >= 0)
-		close(s);
-	return r;
 }
 
 static int mr_listen(uint16_t port)

@@ -9,13 +9,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include "check.h"
+#include "../helpers/common.h"
 #include "../../tools/dualstack.h"
 
 static const struct in6_addr lo6 = { .s6_addr = { [15] = 6 } };
@@ -39,20 +36,6 @@ static int lo6_count(void)
 	return n;
 }
 
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -1;
-
-	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
 static void test_fresh_namespace(void)
 {
 	char err[256] = "";
@@ -61,7 +44,7 @@ static void test_fresh_namespace(void)
 	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
 	CHECK(!has);
 	/* ::1 comes with lo up, and lo does not count. */
-	CHECK_INT(lo_up(), 0);
+	CHECK_INT(mr_lo_up(), 0);
 	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
 	CHECK(!has);
 }
