@@ -58,7 +58,8 @@ void mr_ranges_free(struct mr_ranges *r)
 {
 	kvfree(r->range);
 	r->range = NULL;
-	r->count = r->capacity = 0;
+	r->count = 0;
+	r->capacity = 0;
 }
 
 int mr_set_build(struct mr_ranges *r, const struct mr_set **out)
@@ -242,7 +243,8 @@ static void mr_config_input_clear(struct mr_config_input *in)
 		mr_ranges_free(&in->uid_ports[i].ports);
 	kvfree(in->uid_ports);
 	in->uid_ports = NULL;
-	in->uid_ports_count = in->uid_ports_capacity = 0;
+	in->uid_ports_count = 0;
+	in->uid_ports_capacity = 0;
 }
 
 void mr_config_input_free(struct mr_config_input *in)

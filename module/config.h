@@ -139,6 +139,7 @@ static inline void mr_config_get(struct mr_config *cfg)
 {
 	refcount_inc(&cfg->ref);
 }
+
 /* The last reference frees it after a grace period, as readers may still hold it. */
 void mr_config_put(struct mr_config *cfg);
 #endif

@@ -120,6 +120,13 @@ static enum meshredir_reason mr_decide_pre_routing(const struct mr_config *cfg,
 enum meshredir_reason mr_decide(const struct mr_config *cfg,
 				const struct mr_flow *flow)
 {
+	/*
+	 * In ipv4 mode Kuma installs no ip6tables rules. The IPv6 functions
+	 * can still be registered, kept for the connections an earlier
+	 * dualstack configuration redirected.
+	 */
+	if (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
+		return MESHREDIR_REASON_FAMILY_DISABLED;
 	if (flow->hook == MR_HOOK_LOCAL_OUT)
 		return mr_decide_local_out(cfg, flow);
 	return mr_decide_pre_routing(cfg, flow);

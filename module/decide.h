@@ -41,14 +41,31 @@ static inline bool mr_reason_redirects(enum meshredir_reason reason)
 }
 
 /*
+ * A connection conntrack picked up mid-stream: one open before the first
+ * SET, or one whose entry was flushed, evicted or timed out. reason is what
+ * mr_decide() says of it as of a new one; proxy_holds, whether the proxy has
+ * a socket for it as the redirect would translate it. Only then was it ours:
+ * binding it again sends it back to that socket, as REDIRECT would, while
+ * any other is left as it is, so that no connection is moved mid-stream.
+ */
+static inline enum meshredir_reason mr_decide_pickup(enum meshredir_reason reason,
+						     bool proxy_holds)
+{
+	if (mr_reason_redirects(reason) && proxy_holds)
+		return MESHREDIR_REASON_RESUMED;
+	return MESHREDIR_REASON_MIDSTREAM;
+}
+
+/*
  * drop-invalid-packets, as `-m conntrack --ctstate INVALID -j DROP`: a
  * packet conntrack looked at and gave no entry, that is not one marked
  * untracked (NOTRACK), is INVALID.
  */
-static inline bool mr_drops_invalid(const struct mr_config *cfg, bool has_ct,
-				    bool untracked)
+static inline bool mr_drops_invalid(const struct mr_config *cfg, bool ipv6,
+				    bool has_ct, bool untracked)
 {
-	return cfg && cfg->drop_invalid && !has_ct && !untracked;
+	return cfg && cfg->drop_invalid && !has_ct && !untracked &&
+	       !(ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4);
 }
 
 #endif /* MR_DECIDE_H */

@@ -14,6 +14,8 @@
 #include <linux/netdevice.h>
 #include <linux/uidgid.h>
 #include <net/addrconf.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_nat.h>
@@ -62,60 +64,94 @@ static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
 	return !scope || (scope & type & IPV6_ADDR_SCOPE_MASK);
 }
 
-/* The receiving interface's first usable address, as REDIRECT picks it. */
-static bool mr_inbound_addr(struct sk_buff *skb, bool ipv6,
-			    const union nf_inet_addr *daddr,
-			    union nf_inet_addr *out)
+static bool mr_inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
 {
-	if (!ipv6) {
-		const struct in_device *indev = __in_dev_get_rcu(skb->dev);
-		const struct in_ifaddr *ifa;
+	const struct in_device *indev = __in_dev_get_rcu(skb->dev);
+	const struct in_ifaddr *ifa;
 
-		ifa = indev ? rcu_dereference(indev->ifa_list) : NULL;
-		if (!ifa)
-			return false;
-		out->ip = ifa->ifa_local;
-		return out->ip != 0;
-	} else {
-		unsigned int scope = ipv6_addr_scope(&daddr->in6);
-		struct inet6_dev *idev = __in6_dev_get(skb->dev);
-		const struct inet6_ifaddr *ifa;
-		bool found = false;
-
-		if (!idev)
-			return false;
-		read_lock_bh(&idev->lock);
-		list_for_each_entry(ifa, &idev->addr_list, if_list) {
-			if (mr_ipv6_usable(ifa, scope)) {
-				out->in6 = ifa->addr;
-				found = true;
-				break;
-			}
-		}
-		read_unlock_bh(&idev->lock);
-		return found;
-	}
+	ifa = indev ? rcu_dereference(indev->ifa_list) : NULL;
+	if (!ifa)
+		return false;
+	out->ip = ifa->ifa_local;
+	return out->ip != 0;
 }
 
-static unsigned int mr_redirect(struct sk_buff *skb, struct nf_conn *ct,
-				const struct mr_flow *flow,
-				const union nf_inet_addr *daddr, u16 port)
+static bool mr_inbound_addr6(const struct sk_buff *skb,
+			     const union nf_inet_addr *daddr,
+			     union nf_inet_addr *out)
+{
+	unsigned int scope = ipv6_addr_scope(&daddr->in6);
+	struct inet6_dev *idev = __in6_dev_get(skb->dev);
+	const struct inet6_ifaddr *ifa;
+	bool found = false;
+
+	if (!idev)
+		return false;
+	read_lock_bh(&idev->lock);
+	list_for_each_entry(ifa, &idev->addr_list, if_list) {
+		if (mr_ipv6_usable(ifa, scope)) {
+			out->in6 = ifa->addr;
+			found = true;
+			break;
+		}
+	}
+	read_unlock_bh(&idev->lock);
+	return found;
+}
+
+/* Where the redirect sends the flow: REDIRECT's choice of address. */
+static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
+			  const union nf_inet_addr *daddr,
+			  union nf_inet_addr *to)
+{
+	/* Inbound: the receiving interface's first usable address. */
+	if (flow->hook == MR_HOOK_PRE_ROUTING)
+		return flow->ipv6 ? mr_inbound_addr6(skb, daddr, to) :
+				    mr_inbound_addr4(skb, to);
+	if (flow->ipv6)
+		to->in6 = in6addr_loopback;
+	else
+		to->ip = htonl(INADDR_LOOPBACK);
+	return true;
+}
+
+/*
+ * Whether a socket, the proxy's, has the connection's translated tuple: the
+ * connection's source, and the address and port the redirect sends it to.
+ * Sockets accepted on a link-local address are bound to their device, hence
+ * the receiving (or, outbound, loopback) device.
+ */
+static bool proxy_holds(struct net *net, const struct nf_conntrack_tuple *t,
+			const union nf_inet_addr *to, u16 port, int dif)
+{
+	struct inet_hashinfo *hashinfo = net->ipv4.tcp_death_row.hashinfo;
+	struct sock *sk;
+
+	if (t->src.l3num == NFPROTO_IPV4)
+		sk = __inet_lookup_established(net, hashinfo, t->src.u3.ip,
+					       t->src.u.tcp.port, to->ip, port,
+					       dif, 0);
+	else
+		sk = __inet6_lookup_established(net, hashinfo, &t->src.u3.in6,
+						t->src.u.tcp.port, &to->in6, port,
+						dif, 0);
+	if (!sk)
+		return false;
+	sock_gen_put(sk);
+	return true;
+}
+
+static unsigned int redirect(struct nf_conn *ct, const union nf_inet_addr *to,
+			     u16 port)
 {
 	struct nf_nat_range2 range = {
 		.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED,
+		.min_addr = *to,
+		.max_addr = *to,
 		.min_proto.tcp.port = htons(port),
 		.max_proto.tcp.port = htons(port),
 	};
 
-	if (flow->hook == MR_HOOK_LOCAL_OUT) {
-		if (flow->ipv6)
-			range.min_addr.in6 = in6addr_loopback;
-		else
-			range.min_addr.ip = htonl(INADDR_LOOPBACK);
-	} else if (!mr_inbound_addr(skb, flow->ipv6, daddr, &range.min_addr)) {
-		return NF_DROP;
-	}
-	range.max_addr = range.min_addr;
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 
@@ -127,28 +163,30 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	const struct mr_config *cfg;
 	enum meshredir_reason reason;
 	enum ip_conntrack_info ctinfo;
+	union nf_inet_addr to = {};
 	struct mr_flow flow = {};
 	struct mr_stats *stats;
 	unsigned int verdict = NF_ACCEPT;
+	bool pickup, ok;
 	struct nf_conn *ct;
+	u16 port = 0;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct))
+	/*
+	 * A connection a helper expected (RELATED) has its first packet
+	 * here too, and REDIRECT redirects it like any new one.
+	 */
+	if (!ct || nf_ct_is_confirmed(ct) ||
+	    (ctinfo != IP_CT_NEW && ctinfo != IP_CT_RELATED))
 		return NF_ACCEPT;
 	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (tuple->dst.protonum != IPPROTO_TCP)
 		return NF_ACCEPT;
-	/*
-	 * Conntrack starts in a namespace with its first SET, and then picks
-	 * up connections already open mid-stream, as new but ESTABLISHED.
-	 * Only a connection that began with a SYN is new to its endpoints;
-	 * redirecting any other would break it.
-	 */
-	if (READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT)
-		return NF_ACCEPT;
 	cfg = rcu_dereference(mn->config);
 	if (!cfg)
 		return NF_ACCEPT;
+	/* Not begun with a SYN: conntrack picked it up mid-stream. */
+	pickup = READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT;
 
 	flow.ipv6 = state->pf == NFPROTO_IPV6;
 	flow.dport = ntohs(tuple->dst.u.tcp.port);
@@ -164,23 +202,41 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 
 	reason = mr_decide(cfg, &flow);
 	if (mr_reason_redirects(reason)) {
-		u16 port = reason == MESHREDIR_REASON_REDIRECTED_INBOUND ?
-			   cfg->inbound.port : cfg->outbound.port;
+		port = reason == MESHREDIR_REASON_REDIRECTED_INBOUND ?
+		       cfg->inbound.port : cfg->outbound.port;
+		ok = redirect_addr(skb, &flow, &tuple->dst.u3, &to);
+		if (!ok && !pickup)
+			reason = MESHREDIR_REASON_DROPPED;
+	} else {
+		ok = false;
+	}
+	if (pickup) {
+		int dif = flow.hook == MR_HOOK_PRE_ROUTING ? state->in->ifindex :
+			  LOOPBACK_IFINDEX;
 
-		verdict = mr_redirect(skb, ct, &flow, &tuple->dst.u3, port);
+		reason = mr_decide_pickup(reason, ok &&
+					  proxy_holds(state->net, tuple, &to,
+						      port, dif));
+		ok = reason == MESHREDIR_REASON_RESUMED;
+	}
+	if (ok) {
+		verdict = redirect(ct, &to, port);
 		if (verdict != NF_ACCEPT)
 			reason = MESHREDIR_REASON_DROPPED;
+	} else if (reason == MESHREDIR_REASON_DROPPED) {
+		verdict = NF_DROP;
 	}
 	stats = rcu_dereference(mn->stats);
 	if (stats)
-		this_cpu_inc(stats->pcpu->n[flow.hook][reason]);
+		mr_count(stats, flow.hook, reason);
 	return verdict;
 }
 
 /*
  * Registered only while a configuration asks for drop-invalid-packets; the
- * configuration is read again all the same, as a SET that turns it off
- * swaps the configuration before the function is unregistered.
+ * configuration is read again all the same: a SET that turns it on
+ * registers the function before it swaps the configuration in, and DEL
+ * takes the configuration away before it unregisters the function.
  */
 unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
@@ -191,11 +247,12 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 	struct nf_conn *ct;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!mr_drops_invalid(rcu_dereference(mn->config), ct,
+	if (!mr_drops_invalid(rcu_dereference(mn->config),
+			      state->pf == NFPROTO_IPV6, ct,
 			      !ct && ctinfo == IP_CT_UNTRACKED))
 		return NF_ACCEPT;
 	stats = rcu_dereference(mn->stats);
 	if (stats)
-		this_cpu_inc(stats->pcpu->n[MR_HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID]);
+		mr_count(stats, MR_HOOK_PRE_ROUTING, MESHREDIR_REASON_DROPPED_INVALID);
 	return NF_DROP;
 }

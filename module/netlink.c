@@ -2,8 +2,10 @@
 /*
  * The generic netlink family. A SET, in one message or in parts, is
  * gathered and checked whole before a configuration is built and swapped
- * in, so a rejected SET changes nothing; a GET too big for one message is
- * dumped over several, from one configuration held by reference. Every rejection names the attribute by the tool's flag name.
+ * in, so a rejected SET changes nothing; a GET reply is sized once, and a
+ * configuration too big for one message is dumped over several, from one
+ * configuration held by reference. Every rejection names the attribute by
+ * the tool's flag name.
  * Lists are validated one by one, below the family policy, so that a policy
  * failure deep in a list can be reported with the list's name.
  */
@@ -36,8 +38,16 @@ struct mr_names {
 	const char *prefix6;
 };
 
+/*
+ * A policy failure inside a list reads "NAME: REASON" where extack can be
+ * formatted; the longest REASON lib/nlattr.c gives is 39 bytes ("allowed
+ * policy recursion depth exceeded"): every NAME leaves room for it.
+ */
+#define MR_POLICY_REASON_MAX 39
+#define MR_NAME_FITS(n) BUILD_BUG_ON_ZERO(sizeof(n ": ") + MR_POLICY_REASON_MAX > MR_FMTMSG_LEN)
+
 #define MR_NAMES(n) {							\
-	.name = n,							\
+	.name = (n) + MR_NAME_FITS(n),					\
 	.malformed = n ": malformed entry",				\
 	.too_many = n ": too many entries",				\
 	.too_many_total = n ": the configuration's lists hold more than "	\
@@ -61,7 +71,7 @@ struct mr_dir_names {
 };
 
 static const struct mr_dir_names mr_inbound_names = {
-	.name = "inbound",
+	.name = "inbound" + MR_NAME_FITS("inbound"),
 	.malformed = "inbound: malformed attribute",
 	.enabled = "redirect-inbound: must be 0 or 1",
 	.port = "redirect-inbound-port: 0 is not a port",
@@ -72,7 +82,7 @@ static const struct mr_dir_names mr_inbound_names = {
 };
 
 static const struct mr_dir_names mr_outbound_names = {
-	.name = "outbound",
+	.name = "outbound" + MR_NAME_FITS("outbound"),
 	.malformed = "outbound: malformed attribute",
 	.enabled = "redirect-outbound: must be 0 or 1",
 	.port = "redirect-outbound-port: 0 is not a port",
@@ -86,7 +96,7 @@ static const struct mr_names mr_owner_uids_names = MR_NAMES("owner-uids");
 static const struct mr_names mr_owner_gids_names = MR_NAMES("owner-gids");
 
 /* (u32)-1 is the invalid ID from_kuid() returns for an unmapped one. */
-static struct netlink_range_validation mr_id_range = {
+static const struct netlink_range_validation mr_id_range = {
 	.min = 0,
 	.max = U32_MAX - 1,
 };
@@ -97,8 +107,8 @@ static const struct nla_policy mr_port_range_policy[MESHREDIR_RANGE_A_MAX + 1] =
 };
 
 static const struct nla_policy mr_id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
-	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, &mr_id_range),
-	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, &mr_id_range),
+	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
+	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
 };
 
 static const struct nla_policy mr_cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
@@ -160,7 +170,7 @@ static int mr_list_check(const struct nlattr *list, const struct nla_policy *pol
 	u32 count = 0;
 
 	if (nla_validate_nested(list, MESHREDIR_LIST_A_MAX, policy, extack)) {
-		MR_ERR_PREFIX(extack, names->malformed, names->name);
+		mr_err_prefix(extack, names->malformed, names->name);
 		return -EINVAL;
 	}
 	nla_for_each_nested(entry, list, rem) {
@@ -398,7 +408,7 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 	if (!attr)
 		return 0;
 	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, mr_dir_policy, extack)) {
-		MR_ERR_PREFIX(extack, names->malformed, names->name);
+		mr_err_prefix(extack, names->malformed, names->name);
 		return -EINVAL;
 	}
 	if (tb[MESHREDIR_DIR_A_ENABLED]) {
@@ -493,7 +503,8 @@ static int mr_set_apply(struct net *net, struct mr_config_input *in,
 
 	/* Without an owner every connection of the proxy's would come back to it. */
 	if (!in->owner_uids.count && !in->owner_gids.count) {
-		NL_SET_ERR_MSG(extack, "owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it");
+		NL_SET_ERR_MSG(extack,
+			       "owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it");
 		mr_config_input_free(in);
 		return -EINVAL;
 	}
@@ -501,6 +512,12 @@ static int mr_set_apply(struct net *net, struct mr_config_input *in,
 	mr_config_input_free(in);
 	return err ?: mr_net_configure_locked(net, cfg, extack);
 }
+
+/*
+ * How long a SET in parts may wait for its next part before another
+ * socket's SET discards it (the uapi header and "set-part: ..." say 5 s).
+ */
+#define MR_SET_PART_IDLE (5 * HZ)
 
 /*
  * A SET, or one part of a SET in parts. The parts gather in the
@@ -523,11 +540,19 @@ static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	in = mn->pending;
 	if (in && in->portid != info->snd_portid) {
-		NL_SET_ERR_MSG(extack, "set: another socket's SET in parts is pending in this network namespace; try again when it is done");
-		err = -EBUSY;
-		goto out;
+		/*
+		 * A SET idle that long has a stuck or forgotten sender (its
+		 * socket still open): it no longer holds the namespace.
+		 */
+		if (time_before(jiffies, mn->pending_at + MR_SET_PART_IDLE)) {
+			NL_SET_ERR_MSG(extack,
+				       "set: another socket's SET in parts is pending in this network namespace; try again when it is done");
+			err = -EBUSY;
+			goto out;
+		}
+		mr_net_discard_pending_locked(mn);
 	}
-	mn->pending = NULL;
+	in = mr_net_take_pending_locked(mn);
 	if (!part) {
 		/* This socket starting over abandons what it had begun. */
 		mr_config_input_free(in);
@@ -538,7 +563,7 @@ static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	} else if (!in || in->next_part != part) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_SET_PART],
-				    "set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0");
+				    "set-part: not the next part of a SET in parts from this socket (a part was refused or lost, DEL came between, or it was idle 5 s and another socket's SET discarded it); start again from part 0");
 		mr_config_input_free(in);
 		err = -ESRCH;
 		goto out;
@@ -550,7 +575,7 @@ static int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (more) {
 		in->next_part = part + 1;
-		mn->pending = in;
+		mr_net_pend_locked(mn, in);
 		goto out;
 	}
 	err = mr_set_apply(net, in, extack);
@@ -655,14 +680,18 @@ static int mr_put_range(struct sk_buff *skb, int type, const struct mr_range *r,
 {
 	struct nlattr *entry = nla_nest_start(skb, type);
 	u32 first = r->first.lo, last = r->last.lo;
+	bool err;
 
 	if (!entry)
 		return -EMSGSIZE;
 	/* LAST only when it differs, as a SET may say it: a GET is no bigger. */
-	if (port ? nla_put_u16(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-		   (last != first && nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last)) :
-		   nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, first) ||
-		   (last != first && nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last))) {
+	if (port)
+		err = nla_put_u16(skb, MESHREDIR_RANGE_A_FIRST, first) ||
+		      (last != first && nla_put_u16(skb, MESHREDIR_RANGE_A_LAST, last));
+	else
+		err = nla_put_u32(skb, MESHREDIR_RANGE_A_FIRST, first) ||
+		      (last != first && nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, last));
+	if (err) {
 		nla_nest_cancel(skb, entry);
 		return -EMSGSIZE;
 	}
@@ -867,6 +896,106 @@ static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
 	return 0;
 }
 
+/*
+ * What mr_fill() puts, counted as it puts it, so that a GET reply is
+ * allocated once. A count past a nest's 64 KiB stops there: such a
+ * configuration does not fit one message anyway.
+ */
+static size_t mr_range_size(const struct mr_range *r, bool port)
+{
+	size_t one = nla_total_size(port ? sizeof(u16) : sizeof(u32));
+
+	return nla_total_size(0) + one + (r->first.lo != r->last.lo ? one : 0);
+}
+
+static size_t mr_set_size(const struct mr_set *set, bool port)
+{
+	size_t size = 0;
+	u32 i;
+
+	for (i = 0; set && i < set->count && size <= U16_MAX; i++)
+		size += mr_range_size(&set->range[i], port);
+	return size;
+}
+
+static size_t mr_cidr_set_size(const struct mr_set *set, bool ipv6)
+{
+	unsigned int bits = ipv6 ? 128 : 32;
+	size_t entry = nla_total_size(0) + nla_total_size(sizeof(u16)) +
+		       nla_total_size(ipv6 ? sizeof(struct in6_addr) : sizeof(struct in_addr)) +
+		       nla_total_size(sizeof(u8));
+	size_t size = 0;
+	u32 i;
+
+	for (i = 0; set && i < set->count && size <= U16_MAX; i++) {
+		struct mr_key cur = set->range[i].first, last = set->range[i].last;
+
+		for (;;) {
+			struct mr_range r = mr_cidr_range(cur, mr_cidr_fit(cur, last, bits), bits);
+
+			size += entry;
+			if (mr_key_eq(r.last, last) || size > U16_MAX)
+				break;
+			cur = mr_key_inc(r.last);
+		}
+	}
+	return size;
+}
+
+static size_t mr_uid_ports_size(const struct mr_uid_ports *up)
+{
+	size_t size = 0;
+	u32 i;
+
+	for (i = 0; up && i < up->count && size <= U16_MAX; i++)
+		size += 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+			mr_set_size(up->entry[i].ports, true);
+	return size;
+}
+
+/* A list's nest and entries; nothing for an absent (empty) list. */
+static size_t mr_list_size(bool present, size_t entries)
+{
+	return present ? nla_total_size(entries) : 0;
+}
+
+static size_t mr_dir_size(const struct mr_dir *dir, const struct mr_uid_ports *up)
+{
+	return nla_total_size(nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u16)) +
+		mr_list_size(dir->exclude_ports, mr_set_size(dir->exclude_ports, true)) +
+		mr_list_size(dir->include_ports, mr_set_size(dir->include_ports, true)) +
+		mr_list_size(dir->exclude_ips4 || dir->exclude_ips6,
+			     mr_cidr_set_size(dir->exclude_ips4, false) +
+			     mr_cidr_set_size(dir->exclude_ips6, true)) +
+		mr_list_size(up, mr_uid_ports_size(up)));
+}
+
+static size_t mr_counters_size(void)
+{
+	return nla_total_size(MR_HOOK_COUNT *
+		nla_total_size((__MESHREDIR_REASON_MAX - 1) * nla_total_size_64bit(sizeof(u64))));
+}
+
+/* A GET reply's attributes, or 0 if a nest would pass nla_len's 64 KiB. */
+static size_t mr_reply_size(const struct mr_config *cfg)
+{
+	size_t nests[] = {
+		mr_list_size(cfg->owner_uids, mr_set_size(cfg->owner_uids, false)),
+		mr_list_size(cfg->owner_gids, mr_set_size(cfg->owner_gids, false)),
+		mr_dir_size(&cfg->inbound, NULL),
+		mr_dir_size(&cfg->outbound, cfg->uid_ports_given),
+	};
+	size_t size = 2 * nla_total_size(sizeof(u8)) + mr_counters_size();
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nests); i++) {
+		if (nests[i] > U16_MAX)
+			return 0;
+		size += nests[i];
+	}
+	return size;
+}
+
 static struct genl_family mr_genl_family;
 
 /* The whole configuration in one message; -E2BIG if a nest cannot hold its part. */
@@ -896,9 +1025,9 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mr_net *mn = mr_net(genl_info_net(info));
 	struct mr_counters *counters;
-	size_t size = NLMSG_GOODSIZE;
 	struct mr_config *cfg;
 	struct sk_buff *msg;
+	size_t size;
 	int err;
 
 	counters = kmalloc(sizeof(*counters), GFP_KERNEL_ACCOUNT);
@@ -911,23 +1040,27 @@ static int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		kfree(counters);
 		return -ENOENT;
 	}
-	/* Big configurations are rare; grow until the reply fits. */
-	for (;;) {
-		msg = genlmsg_new(size, GFP_KERNEL | __GFP_NOWARN);
-		if (!msg) {
-			err = -ENOMEM;
-			goto out;
-		}
-		err = mr_fill(msg, info, cfg, counters);
-		if (!err)
-			break;
+	size = mr_reply_size(cfg);
+	if (!size) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does");
+		err = -EMSGSIZE;
+		goto out;
+	}
+	/* Up to four nests of 64 KiB: contiguous memory a busy host may lack. */
+	msg = genlmsg_new(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no memory for a reply this large: dump the configuration (NLM_F_DUMP), as meshredir show does");
+		err = -ENOMEM;
+		goto out;
+	}
+	err = mr_fill(msg, info, cfg, counters);
+	/* mr_reply_size() counts what mr_fill() puts: a miss is a bug. */
+	if (WARN_ON_ONCE(err)) {
 		nlmsg_free(msg);
-		if (err == -E2BIG || size >= (1U << 20)) {
-			NL_SET_ERR_MSG(info->extack, "the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does");
-			err = -EMSGSIZE;
-			goto out;
-		}
-		size *= 2;
+		err = -EMSGSIZE;
+		goto out;
 	}
 	err = genlmsg_reply(msg, info);
 out:
@@ -1076,8 +1209,11 @@ static struct genl_family mr_genl_family __ro_after_init = {
 	.policy = mr_policy,
 	.netnsok = true,
 	.parallel_ops = true,
-	/* Strict validation for every command: no unknown attributes. */
-	.resv_start_op = MESHREDIR_CMD_RESET_COUNTERS + 1,
+	/*
+	 * resv_start_op 0: every command is new, so genetlink refuses (EINVAL)
+	 * a non-zero reserved byte or unknown nlmsg_flags, and no command may
+	 * opt out of strict attribute validation.
+	 */
 	.ops = mr_genl_ops,
 	.n_ops = ARRAY_SIZE(mr_genl_ops),
 	.module = THIS_MODULE,

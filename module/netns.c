@@ -3,8 +3,8 @@
  * Per-namespace state, and the only place that touches netfilter
  * registration: the first SET takes conntrack and registers the NAT lookup
  * functions (and the drop-invalid-packets function while a configuration
- * asks for it), later SETs swap the configuration under RCU, DEL and
- * namespace exit undo it all.
+ * asks for it), later SETs swap the configuration under RCU and may add a
+ * family, never drop one, DEL and namespace exit undo it all.
  */
 
 #include <linux/netfilter.h>
@@ -31,10 +31,12 @@ struct mr_net *mr_net(const struct net *net)
 
 /*
  * Ahead of iptables' and nftables' nat chains at their usual priority
- * (NF_IP_PRI_NAT_DST, dstnat: -100): whoever sets up the NAT binding first
+ * (NF_IP_PRI_NAT_DST and NF_IP6_PRI_NAT_DST, dstnat: -100, each family's
+ * own name for it): whoever sets up the NAT binding first
  * owns the connection, and a meshredir namespace means the mesh owns it.
  */
 #define MR_NAT_PRIORITY (NF_IP_PRI_NAT_DST - 10)
+#define MR_NAT6_PRIORITY (NF_IP6_PRI_NAT_DST - 10)
 
 static const struct nf_hook_ops mr_ops_ipv4[] = {
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV4,
@@ -45,9 +47,9 @@ static const struct nf_hook_ops mr_ops_ipv4[] = {
 
 static const struct nf_hook_ops mr_ops_ipv6[] = {
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT_PRIORITY },
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT6_PRIORITY },
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT_PRIORITY },
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT6_PRIORITY },
 };
 
 static int mr_register_fn(struct net *net, const struct nf_hook_ops *ops)
@@ -197,14 +199,17 @@ static void mr_stats_free_rcu(struct rcu_head *rcu)
 static struct mr_stats *mr_stats_alloc(void)
 {
 	struct mr_stats *stats = kzalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
+	int cpu;
 
 	if (!stats)
 		return NULL;
-	stats->pcpu = alloc_percpu_gfp(struct mr_counters, GFP_KERNEL_ACCOUNT);
+	stats->pcpu = alloc_percpu_gfp(struct mr_pcpu_counters, GFP_KERNEL_ACCOUNT);
 	if (!stats->pcpu) {
 		kfree(stats);
 		return NULL;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats->pcpu, cpu)->syncp);
 	return stats;
 }
 
@@ -226,9 +231,13 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 		}
 	}
 	/*
-	 * Families are added first and dropped last, so that the drop-invalid
-	 * function, moved in between, only ever runs where conntrack is held,
-	 * and a failure can be undone by dropping alone, which cannot fail.
+	 * A family is only ever added, and kept until DEL even when a later
+	 * configuration drops it: its conntrack entries and NAT functions
+	 * are what keeps the connections already redirected in it going,
+	 * and the functions leave its new connections alone meanwhile
+	 * (mr_decide()). Added first, so that the drop-invalid function,
+	 * moved next, only ever runs where conntrack is held, and a failure
+	 * is undone by dropping what was added, which cannot fail.
 	 */
 	err = mr_families_set(net, mn, old_families | want);
 	if (err) {
@@ -238,10 +247,10 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 	err = mr_invalid_set(net, mn, cfg->drop_invalid ? want : 0);
 	if (err) {
 		mr_families_set(net, mn, old_families);
-		NL_SET_ERR_MSG(extack, "drop-invalid-packets: cannot register the netfilter function");
+		NL_SET_ERR_MSG(extack,
+			       "drop-invalid-packets: cannot register the netfilter function");
 		goto err_stats;
 	}
-	mr_families_set(net, mn, want);
 	/* Counters first: a hook that sees the configuration counts into them. */
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);
@@ -276,11 +285,28 @@ static int mr_net_teardown(struct net *net, struct mr_net *mn)
 	return 0;
 }
 
-void mr_net_discard_pending_locked(struct mr_net *mn)
+struct mr_config_input *mr_net_take_pending_locked(struct mr_net *mn)
+{
+	struct mr_config_input *in = mn->pending;
+
+	lockdep_assert_held(&mn->lock);
+	mn->pending = NULL;
+	WRITE_ONCE(mn->pending_portid, 0);
+	return in;
+}
+
+void mr_net_pend_locked(struct mr_net *mn, struct mr_config_input *in)
 {
 	lockdep_assert_held(&mn->lock);
-	mr_config_input_free(mn->pending);
-	mn->pending = NULL;
+	WARN_ON_ONCE(mn->pending);
+	mn->pending = in;
+	mn->pending_at = jiffies;
+	WRITE_ONCE(mn->pending_portid, in->portid);
+}
+
+void mr_net_discard_pending_locked(struct mr_net *mn)
+{
+	mr_config_input_free(mr_net_take_pending_locked(mn));
 }
 
 /* A SET pending in parts goes too: it was to replace what is removed. */
@@ -312,17 +338,26 @@ struct mr_config *mr_net_config_get(struct mr_net *mn, struct mr_counters *count
 	return cfg;
 }
 
+/* Each CPU's counters are read whole (retried if a 32-bit writer came between). */
 static void mr_counters_sum(struct mr_stats *stats, struct mr_counters *out)
 {
+	u64 one[MR_HOOK_COUNT][__MESHREDIR_REASON_MAX];
+	unsigned int start;
 	int cpu, h, r;
 
 	memset(out, 0, sizeof(*out));
 	for_each_possible_cpu(cpu) {
-		const struct mr_counters *c = per_cpu_ptr(stats->pcpu, cpu);
+		const struct mr_pcpu_counters *c = per_cpu_ptr(stats->pcpu, cpu);
 
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			for (h = 0; h < MR_HOOK_COUNT; h++)
+				for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
+					one[h][r] = u64_stats_read(&c->n[h][r]);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
 		for (h = 0; h < MR_HOOK_COUNT; h++)
 			for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
-				out->n[h][r] += READ_ONCE(c->n[h][r]);
+				out->n[h][r] += one[h][r];
 	}
 }
 
@@ -333,9 +368,14 @@ void mr_net_read_counters(struct mr_net *mn, struct mr_counters *out)
 
 	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
 	mr_counters_sum(stats, out);
+	/*
+	 * The sums only grow, so a counter is never below its base; were it
+	 * ever, it reads 0 rather than wrapping to 2^64 - n.
+	 */
 	for (h = 0; h < MR_HOOK_COUNT; h++)
 		for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
-			out->n[h][r] -= stats->base.n[h][r];
+			out->n[h][r] = out->n[h][r] > stats->base.n[h][r] ?
+				       out->n[h][r] - stats->base.n[h][r] : 0;
 }
 
 int mr_net_reset_counters(struct net *net)
@@ -394,6 +434,13 @@ static int mr_netlink_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	mn = mr_net(n->net);
+	/*
+	 * Every generic netlink socket's close comes here: only the one a SET
+	 * waits on takes the mutex. A SET pending for this socket cannot
+	 * begin now (the socket is going), so a stale 0 misses nothing.
+	 */
+	if (READ_ONCE(mn->pending_portid) != n->portid)
+		return NOTIFY_DONE;
 	mutex_lock(&mn->lock);
 	if (mn->pending && mn->pending->portid == n->portid)
 		mr_net_discard_pending_locked(mn);

@@ -22,11 +22,13 @@ static inline void mr_sort(void *base, size_t n, size_t size,
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <linux/types.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* As the kernel defines them (u64 is unsigned long long, as __u64). */
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 
 struct rcu_head {
 	void *next;

@@ -54,7 +54,7 @@ bool mr_set_contains(const struct mr_set *set, struct mr_key key);
  */
 u32 mr_ranges_normalize(struct mr_range *range, u32 count);
 
-/* The addresses of addr/prefix_len in a family whose addresses have bits bits. */
+/* The addresses of addr/prefix_len, in a family of bits-bit addresses. */
 struct mr_range mr_cidr_range(struct mr_key addr, unsigned int prefix_len,
 			      unsigned int bits);
 

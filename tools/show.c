@@ -23,6 +23,9 @@ static const char *const mr_reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_DIRECTION_DISABLED] = "direction-disabled",
 	[MESHREDIR_REASON_DROPPED] = "dropped",
 	[MESHREDIR_REASON_DROPPED_INVALID] = "dropped-invalid",
+	[MESHREDIR_REASON_FAMILY_DISABLED] = "family-disabled",
+	[MESHREDIR_REASON_RESUMED] = "resumed",
+	[MESHREDIR_REASON_MIDSTREAM] = "midstream",
 };
 
 const char *mr_reason_name(unsigned int reason)

@@ -10,10 +10,12 @@
 # refused, or a part out of sequence, changes nothing; a SET pending from
 # one socket makes a SET from any other fail with EBUSY and is discarded by
 # closing its socket, by DEL, and by rmmod (kmemleak on the debug kernel
-# would report it otherwise); the parts' lists add up; a GET without dump
-# of the big configuration fails with EMSGSIZE and says to dump; a dump
-# gives the configuration it started with, whatever SET or DEL comes
-# between its messages.
+# would report it otherwise), and no longer holds the namespace once idle
+# for 5 s; the parts' lists add up; genetlink refuses a non-zero reserved
+# header byte and unknown nlmsg_flags on every command; a GET without dump
+# answers up to a nest's 64 KiB exactly, and beyond (the big configuration
+# too) fails with EMSGSIZE and says to dump; a dump gives the configuration
+# it started with, whatever SET or DEL comes between its messages.
 
 . "$(dirname "$0")/lib.sh"
 setup
@@ -150,19 +152,20 @@ assert_steps "GET (do) of the big configuration" \
 	"get: EMSGSIZE: the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does"
 
 pretty "a SET whose last part is refused, or a part out of sequence, changes nothing"
+esrch="set-part: not the next part of a SET in parts from this socket (a part was refused or lost, DEL came between, or it was idle 5 s and another socket's SET discarded it); start again from part 0"
 mr_json "$pod" >"$WORK/before.json"
 steps "$pod" set:0:more set:1:more set:2:bad set:3
 assert_steps "parts 0 and 1, part 2 refused, then part 3" "set 0: 0
 set 1: 0
 set 2: EINVAL: exclude-outbound-ips: prefix length exceeds 32
-set 3: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+set 3: ESRCH: $esrch"
 assert_same "after the refused last part"
 steps "$pod" set:0:more set:2
 assert_steps "part 2 after part 0" "set 0: 0
-set 2: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+set 2: ESRCH: $esrch"
 assert_same "after the part out of sequence"
 steps "$pod" set:1
-assert_steps "part 1 first" "set 1: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+assert_steps "part 1 first" "set 1: ESRCH: $esrch"
 assert_same "after a part 1 that continues nothing"
 
 pretty "a SET pending from one socket: a SET from another fails with EBUSY"
@@ -202,6 +205,63 @@ case $STEPS_OUT in
 *) fail "GET (do) of a small configuration: '$STEPS_OUT'" ;;
 esac
 
+pretty "genetlink checks the header: a reserved byte or an unknown flag is refused"
+mr_json "$pod" >"$WORK/before.json"
+steps "$pod" hdr:get:0 hdr:get:1 hdr:get:256 hdr:set:1 hdr:del:1 hdr:reset-counters:1 \
+	hdr:get:0:400 hdr:del:0:100 hdr:set:0:800
+reserved="EINVAL: genlmsghdr.reserved field is not 0"
+flags="EINVAL: ambiguous or reserved bits set in nlmsg_flags"
+assert_steps "GET, SET, DEL and RESET_COUNTERS with a reserved byte or NLM_F_CREATE, _ROOT, _APPEND" \
+	"hdr get 0 0x0: 0
+hdr get 1 0x0: $reserved
+hdr get 256 0x0: $reserved
+hdr set 1 0x0: $reserved
+hdr del 1 0x0: $reserved
+hdr reset-counters 1 0x0: $reserved
+hdr get 0 0x400: $flags
+hdr del 0 0x100: $flags
+hdr set 0 0x800: $flags"
+assert_same "after the refused headers"
+
+pretty "a SET in parts idle for 5 s no longer holds the namespace"
+# Socket a begins a SET and stalls; socket b's SET is refused at once and
+# 3 s on, and discards a's after the 5 s bound; a's next part then fails.
+steps "$pod" set:0:more sock:b set:0 sleep:3 set:0 sleep:3 set:0 sock:a set:1
+assert_steps "b's SET while a's waits 0, 3 and 6 s, then a's next part" "set 0: 0
+set 0: EBUSY: $busy
+set 0: EBUSY: $busy
+set 0: 0
+set 1: ESRCH: $esrch"
+mr_json "$pod" >"$WORK/parts.json"
+"$PYTHON" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["outbound"]["exclude-ports"], c["owner-uids"])' \
+	"$WORK/parts.json" >"$WORK/parts.txt" 2>&1 || true
+want="[{'first': 40000, 'last': 40000}] [{'first': 5678, 'last': 5678}]"
+if [ "$(<"$WORK/parts.txt")" = "$want" ]; then
+	ok "b's SET is the configuration: exclude-outbound-ports $(<"$WORK/parts.txt")"
+else
+	fail "after b's SET: expected '$want', seen '$(<"$WORK/parts.txt")'"
+fi
+
+pretty "a GET without dump is sized once: up to a nest's 64 KiB, then 'dump it'"
+# OUTBOUND holds ENABLED and PORT (8 bytes each), EXCLUDE_PORTS, and 12
+# bytes a single port: 4 + 16 + 4 + 12 * 5459 = 65532 fits nla_len, 5460 not.
+steps "$pod" set-ports:5459 get
+case $STEPS_OUT in
+"set-ports 5459: 0"$'\n'"get: 0 "*) ok "5459 ports, a 65532-byte OUTBOUND: GET (do) answers: ${STEPS_OUT#*get: 0 } bytes" ;;
+*) fail "5459 ports, a 65532-byte OUTBOUND: expected a GET reply, seen '${STEPS_OUT//$'\n'/ | }'" ;;
+esac
+steps "$pod" set-ports:5460 get
+assert_steps "5460 ports, a 65544-byte OUTBOUND" "set-ports 5460: 0
+get: EMSGSIZE: the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does"
+mr_json "$pod" >"$WORK/ports.json"
+seen=$("$PYTHON" -c 'import json,sys; p=json.load(open(sys.argv[1]))["outbound"]["exclude-ports"]; print(len(p), p[-1]["last"])' \
+	"$WORK/ports.json" 2>&1) || true
+if [ "$seen" = "5460 10919" ]; then
+	ok "show --json (a dump) has them all: 5460 ports, the last 10919"
+else
+	fail "show --json after 5460 ports: expected '5460 10919' (count, last), seen '$seen'"
+fi
+
 pretty "closing the socket discards its pending SET"
 steps "$pod" set:0:more
 assert_steps "a part left pending as the socket closes" "set 0: 0"
@@ -224,7 +284,7 @@ touch "$WORK/go"
 wait $holder || true
 STEPS_OUT=$(<"$WORK/holder.log")
 assert_steps "the pending SET's last part after DEL" "set 0: 0
-set 1: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+set 1: ESRCH: $esrch"
 assert_not_configured "$pod" "after DEL and the orphaned last part"
 # In a namespace with nothing but a pending SET, DEL discards that and
 # succeeds: the tool does not say "not configured".
@@ -244,7 +304,7 @@ touch "$WORK/go"
 wait $holder || true
 STEPS_OUT=$(<"$WORK/holder.log")
 assert_steps "its last part after DEL" "set 0: 0
-set 1: ESRCH: set-part: not the next part of a SET in parts from this socket (a part was refused or lost, or DEL came between); start again from part 0"
+set 1: ESRCH: $esrch"
 assert_not_configured "$pod" "after DEL of a pending SET alone"
 
 pretty "the big configuration again, then rmmod with a SET pending"

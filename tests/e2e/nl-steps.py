@@ -2,15 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nl-steps.py: raw meshredir netlink for bigconfig.sh, where the tool cannot
-# go: it never sends a bad part, never leaves a SET in parts pending, and
-# reads big configurations with a dump only. Runs its STEPs in order on one
-# generic netlink socket (one port id), printing one line per request:
+# go: it never sends a bad part or a bad header, never leaves a SET in parts
+# pending, and reads big configurations with a dump only. Runs its STEPs in
+# order on one generic netlink socket (one port id) unless sock: says
+# otherwise, printing one line per request:
 #
 #   set:N[:more][:bad]  SET part N (MESHREDIR_A_SET_PART, left out for 0),
 #                       with MESHREDIR_A_SET_MORE if "more"; each part has
 #                       owner-uids 5678 and exclude-outbound-ports 40000+N,
 #                       "bad" adds an exclude-outbound-ips entry of prefix
 #                       length 33. Prints "set N: 0" or "set N: ERRNO: msg"
+#   set-ports:N         SET of owner-uids 5678 and N exclude-outbound-ports,
+#                       1, 3, 5, ... (none adjacent, so none merge), in
+#                       parts of 4,000: "set-ports N: 0" or "set-ports N:
+#                       ERRNO: msg" (the first refused part's)
+#   hdr:CMD:RESERVED[:FLAGS]
+#                       CMD (get, del, reset-counters, or set: owner-uids
+#                       5678) with genlmsghdr.reserved RESERVED and FLAGS
+#                       (hex) added to NLM_F_REQUEST | NLM_F_ACK: "hdr CMD
+#                       RESERVED FLAGS: 0" or "...: ERRNO: msg"
+#   sock:NAME           the following steps go on socket NAME, opened on its
+#                       first use (the first steps' socket is "a")
+#   sleep:SECONDS       waits that long
 #   set-dup-family      SET of one exclude-outbound-ips entry with FAMILY
 #                       AF_INET, then AF_INET6, and fd00::/64: "set
 #                       dup-family: 0" or "set dup-family: ERRNO: msg"
@@ -108,10 +121,10 @@ class Genl:
             yield t & 0x3fff, buf[off + 4:off + length]
             off += (length + 3) & ~3
 
-    def talk(self, msg_type, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
+    def talk(self, msg_type, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK, reserved=0):
         """Sends one request; returns (reply payloads, errno, extack msg)."""
         self.seq += 1
-        body = struct.pack('=BBH', cmd, 1, 0) + payload
+        body = struct.pack('=BBH', cmd, 1, reserved) + payload
         self.sock.send(struct.pack('=IHHII', 16 + len(body), msg_type, flags, self.seq, 0) + body)
         replies = []
         while True:
@@ -180,6 +193,38 @@ class Genl:
                         counts[key] = counts.get(key, 0) + sum(1 for _ in self.attrs(lv))
         return ' '.join(f'{k}={counts[k]}' for k in sorted(counts))
 
+    def owner(self):
+        a = E['MESHREDIR_LIST_A_ENTRY']
+        return nest(E['MESHREDIR_A_OWNER_UIDS'],
+                    nest(a, attr(E['MESHREDIR_RANGE_A_FIRST'], struct.pack('=I', 5678))))
+
+    def set_ports(self, n):
+        """n single outbound ports, none adjacent, in parts of 4,000."""
+        a = E['MESHREDIR_LIST_A_ENTRY']
+        first = E['MESHREDIR_RANGE_A_FIRST']
+        ports = [1 + 2 * i for i in range(n)]
+        chunks = [ports[i:i + 4000] for i in range(0, n, 4000)] or [[]]
+        for part, chunk in enumerate(chunks):
+            p = self.owner() if part == 0 else b''
+            if part:
+                p += attr(E['MESHREDIR_A_SET_PART'], struct.pack('=I', part))
+            p += nest(E['MESHREDIR_A_OUTBOUND'],
+                      nest(E['MESHREDIR_DIR_A_EXCLUDE_PORTS'],
+                           *(nest(a, attr(first, struct.pack('=H', x))) for x in chunk)))
+            if part + 1 < len(chunks):
+                p += attr(E['MESHREDIR_A_SET_MORE'], b'')
+            replies, err, text = self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
+            if err:
+                break
+        return replies, err, text
+
+    def header(self, cmd, reserved, flags):
+        """cmd with genlmsghdr.reserved and extra nlmsg_flags."""
+        cmds = {'get': 'GET', 'del': 'DEL', 'reset-counters': 'RESET_COUNTERS', 'set': 'SET'}
+        payload = self.owner() if cmd == 'set' else b''
+        return self.talk(self.family, E['MESHREDIR_CMD_' + cmds[cmd]], payload,
+                         NLM_F_REQUEST | NLM_F_ACK | flags, reserved)
+
     def set_part(self, part, more, bad):
         a = E['MESHREDIR_LIST_A_ENTRY']
         first = E['MESHREDIR_RANGE_A_FIRST']
@@ -223,10 +268,25 @@ def result(what, err, text, extra=''):
 
 
 def main(steps):
-    nl = Genl()
+    socks = {'a': Genl()}
+    nl = socks['a']
     for step in steps:
         kind, _, arg = step.partition(':')
-        if kind == 'set':
+        if kind == 'sock':
+            if arg not in socks:
+                socks[arg] = Genl()
+            nl = socks[arg]
+        elif kind == 'sleep':
+            time.sleep(float(arg))
+        elif kind == 'set-ports':
+            _, err, text = nl.set_ports(int(arg))
+            result(f'set-ports {arg}', err, text)
+        elif kind == 'hdr':
+            words = arg.split(':')
+            flags = int(words[2], 16) if len(words) > 2 else 0
+            _, err, text = nl.header(words[0], int(words[1]), flags)
+            result(f'hdr {words[0]} {words[1]} {flags:#x}', err, text)
+        elif kind == 'set':
             words = arg.split(':')
             _, err, text = nl.set_part(int(words[0]), 'more' in words, 'bad' in words)
             result(f'set {words[0]}', err, text)

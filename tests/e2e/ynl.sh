@@ -62,7 +62,7 @@ assert_text() {
 }
 
 # counters_json LOCAL-OUT PRE-ROUTING: the counters nest as cli.py prints
-# it; each argument is the thirteen values in the uapi's reason order.
+# it; each argument is the sixteen values in the uapi's reason order.
 counters_json() {
 	local h vals out='' i sep
 	for h in local-out pre-routing; do
@@ -165,7 +165,7 @@ want+='{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 82}]}, '
 want+='"uids": {"first": 4242, "last": 4243}}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
 
 # The dump: the scalars and counters first, then the lists; each list
@@ -227,7 +227,7 @@ want+='{"family": 10, "addr": "20010db8000200000000000000000000", "prefix-len": 
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 53}, {"first": 5353}]}, '
 want+='"uids": {"first": 1000, "last": 1001}}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: what meshredir set configured" "$want" "$YOUT"
 
 ynl "$mrns" --do del

@@ -12,11 +12,13 @@
  * flipped, duplicates, deletions, huge and empty lists, nesting broken both
  * ways; after serialization, bytes flipped, the attribute area truncated,
  * the netlink header lying about its length, the genetlink header cut
- * short, unknown commands, other versions, no NLM_F_REQUEST.
+ * short or with a non-zero reserved field, nlmsg_flags genetlink does not
+ * allow, unknown commands, other versions, no NLM_F_REQUEST.
  *
  * The verdict comes from the bytes actually sent, by a model of what the
  * kernel does with them: lib/nlattr.c's strict validation (every level is
- * parsed strictly: genetlink's resv_start_op and nla_parse_nested()), the
+ * parsed strictly: nla_parse_nested(), and genetlink's resv_start_op of 0,
+ * which also refuses a non-zero reserved field and unknown flags), the
  * family's policies, and the module's own checks (uapi text: ranges, owner
  * needed, limits, CIDR families). Attributes within a level's *_MAX that
  * the model does not know, and the parts of a SET in parts (SET_MORE, a
@@ -38,7 +40,9 @@
  * the first namespace, which there share it: they send no DEL, and check
  * verdicts and that GET succeeds after their accepted SETs (the
  * configuration itself is anyone's; a SET refused with EBUSY while another
- * worker's multi-part SET is pending is counted as "busy"). Messages are
+ * worker's multi-part SET is pending is counted as "busy"; a pending SET
+ * idle for 5 s may be discarded by another worker's, so that its next
+ * part fails, which the verdict "unknown" of parts allows). Messages are
  * split over all workers.
  *
  * --self-test runs the model alone on hand-made messages whose verdicts
@@ -1076,6 +1080,21 @@ static void mr_initial_set(struct mr_worker *w)
 	w->have_cfg = mr_refresh(w) == 0;
 }
 
+/*
+ * genl_header_check() for a family whose resv_start_op is 0, as
+ * meshredir's: why it refuses (EINVAL) the header, NULL if it does not.
+ */
+static const char *mr_header_refusal(uint16_t reserved, uint16_t flags)
+{
+	if (reserved)
+		return "genlmsghdr.reserved is not 0";
+	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
+		flags &= ~NLM_F_DUMP;
+	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO))
+		return "nlmsg_flags beyond REQUEST, ACK, ECHO and DUMP";
+	return NULL;
+}
+
 static void mr_one(struct mr_worker *w, uint64_t i)
 {
 	struct mr_node top;
@@ -1142,6 +1161,9 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 	if (mr_chance(20))
 		gh->version = mr_chance(2) ? 0 : 2 + mr_below(254);
 	gh->reserved = mr_chance(20) ? mr_below(65536) : 0;
+	/* A flag beyond REQUEST, ACK, ECHO and DUMP: one of 0x10..0x800. */
+	if (mr_chance(40))
+		nlh->nlmsg_flags |= 0x10 << mr_below(8);
 	sent_len = NLMSG_LENGTH(GENL_HDRLEN) + alen;
 	nlh->nlmsg_len = sent_len;
 
@@ -1162,6 +1184,11 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 			expect = E_UNKNOWN;
 		else if (v.sem_bad)
 			expect = E_INVALID;
+	}
+	/* Genetlink checks the header before it looks the command up. */
+	if (mr_header_refusal(gh->reserved, nlh->nlmsg_flags)) {
+		expect = E_INVALID;
+		v.why = mr_header_refusal(gh->reserved, nlh->nlmsg_flags);
 	}
 	/* Header damage, which overrides all of the above. */
 	if (mr_chance(40)) {
@@ -1619,6 +1646,32 @@ static int mr_self_test(void)
 		} else {
 			printf("ok %d - model: %s: %s\n", i + 1, t[i].name,
 			       got == E_VALID ? "valid" : got == E_INVALID ? "invalid" : "unknown");
+		}
+	}
+	{
+		static const struct {
+			const char *name;
+			uint16_t reserved, flags;
+			bool refused;
+		} h[] = {
+			{ "REQUEST|ACK", 0, NLM_F_REQUEST | NLM_F_ACK, false },
+			{ "REQUEST|ACK|ECHO", 0, NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO, false },
+			{ "REQUEST|ACK|DUMP", 0, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP, false },
+			{ "reserved 1", 1, NLM_F_REQUEST | NLM_F_ACK, true },
+			{ "reserved 0x100", 0x100, NLM_F_REQUEST | NLM_F_ACK, true },
+			{ "ROOT without MATCH", 0, NLM_F_REQUEST | NLM_F_ROOT, true },
+			{ "CREATE", 0, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, true },
+			{ "DUMP_INTR", 0, NLM_F_REQUEST | NLM_F_DUMP_INTR, true },
+		};
+		unsigned int k;
+
+		for (k = 0; k < sizeof(h) / sizeof(h[0]); k++, n++) {
+			const char *why = mr_header_refusal(h[k].reserved, h[k].flags);
+
+			if (!why != !h[k].refused)
+				bad++;
+			printf("%sok %d - header: %s: %s\n", !why != !h[k].refused ? "not " : "",
+			       n + 1, h[k].name, why ? why : "passes");
 		}
 	}
 	printf("%d passed, %d failed\n", n - bad, bad);

@@ -40,6 +40,7 @@ struct mr_spec_uid_ports {
 };
 
 struct mr_spec {
+	bool ipv4_only;			/* ip-family-mode ipv4 */
 	struct mr_spec_range owner_uids[MR_SPEC_N];
 	struct mr_spec_range owner_gids[MR_SPEC_N];
 	struct mr_spec_uid_ports uid_ports[2];
@@ -93,6 +94,20 @@ static const struct mr_case mr_cases[] = {
 	  IN6(.saddr = CLIENT6, .daddr = POD6, .dport = 5000), R(REDIRECTED_INBOUND) },
 	{ "inbound ignores the owner", { KUMA_DP },
 	  IN4(PROXY, .saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
+	/*
+	 * ip-family-mode ipv4: no IPv6 rule at all, so IPv6 passes ahead of
+	 * every exclusion; IPv4 is classified as ever.
+	 */
+	{ "ipv4 mode: app to remote v6 passes", { .ipv4_only = true, KUMA_DP },
+	  OUT6(APP, .saddr = POD6, .daddr = REMOTE6, .dport = 80), R(FAMILY_DISABLED) },
+	{ "ipv4 mode: client to pod v6 passes", { .ipv4_only = true, KUMA_DP },
+	  IN6(.saddr = CLIENT6, .daddr = POD6, .dport = 5000), R(FAMILY_DISABLED) },
+	{ "ipv4 mode: proxy to own pod IP v6 passes, no B3", { .ipv4_only = true, KUMA_DP },
+	  OUT6(PROXY, LO, .saddr = POD6, .daddr = POD6, .dport = 5000), R(FAMILY_DISABLED) },
+	{ "ipv4 mode: app to remote still outbound", { .ipv4_only = true, KUMA_DP },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "ipv4 mode: client to pod still inbound", { .ipv4_only = true, KUMA_DP },
+	  IN4(.saddr = CLIENT4, .daddr = POD4, .dport = 5000), R(REDIRECTED_INBOUND) },
 	/* B5: the proxy's own connections. */
 	{ "proxy to remote: B5", { KUMA_DP },
 	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(PROXY_OWNER) },
@@ -337,7 +352,8 @@ static const struct mr_config *mr_spec_config(struct mr_arena *a,
 
 	if (!cfg)
 		return NULL;
-	cfg->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
+	cfg->ip_family_mode = s->ipv4_only ? MESHREDIR_IP_FAMILY_IPV4 :
+					     MESHREDIR_IP_FAMILY_DUALSTACK;
 	cfg->owner_uids = mr_spec_set(a, s->owner_uids);
 	cfg->owner_gids = mr_spec_set(a, s->owner_gids);
 	mr_spec_dir(a, &s->in, &cfg->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);

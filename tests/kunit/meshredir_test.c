@@ -33,6 +33,24 @@ static void mr_test_decide(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)mr_decide(cfg, &c->flow), (int)c->want);
 }
 
+/* Mid-stream pickups and drop-invalid, the two rules beside the table. */
+static void mr_test_pickup_and_invalid(struct kunit *test)
+{
+	struct mr_config v4 = { .drop_invalid = true,
+				.ip_family_mode = MESHREDIR_IP_FAMILY_IPV4 };
+	int r;
+
+	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++) {
+		KUNIT_EXPECT_EQ(test, (int)mr_decide_pickup(r, false),
+				(int)MESHREDIR_REASON_MIDSTREAM);
+		KUNIT_EXPECT_EQ(test, (int)mr_decide_pickup(r, true),
+				mr_reason_redirects(r) ? (int)MESHREDIR_REASON_RESUMED :
+							 (int)MESHREDIR_REASON_MIDSTREAM);
+	}
+	KUNIT_EXPECT_TRUE(test, mr_drops_invalid(&v4, false, false, false));
+	KUNIT_EXPECT_FALSE(test, mr_drops_invalid(&v4, true, false, false));
+}
+
 static void mr_test_set_edges(struct kunit *test)
 {
 	struct mr_range r[] = {
@@ -233,6 +251,7 @@ static void mr_test_input_parts(struct kunit *test)
 
 static struct kunit_case mr_test_cases[] = {
 	KUNIT_CASE_PARAM(mr_test_decide, mr_cases_gen_params),
+	KUNIT_CASE(mr_test_pickup_and_invalid),
 	KUNIT_CASE(mr_test_set_edges),
 	KUNIT_CASE(mr_test_cidr),
 	KUNIT_CASE(mr_test_uid_ports_cut),

@@ -128,22 +128,51 @@ static void test_key_edges(void)
 	CHECK_UINT(mr_ranges_normalize(all, 0), 0);
 }
 
-/* drop-invalid-packets: only conntrack's INVALID, only when configured. */
+/*
+ * drop-invalid-packets: only conntrack's INVALID, only when configured, and
+ * only for the families the configuration names.
+ */
 static void test_drops_invalid(void)
 {
-	struct mr_config on = { .drop_invalid = true }, off = { .drop_invalid = false };
+	struct mr_config on = { .drop_invalid = true,
+				.ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK };
+	struct mr_config on4 = { .drop_invalid = true,
+				 .ip_family_mode = MESHREDIR_IP_FAMILY_IPV4 };
+	struct mr_config off = { .drop_invalid = false };
 
-	CHECK(mr_drops_invalid(&on, false, false));	/* INVALID */
-	CHECK(!mr_drops_invalid(&on, true, false));	/* tracked */
-	CHECK(!mr_drops_invalid(&on, false, true));	/* NOTRACK */
-	CHECK(!mr_drops_invalid(&off, false, false));	/* not asked for */
-	CHECK(!mr_drops_invalid(NULL, false, false));	/* deconfigured meanwhile */
+	CHECK(mr_drops_invalid(&on, false, false, false));	/* INVALID */
+	CHECK(mr_drops_invalid(&on, true, false, false));	/* INVALID, IPv6 */
+	CHECK(!mr_drops_invalid(&on, false, true, false));	/* tracked */
+	CHECK(!mr_drops_invalid(&on, false, false, true));	/* NOTRACK */
+	CHECK(!mr_drops_invalid(&off, false, false, false));	/* not asked for */
+	CHECK(!mr_drops_invalid(NULL, false, false, false));	/* deconfigured meanwhile */
+	CHECK(mr_drops_invalid(&on4, false, false, false));	/* ipv4 mode, IPv4 */
+	CHECK(!mr_drops_invalid(&on4, true, false, false));	/* ipv4 mode, IPv6 */
+}
+
+/*
+ * A mid-stream pickup is bound again only where it would be redirected and
+ * the proxy holds its socket; everything else is left as it is.
+ */
+static void test_pickup(void)
+{
+	enum meshredir_reason r;
+
+	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++) {
+		bool redirects = r == MESHREDIR_REASON_REDIRECTED_INBOUND ||
+				 r == MESHREDIR_REASON_REDIRECTED_OUTBOUND;
+
+		CHECK_INT(mr_decide_pickup(r, true), redirects ?
+			  MESHREDIR_REASON_RESUMED : MESHREDIR_REASON_MIDSTREAM);
+		CHECK_INT(mr_decide_pickup(r, false), MESHREDIR_REASON_MIDSTREAM);
+	}
 }
 
 int main(void)
 {
 	RUN(test_decide_table);
 	RUN(test_drops_invalid);
+	RUN(test_pickup);
 	RUN(test_set_against_model);
 	RUN(test_cidr_cover);
 	RUN(test_key_edges);

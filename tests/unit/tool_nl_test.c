@@ -154,6 +154,7 @@ static void test_build_defaults(void)
 	g = mnl_nlmsg_get_payload(nlh);
 	CHECK_UINT(g->cmd, MESHREDIR_CMD_SET);
 	CHECK_UINT(g->version, MESHREDIR_GENL_VERSION);
+	CHECK_UINT(g->reserved, 0);
 	CHECK(walks_whole(nlh));
 
 	mnl_attr_for_each(a, nlh, sizeof(*g))
@@ -276,8 +277,14 @@ static void test_build_cmd(void)
 	CHECK_UINT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
 	CHECK_UINT(g->cmd, MESHREDIR_CMD_GET);
 	CHECK_UINT(g->version, MESHREDIR_GENL_VERSION);
+	CHECK_UINT(g->reserved, 0);
+	/* A reused buffer's old bytes stay out of the header: the kernel refuses any. */
+	memset(m.buf, 0xff, m.cap);
 	nlh = mr_nl_build_cmd(&m, FAMILY, MESHREDIR_CMD_DEL);
-	CHECK_UINT(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, MESHREDIR_CMD_DEL);
+	g = mnl_nlmsg_get_payload(nlh);
+	CHECK_UINT(g->cmd, MESHREDIR_CMD_DEL);
+	CHECK_UINT(g->reserved, 0);
+	CHECK_UINT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
 	mr_msg_free(&m);
 }
 
@@ -925,6 +932,7 @@ static void test_build_dump(void)
 	CHECK_UINT(nlh->nlmsg_len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
 	CHECK_UINT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP);
 	CHECK_UINT(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, MESHREDIR_CMD_GET);
+	CHECK_UINT(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->reserved, 0);
 	mr_msg_free(&m);
 }
 

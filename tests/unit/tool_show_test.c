@@ -230,7 +230,10 @@ static void test_text_full(void)
 		  "  not-included                      0            0\n"
 		  "  direction-disabled                0            0\n"
 		  "  dropped                           0 18446744073709551615\n"
-		  "  dropped-invalid                   0            3\n");
+		  "  dropped-invalid                   0            3\n"
+		  "  family-disabled                   0            0\n"
+		  "  resumed                           0            0\n"
+		  "  midstream                         0            0\n");
 	free(out);
 	mr_cmdline_free(&cl);
 }
@@ -293,7 +296,7 @@ static void test_json_full(void)
 		"assert u[1][\"ports\"] == [{\"first\": 1, \"last\": 65535}] and u[1][\"uids\"][\"first\"] == 7; "
 		"c = d[\"counters\"]; "
 		"assert sorted(c) == [\"local-out\", \"pre-routing\"]; "
-		"assert len(c[\"local-out\"]) == 13 and len(c[\"pre-routing\"]) == 13; "
+		"assert len(c[\"local-out\"]) == 16 and len(c[\"pre-routing\"]) == 16; "
 		"assert d[\"drop-invalid-packets\"] is True; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
@@ -345,7 +348,7 @@ static void test_names(void)
 		NULL, "redirected-inbound", "redirected-outbound", "excluded-port",
 		"excluded-port-for-uid", "excluded-ip", "proxy-owner", "passthrough",
 		"loopback", "localhost", "not-included", "direction-disabled", "dropped",
-		"dropped-invalid",
+		"dropped-invalid", "family-disabled", "resumed", "midstream",
 	};
 	unsigned int r;
 

@@ -32,12 +32,21 @@
  * Replaces the namespace's whole configuration at once: any attribute that
  * is absent takes its default, nothing is merged with what was there before.
  * The first SET in a namespace takes conntrack and registers the NAT
- * functions; later ones swap the configuration under RCU, so that a packet
- * sees either the old or the new configuration, never a mix. Connections
- * already tracked keep the verdict they were given, and connections open
- * before the first SET, which conntrack then picks up mid-stream, are left
- * alone: only a connection that starts with a SYN is classified. A rejected SET changes
- * nothing. Attributes:
+ * functions for the families its IP_FAMILY_MODE names; later ones swap the
+ * configuration under RCU, so that a packet sees either the old or the new
+ * configuration, never a mix. A later SET may add a family; one that names
+ * fewer keeps the other's functions and conntrack until DEL, so that the
+ * connections already redirected there keep going, while its new
+ * connections pass (MESHREDIR_REASON_FAMILY_DISABLED). Connections already
+ * tracked keep the verdict they were given. A connection that did not
+ * start with a SYN reaches the NAT functions only when conntrack picks it
+ * up mid-stream: one open before the first SET, or one whose conntrack
+ * entry was flushed, evicted or timed out. It is bound to the proxy again
+ * if the proxy holds a socket for it as the redirect would translate it
+ * (MESHREDIR_REASON_RESUMED), and left as it is otherwise
+ * (MESHREDIR_REASON_MIDSTREAM): so a connection open before the first SET
+ * is never moved, and one meshredir redirected survives the loss of its
+ * conntrack entry. A rejected SET changes nothing. Attributes:
  *
  *    MESHREDIR_A_IP_FAMILY_MODE: NLA_U8, enum meshredir_ip_family_mode,
  *                                default MESHREDIR_IP_FAMILY_DUALSTACK
@@ -109,9 +118,12 @@
  * single SET does; the parts before it are acked and change nothing. A part
  * that is rejected, and a part out of sequence (ESRCH: "set-part: ..."),
  * discard the whole pending SET: the configuration stays as it was. While
- * a SET is pending, a SET from any other socket fails with EBUSY; DEL
- * discards the pending SET, and so does closing its socket, namespace exit
- * and module unload. A SET without these attributes is a SET of one part.
+ * a SET is pending, a SET from any other socket fails with EBUSY, unless
+ * the pending SET has waited more than 5 seconds for its next part: then
+ * that SET from another socket discards it and proceeds (a part 0 starts
+ * a new SET), and the stalled socket's next part gets ESRCH. DEL discards
+ * the pending SET, and so does closing its socket, namespace exit and
+ * module unload. A SET without these attributes is a SET of one part.
  *
  * MESHREDIR_CMD_GET
  * -----------------
@@ -139,14 +151,16 @@
  *            MESHREDIR_REASON_*: NLA_U64
  *
  * A counter counts new TCP connections given that verdict since the first
- * SET or the last RESET_COUNTERS; DROPPED_INVALID counts packets. The CIDR lists of a GET hold the smallest
- * set of CIDRs covering the same addresses; EXCLUDE_PORTS_FOR_UIDS entries
- * come back as they were set, each one's ports merged; RANGE_A_LAST is left
- * out where it equals FIRST.
+ * SET or the last RESET_COUNTERS; DROPPED_INVALID counts packets. The CIDR
+ * lists of a GET hold the smallest set of CIDRs covering the same
+ * addresses; EXCLUDE_PORTS_FOR_UIDS entries come back as they were set,
+ * each one's ports merged; RANGE_A_LAST is left out where it equals FIRST.
  *
- * A GET request (doit) is answered with one message, as long as each
- * direction's attributes fit a nest's 64 KiB; beyond, it fails with
- * EMSGSIZE ("too large for one message: dump it"). A GET with NLM_F_DUMP
+ * A GET request (doit) is answered with one message, sized once for the
+ * configuration, as long as the owner lists and each direction's
+ * attributes fit a nest's 64 KiB; beyond, it fails with EMSGSIZE and the
+ * extended-ack message "the configuration is too large for one message:
+ * dump it (NLM_F_DUMP), ...". A GET with NLM_F_DUMP
  * works for any size: one configuration, held for the whole dump (a SET
  * in between does not show), over as many messages as needed:
  *
@@ -231,9 +245,15 @@
  * summed over its parts: SET fails with E2BIG beyond them, naming the list.
  * MESHREDIR_MAX_ENTRIES bounds the whole: every list entry counts (port
  * ranges, CIDRs, owner ranges, exclude-outbound-ports-for-uids entries and
- * their port ranges), so a configuration takes at most about 4 MiB of
- * kernel memory (32 bytes an entry), charged to the process that sets it,
- * plus as much again while a SET is pending.
+ * their port ranges). Kernel memory, charged to the process that sets it:
+ * a configuration's lists take at most 4 MiB (32 bytes an entry), and the
+ * exclude-outbound-ports-for-uids lookup, its entries cut into up to 127
+ * UID ranges each with up to 1,024 port ranges, about 4 MiB more: about
+ * 8 MiB a configuration. A SET being gathered takes up to 8 MiB (its lists
+ * grow by doubling), and the last part of a SET builds the new
+ * configuration while the old one still serves: about 24 MiB at most per
+ * namespace during a SET (old, pending and new), plus any configuration a
+ * GET dump in progress still holds.
  */
 #define MESHREDIR_MAX_PORT_RANGES 65535		/* per port list */
 #define MESHREDIR_MAX_CIDRS 65536		/* per address list */
@@ -250,6 +270,7 @@ enum meshredir_cmd {
 	MESHREDIR_CMD_RESET_COUNTERS,
 	__MESHREDIR_CMD_MAX
 };
+
 #define MESHREDIR_CMD_MAX (__MESHREDIR_CMD_MAX - 1)
 
 enum meshredir_ip_family_mode {
@@ -258,6 +279,7 @@ enum meshredir_ip_family_mode {
 	MESHREDIR_IP_FAMILY_DUALSTACK,
 	__MESHREDIR_IP_FAMILY_MAX
 };
+
 #define MESHREDIR_IP_FAMILY_MAX (__MESHREDIR_IP_FAMILY_MAX - 1)
 
 enum meshredir_attr {
@@ -273,6 +295,7 @@ enum meshredir_attr {
 	MESHREDIR_A_SET_PART,
 	__MESHREDIR_A_MAX
 };
+
 #define MESHREDIR_A_MAX (__MESHREDIR_A_MAX - 1)
 
 enum meshredir_dir_attr {
@@ -285,6 +308,7 @@ enum meshredir_dir_attr {
 	MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS,
 	__MESHREDIR_DIR_A_MAX
 };
+
 #define MESHREDIR_DIR_A_MAX (__MESHREDIR_DIR_A_MAX - 1)
 
 enum meshredir_list_attr {
@@ -292,6 +316,7 @@ enum meshredir_list_attr {
 	MESHREDIR_LIST_A_ENTRY,
 	__MESHREDIR_LIST_A_MAX
 };
+
 #define MESHREDIR_LIST_A_MAX (__MESHREDIR_LIST_A_MAX - 1)
 
 enum meshredir_range_attr {
@@ -300,6 +325,7 @@ enum meshredir_range_attr {
 	MESHREDIR_RANGE_A_LAST,
 	__MESHREDIR_RANGE_A_MAX
 };
+
 #define MESHREDIR_RANGE_A_MAX (__MESHREDIR_RANGE_A_MAX - 1)
 
 enum meshredir_cidr_attr {
@@ -309,6 +335,7 @@ enum meshredir_cidr_attr {
 	MESHREDIR_CIDR_A_PREFIX_LEN,
 	__MESHREDIR_CIDR_A_MAX
 };
+
 #define MESHREDIR_CIDR_A_MAX (__MESHREDIR_CIDR_A_MAX - 1)
 
 enum meshredir_uid_ports_attr {
@@ -317,6 +344,7 @@ enum meshredir_uid_ports_attr {
 	MESHREDIR_UID_PORTS_A_UIDS,
 	__MESHREDIR_UID_PORTS_A_MAX
 };
+
 #define MESHREDIR_UID_PORTS_A_MAX (__MESHREDIR_UID_PORTS_A_MAX - 1)
 
 enum meshredir_counters_attr {
@@ -325,6 +353,7 @@ enum meshredir_counters_attr {
 	MESHREDIR_COUNTERS_A_PRE_ROUTING,
 	__MESHREDIR_COUNTERS_A_MAX
 };
+
 #define MESHREDIR_COUNTERS_A_MAX (__MESHREDIR_COUNTERS_A_MAX - 1)
 
 /*
@@ -344,16 +373,26 @@ enum meshredir_reason {
 	MESHREDIR_REASON_LOCALHOST,		/* to 127.0.0.1 or ::1 */
 	MESHREDIR_REASON_NOT_INCLUDED,		/* not in include-{in,out}bound-ports */
 	MESHREDIR_REASON_DIRECTION_DISABLED,	/* redirect-{in,out}bound=false */
-	MESHREDIR_REASON_DROPPED,		/* to be redirected, but NAT failed
-						 * (e.g. the receiving interface has
-						 * no address): dropped, as iptables
-						 * REDIRECT does */
-	MESHREDIR_REASON_DROPPED_INVALID,	/* a packet, not a connection, in
-						 * conntrack state INVALID, dropped
-						 * by drop-invalid-packets; counted
-						 * at PRE_ROUTING only */
+	/* to be redirected, but NAT failed (e.g. the receiving interface has
+	 * no address): dropped, as iptables REDIRECT does
+	 */
+	MESHREDIR_REASON_DROPPED,
+	/* a packet, not a connection, in conntrack state INVALID, dropped by
+	 * drop-invalid-packets; counted at PRE_ROUTING only
+	 */
+	MESHREDIR_REASON_DROPPED_INVALID,
+	MESHREDIR_REASON_FAMILY_DISABLED,	/* IPv6, with ip-family-mode ipv4 */
+	/* picked up mid-stream after its conntrack entry was lost, and bound
+	 * again to the proxy socket that still holds it
+	 */
+	MESHREDIR_REASON_RESUMED,
+	/* picked up mid-stream with no proxy socket for it (opened before the
+	 * first SET, say): passed, left as it is
+	 */
+	MESHREDIR_REASON_MIDSTREAM,
 	__MESHREDIR_REASON_MAX
 };
+
 #define MESHREDIR_REASON_MAX (__MESHREDIR_REASON_MAX - 1)
 
 #endif /* _UAPI_LINUX_MESHREDIR_H */
