@@ -471,6 +471,20 @@ assert_cmd() {
 	fi
 }
 
+# user_bin: copies of the tool and the helpers in $WORK/bin, named
+# $U_TOOL, $U_SERVER and $U_CONNECT, for what runs as another user (uid
+# 1000, or root of a user namespace, which has no rights on the real root's
+# files): the checkout may lie where only root can pass (a clone in root's
+# home, which is mode 700 on Debian and in the guest).
+user_bin() {
+	mkdir -m 755 "$WORK/bin"
+	cp "$MR_TOOL" "$SERVER" "$CONNECT" "$WORK/bin/"
+	chmod 755 "$WORK/bin"/*
+	U_TOOL=$WORK/bin/${MR_TOOL##*/}
+	U_SERVER=$WORK/bin/${SERVER##*/}
+	U_CONNECT=$WORK/bin/${CONNECT##*/}
+}
+
 # ---- the standard pod -------------------------------------------------------
 
 # setup: module loaded, the standard topology in $pod / $peer.

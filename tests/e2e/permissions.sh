@@ -28,6 +28,7 @@ restore_sysctls() {
 trap 'rc=$?; restore_sysctls; (exit $rc); cleanup' EXIT
 
 # "${UNPRIV[@]}" CMD...: CMD as uid and gid 1000, no groups, no capabilities.
+# The programs it runs are user_bin's copies, which uid 1000 can reach.
 UNPRIV=(setpriv --reuid $APP_UID --regid $APP_UID --clear-groups)
 unpriv() { "${UNPRIV[@]}" "$@"; }
 
@@ -64,6 +65,8 @@ assert_denied() {
 }
 
 setup
+user_bin
+cd "$WORK"	# the unprivileged processes' working directory, not the checkout
 for k in "${USERNS_SYSCTLS[@]}"; do
 	[ -e "/proc/sys/$k" ] || continue
 	SAVED[$k]=$(cat "/proc/sys/$k")
@@ -82,16 +85,16 @@ assert_lands "$pod" "$PEER4" 80 sidecar 15001 "$PEER4:80" --uid $APP_UID
 before=$(mr_json "$pod")
 
 pretty "an unprivileged user: EPERM for every command, nothing changes"
-assert_denied "set as uid $APP_UID in $pod" set n "$pod" "${UNPRIV[@]}" "$MR_TOOL" set
+assert_denied "set as uid $APP_UID in $pod" set n "$pod" "${UNPRIV[@]}" "$U_TOOL" set
 assert_denied "install as uid $APP_UID in $pod" install \
-	n "$pod" "${UNPRIV[@]}" "$MR_TOOL" install transparent-proxy
-assert_denied "show (GET) as uid $APP_UID in $pod" show n "$pod" "${UNPRIV[@]}" "$MR_TOOL" show
+	n "$pod" "${UNPRIV[@]}" "$U_TOOL" install transparent-proxy
+assert_denied "show (GET) as uid $APP_UID in $pod" show n "$pod" "${UNPRIV[@]}" "$U_TOOL" show
 assert_denied "show --json (GET) as uid $APP_UID in $pod" show \
-	n "$pod" "${UNPRIV[@]}" "$MR_TOOL" show --json
-assert_denied "flush (DEL) as uid $APP_UID in $pod" flush n "$pod" "${UNPRIV[@]}" "$MR_TOOL" flush
+	n "$pod" "${UNPRIV[@]}" "$U_TOOL" show --json
+assert_denied "flush (DEL) as uid $APP_UID in $pod" flush n "$pod" "${UNPRIV[@]}" "$U_TOOL" flush
 assert_denied "reset-counters as uid $APP_UID in $pod" reset-counters \
-	n "$pod" "${UNPRIV[@]}" "$MR_TOOL" reset-counters
-assert_denied "show as uid $APP_UID in the host's namespace" show unpriv "$MR_TOOL" show
+	n "$pod" "${UNPRIV[@]}" "$U_TOOL" reset-counters
+assert_denied "show as uid $APP_UID in the host's namespace" show unpriv "$U_TOOL" show
 after=$(mr_json "$pod")
 if [ "$after" = "$before" ]; then
 	ok "$pod: configuration and counters unchanged after the denied commands"
@@ -99,7 +102,7 @@ else
 	fail "$pod: show --json changed after denied commands: before $before, after $after"
 fi
 assert_counter "$pod" local-out redirected-outbound 1
-out=$(unpriv "$MR_TOOL" --netns "$pod" show 2>&1) && rc=0 || rc=$?
+out=$(unpriv "$U_TOOL" --netns "$pod" show 2>&1) && rc=0 || rc=$?
 if [ "$rc" = 1 ] && [[ $out == "meshredir: --netns: cannot enter the network namespace of /run/netns/$pod: "*"(CAP_SYS_ADMIN is needed)" ]]; then
 	ok "uid $APP_UID cannot enter $pod: $out"
 else
@@ -131,7 +134,7 @@ EOF
 # A directory the user namespace's root (uid 1000 outside) may write.
 mkdir "$WORK/u"
 chown $APP_UID:$APP_UID "$WORK/u"
-if ! unchrooted "${UNPRIV[@]}" env SERVER="$SERVER" CONNECT="$CONNECT" MR_TOOL="$MR_TOOL" \
+if ! unchrooted "${UNPRIV[@]}" env SERVER="$U_SERVER" CONNECT="$U_CONNECT" MR_TOOL="$U_TOOL" \
 	U="$WORK/u" POD="$pod" unshare --user --map-root-user --net bash "$WORK/inner.sh" \
 	>"$WORK/inner.out" 2>&1; then
 	fail "the script in a new user and network namespace failed: $(cat "$WORK/inner.out")"
@@ -162,10 +165,10 @@ check_inner after-flush '^\{"configured": false\}$' "nothing configured there af
 
 for c in set show flush reset-counters; do
 	assert_denied "$c as root of a user namespace, in the host's network namespace" "$c" \
-		unchrooted "${UNPRIV[@]}" unshare --user --map-root-user "$MR_TOOL" "$c"
+		unchrooted "${UNPRIV[@]}" unshare --user --map-root-user "$U_TOOL" "$c"
 	assert_denied "$c as root of a user namespace, in $pod (owned by the real root)" "$c" \
 		unchrooted ip netns exec "$pod" "${UNPRIV[@]}" unshare --user --map-root-user \
-		"$MR_TOOL" "$c"
+		"$U_TOOL" "$c"
 done
 after=$(mr_json "$pod")
 if [ "$after" = "$before" ]; then
