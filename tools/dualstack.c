@@ -19,9 +19,9 @@
 #include <linux/rtnetlink.h>
 #include "dualstack.h"
 
-static const struct in6_addr mr_lo6 = { .s6_addr = { [15] = 6 } };
+static const struct in6_addr lo6 = { .s6_addr = { [15] = 6 } };
 
-int mr_has_ipv6_outside_lo(bool *has, char *err, size_t errlen)
+int has_ipv6_outside_lo(bool *has, char *err, size_t errlen)
 {
 	struct ifaddrs *ifa, *i;
 
@@ -41,7 +41,7 @@ int mr_has_ipv6_outside_lo(bool *has, char *err, size_t errlen)
 }
 
 /* RTM_NEWADDR or RTM_DELADDR of ::6/128 on lo, acked; the kernel's errno. */
-static int mr_lo6_request(uint16_t type, uint16_t flags)
+static int lo6_request(uint16_t type, uint16_t flags)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *sock;
@@ -61,8 +61,8 @@ static int mr_lo6_request(uint16_t type, uint16_t flags)
 	ifm->ifa_family = AF_INET6;
 	ifm->ifa_prefixlen = 128;
 	ifm->ifa_index = lo;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(mr_lo6), &mr_lo6);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(mr_lo6), &mr_lo6);
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(lo6), &lo6);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(lo6), &lo6);
 
 	sock = mnl_socket_open(NETLINK_ROUTE);
 	if (!sock)
@@ -82,9 +82,9 @@ out:
 	return ret;
 }
 
-int mr_lo6_add(bool *added, char *err, size_t errlen)
+int lo6_add(bool *added, char *err, size_t errlen)
 {
-	int e = mr_lo6_request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	int e = lo6_request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 
 	*added = !e;
 	if (e == EEXIST)
@@ -96,9 +96,9 @@ int mr_lo6_add(bool *added, char *err, size_t errlen)
 	return e;
 }
 
-int mr_lo6_del(char *err, size_t errlen)
+int lo6_del(char *err, size_t errlen)
 {
-	int e = mr_lo6_request(RTM_DELADDR, 0);
+	int e = lo6_request(RTM_DELADDR, 0);
 
 	if (e) {
 		snprintf(err, errlen, "cannot remove ::6/128 from lo again: %s", strerror(e));

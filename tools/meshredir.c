@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * meshredir: configures the meshredir kernel module of a network namespace
- * over generic netlink. The command line is parsed and the request built
- * before anything else happens, so that a bad flag never leaves the kernel
- * changed; each failure ends in one line on stderr and exit status 1.
+ * over generic netlink. main() parses the whole command line, and builds
+ * any SET, before anything else happens, so that a bad flag never leaves
+ * the kernel changed; then the command table says what each command does.
+ * Each failure ends in one line on stderr and exit status 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,16 +17,28 @@
 #include <unistd.h>
 #include "args.h"
 #include "dualstack.h"
+#include "kuma.h"
+#include "msg.h"
 #include "nl.h"
 #include "show.h"
-#include "yaml.h"
+#include "util.h"
 
 #ifndef MR_VERSION
 #define MR_VERSION "0.1"
 #endif
 
+#define NEED_ADMIN "permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
+
+/* What every command runs with. */
+struct run {
+	const struct cmdline *cl;
+	struct nl *nl;
+	struct set_parts set;		/* set, install, apply: built before all else */
+	char where[PATH_MAX + 64];	/* the namespace, as the user named it */
+};
+
 __attribute__((format(printf, 1, 2)))
-static int mr_error(const char *fmt, ...)
+static int error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -37,7 +50,27 @@ static int mr_error(const char *fmt, ...)
 	return 1;
 }
 
-static int mr_enter_netns(const struct mr_cmdline *cl)
+static int kernel_error(const char *what, const struct nl_status *st)
+{
+	/*
+	 * The kernel's own word is only "Operation not permitted": say which
+	 * capability, over what, as the family checks it (GENL_UNS_ADMIN_PERM).
+	 */
+	if (st->error == EPERM || st->error == EACCES)
+		return error("%s: " NEED_ADMIN, what);
+	if (st->msg[0])
+		return error("kernel: %s", st->msg);
+	return error("%s: %s", what, strerror(st->error));
+}
+
+/* A warning the kernel attached to a successful request. */
+static void kernel_warning(const struct nl_status *st)
+{
+	if (st->msg[0])
+		error("kernel: %s", st->msg);
+}
+
+static int enter_netns(const struct cmdline *cl)
 {
 	const char *flag = cl->has_pid ? "--pid" : "--netns";
 	char path[PATH_MAX];
@@ -51,168 +84,49 @@ static int mr_enter_netns(const struct mr_cmdline *cl)
 		snprintf(path, sizeof(path), "/run/netns/%s", cl->netns);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return mr_error("%s: cannot open %s: %s", flag, path, strerror(errno));
+		return error("%s: cannot open %s: %s", flag, path, strerror(errno));
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		e = errno;
 		close(fd);
-		return mr_error("%s: cannot enter the network namespace of %s: %s%s", flag, path,
-				strerror(e),
-				e == EPERM ? " (CAP_SYS_ADMIN is needed)" :
-				e == EINVAL ? " (not a network namespace)" : "");
+		return error("%s: cannot enter the network namespace of %s: %s%s", flag, path,
+			     strerror(e),
+			     e == EPERM ? " (CAP_SYS_ADMIN is needed)" :
+			     e == EINVAL ? " (not a network namespace)" : "");
 	}
 	close(fd);
 	return 0;
 }
 
-#define MR_NEED_ADMIN "permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
-
-static int mr_kernel_error(const char *what, const struct mr_nl_status *st)
-{
-	/*
-	 * The kernel's own word is only "Operation not permitted": say which
-	 * capability, over what, as the family checks it (GENL_UNS_ADMIN_PERM).
-	 */
-	if (st->error == EPERM || st->error == EACCES)
-		return mr_error("%s: " MR_NEED_ADMIN, what);
-	if (st->msg[0])
-		return mr_error("kernel: %s", st->msg);
-	return mr_error("%s: %s", what, strerror(st->error));
-}
-
-/* A warning the kernel attached to a successful request. */
-static void mr_kernel_warning(const struct mr_nl_status *st)
-{
-	if (st->msg[0])
-		mr_error("kernel: %s", st->msg);
-}
-
-static int mr_not_configured(const char *what)
-{
-	fprintf(stderr, MR_NOT_CONFIGURED "; %s\n", what);
-	return 0;
-}
-
-struct mr_get_ctx {
-	struct mr_tool_config *cfg;
-	bool got;
-	char err[MR_ERR_LEN];
-};
-
-/* Each message of the dump adds its part of the configuration. */
-static int mr_get_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct mr_get_ctx *ctx = data;
-
-	ctx->got = true;
-	return mr_nl_merge_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
-}
-
-/*
- * A GET dump, whatever the configuration's size; a module from before
- * dumps (EOPNOTSUPP) is asked for its one reply instead.
- */
-static int mr_get(struct mr_nl *nl, struct mr_get_ctx *ctx, struct mr_nl_status *st)
-{
-	struct mr_msg m = { 0 };
-	int ret;
-
-	ret = mr_nl_talk(nl, mr_nl_build_dump(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
-			 mr_get_cb, ctx, st);
-	if (ret && st->error == EOPNOTSUPP && !ctx->got)
-		ret = mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), MESHREDIR_CMD_GET),
-				 mr_get_cb, ctx, st);
-	mr_msg_free(&m);
-	return ret;
-}
-
-static int mr_show(struct mr_nl *nl, enum mr_format format)
-{
-	struct mr_tool_config cfg;
-	struct mr_get_ctx ctx = { .cfg = &cfg };
-	struct mr_nl_status st;
-	int ret = 0;
-
-	mr_config_init(&cfg);
-	if (mr_get(nl, &ctx, &st)) {
-		if (st.error == ENOENT && format == MR_FORMAT_YAML)
-			/* A comment: apply refuses it rather than set defaults. */
-			fputs("# " MR_NOT_CONFIGURED "\n", stdout);
-		else if (st.error == ENOENT)
-			mr_show_unconfigured(stdout, format == MR_FORMAT_JSON);
-		else if (st.error == EPROTO && ctx.err[0])
-			ret = mr_error("%s", ctx.err);
-		else
-			ret = mr_kernel_error("show", &st);
-	} else if (!ctx.got) {
-		ret = mr_error("show: the kernel sent no configuration");
-	} else {
-		mr_kernel_warning(&st);
-		if (format == MR_FORMAT_JSON)
-			mr_show_json(stdout, &cfg);
-		else if (format == MR_FORMAT_YAML)
-			mr_yaml_write(stdout, &cfg);
-		else
-			mr_show_text(stdout, &cfg);
-	}
-	mr_config_free(&cfg);
-	if (fflush(stdout) || ferror(stdout))
-		ret = mr_error("show: cannot write the output: %s", strerror(errno));
-	return ret;
-}
-
-static int mr_simple(struct mr_nl *nl, uint8_t cmd, const char *name, const char *nothing)
-{
-	struct mr_nl_status st;
-	struct mr_msg m = { 0 };
-	int ret = 0;
-
-	if (mr_nl_talk(nl, mr_nl_build_cmd(&m, mr_nl_family(nl), cmd), NULL, NULL, &st))
-		ret = st.error == ENOENT ? mr_not_configured(nothing) : mr_kernel_error(name, &st);
-	else
-		mr_kernel_warning(&st);
-	mr_msg_free(&m);
-	return ret;
-}
+/* ---- the commands ---- */
 
 /*
  * The parts in order on this one socket, each acked before the next: the
  * kernel applies nothing before the last, and a refused part discards the
  * parts before it, so a failure anywhere leaves the configuration as it was.
  */
-static int mr_set(struct mr_nl *nl, const struct mr_set_parts *parts, const char *what)
+static int send_set(struct nl *nl, const struct set_parts *parts, const char *what)
 {
-	struct mr_nl_status st;
+	struct nl_status st;
 	size_t i;
 
 	for (i = 0; i < parts->n; i++) {
 		struct nlmsghdr *req = (struct nlmsghdr *)parts->part[i].buf;
 
-		req->nlmsg_type = mr_nl_family(nl);
-		if (mr_nl_talk(nl, req, NULL, NULL, &st)) {
+		req->nlmsg_type = nl_family(nl);
+		if (nl_talk(nl, req, NULL, NULL, &st)) {
 			if (st.error == EMSGSIZE && !st.msg[0])
-				return mr_error("%s: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
-						what, req->nlmsg_len);
-			return mr_kernel_error(what, &st);
+				return error("%s: the %u-byte request is larger than the socket send buffer may be; run as root or raise net.core.wmem_max",
+					     what, req->nlmsg_len);
+			return kernel_error(what, &st);
 		}
-		mr_kernel_warning(&st);
+		kernel_warning(&st);
 	}
 	return 0;
 }
 
-/* For --verbose and --dry-run: which namespace, as the user named it. */
-static void mr_where(const struct mr_cmdline *cl, char *buf, size_t len)
+static int run_set(struct run *r)
 {
-	if (cl->has_pid)
-		snprintf(buf, len, "the network namespace of process %d", (int)cl->pid);
-	else if (cl->netns)
-		snprintf(buf, len, "network namespace %s", cl->netns);
-	else
-		snprintf(buf, len, "this network namespace");
-}
-
-static bool mr_sets(enum mr_command cmd)
-{
-	return cmd == MR_CMD_SET || cmd == MR_CMD_INSTALL || cmd == MR_CMD_APPLY;
+	return send_set(r->nl, &r->set, command_name(r->cl->cmd));
 }
 
 /*
@@ -223,169 +137,276 @@ static bool mr_sets(enum mr_command cmd)
  * an address yet: it asks only that IPv6 works on lo. kumactl falls back
  * silently; this says so, and builds the SET again for IPv4.
  */
-static int mr_prepare_dualstack(const struct mr_cmdline *cl, const char *where,
-				struct mr_set_parts *set, bool *added)
+static int prepare_dualstack(struct run *r, bool *added)
 {
-	const char *what = mr_command_name(cl->cmd);
-	struct mr_tool_config v4 = cl->cfg;
+	const struct cmdline *cl = r->cl;
+	const char *what = command_name(cl->cmd);
+	struct tool_config v4 = cl->cfg;
 	char err[MR_ERR_LEN], why[MR_ERR_LEN];
 	bool has = true;
 	int e = 0;
 
 	*added = false;
-	if (cl->cmd == MR_CMD_INSTALL && mr_has_ipv6_outside_lo(&has, err, sizeof(err)))
-		return mr_error("%s: %s", what, err);
+	if (cl->cmd == CMD_INSTALL && has_ipv6_outside_lo(&has, err, sizeof(err)))
+		return error("%s: %s", what, err);
 	if (!has) {
 		snprintf(why, sizeof(why), "no interface but lo has an IPv6 address");
-	} else if ((e = mr_lo6_add(added, why, sizeof(why)))) {
+	} else if ((e = lo6_add(added, why, sizeof(why)))) {
 		/* The SET would be refused too, and for the same reason. */
 		if (e == EPERM)
-			return mr_error("%s: " MR_NEED_ADMIN, what);
+			return error("%s: " NEED_ADMIN, what);
 	} else {
 		if (cl->verbose)
 			printf("# %s in %s\n", *added ? "added ::6/128 to lo" :
-			       "::6/128 is on lo already", where);
+			       "::6/128 is on lo already", r->where);
 		return 0;
 	}
 	fprintf(stderr, "meshredir: %s: %s in %s: redirecting IPv4 only, as kumactl does\n",
-		what, why, where);
+		what, why, r->where);
 	v4.ip_family_mode = MESHREDIR_IP_FAMILY_IPV4;
-	mr_set_parts_free(set);
-	if (mr_nl_build_set(set, &v4, 0, MR_SET_PART_SIZE, err, sizeof(err)))
-		return mr_error("%s", err);
+	set_parts_free(&r->set);
+	if (msg_build_set(&r->set, &v4, 0, MR_SET_PART_SIZE, err, sizeof(err)))
+		return error("%s", err);
 	return 0;
 }
+
+/* install and apply: kumactl's dualstack preparation, then the SET. */
+static int run_install(struct run *r)
+{
+	const char *what = command_name(r->cl->cmd);
+	char err[MR_ERR_LEN];
+	bool added = false;
+	int ret;
+
+	if (r->cl->cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK) {
+		ret = prepare_dualstack(r, &added);
+		if (ret)
+			return ret;
+		fflush(stdout);
+	}
+	ret = send_set(r->nl, &r->set, what);
+	/* Nothing half-done: the address goes if the SET did not take. */
+	if (ret && added && lo6_del(err, sizeof(err)))
+		error("%s: %s", what, err);
+	if (!ret && r->cl->verbose)
+		printf("# done: %s is configured\n", r->where);
+	return ret;
+}
+
+struct get_ctx {
+	struct tool_config *cfg;
+	bool got;
+	char err[MR_ERR_LEN];
+};
+
+/* Each message of the dump adds its part of the configuration. */
+static int get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct get_ctx *ctx = data;
+
+	ctx->got = true;
+	return msg_merge_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
+}
+
+/*
+ * A GET dump, whatever the configuration's size; a module from before
+ * dumps (EOPNOTSUPP) is asked for its one reply instead.
+ */
+static int get(struct nl *nl, struct get_ctx *ctx, struct nl_status *st)
+{
+	struct msg m = { 0 };
+	int ret;
+
+	ret = nl_talk(nl, msg_build_dump(&m, nl_family(nl), MESHREDIR_CMD_GET), get_cb, ctx, st);
+	if (ret && st->error == EOPNOTSUPP && !ctx->got)
+		ret = nl_talk(nl, msg_build_cmd(&m, nl_family(nl), MESHREDIR_CMD_GET), get_cb, ctx,
+			      st);
+	msg_free(&m);
+	return ret;
+}
+
+static int run_show(struct run *r)
+{
+	enum format format = r->cl->format;
+	struct tool_config cfg;
+	struct get_ctx ctx = { .cfg = &cfg };
+	struct nl_status st;
+	int ret = 0;
+
+	config_init(&cfg);
+	if (get(r->nl, &ctx, &st)) {
+		if (st.error == ENOENT && format == FORMAT_YAML)
+			/* A comment: apply refuses it rather than set defaults. */
+			fputs("# " MR_NOT_CONFIGURED "\n", stdout);
+		else if (st.error == ENOENT)
+			show_unconfigured(stdout, format == FORMAT_JSON);
+		else if (st.error == EPROTO && ctx.err[0])
+			ret = error("%s", ctx.err);
+		else
+			ret = kernel_error("show", &st);
+	} else if (!ctx.got) {
+		ret = error("show: the kernel sent no configuration");
+	} else {
+		kernel_warning(&st);
+		if (format == FORMAT_JSON)
+			show_json(stdout, &cfg);
+		else if (format == FORMAT_YAML)
+			kuma_write(stdout, &cfg);
+		else
+			show_text(stdout, &cfg);
+	}
+	config_free(&cfg);
+	if (fflush(stdout) || ferror(stdout))
+		ret = error("show: cannot write the output: %s", strerror(errno));
+	return ret;
+}
+
+/* A command without attributes; ENOENT: there was nothing to act on. */
+static int simple(struct run *r, uint8_t cmd, const char *nothing)
+{
+	const char *what = command_name(r->cl->cmd);
+	struct nl_status st;
+	struct msg m = { 0 };
+	int ret = 0;
+
+	if (nl_talk(r->nl, msg_build_cmd(&m, nl_family(r->nl), cmd), NULL, NULL, &st)) {
+		if (st.error == ENOENT)
+			fprintf(stderr, MR_NOT_CONFIGURED "; %s\n", nothing);
+		else
+			ret = kernel_error(what, &st);
+	} else {
+		kernel_warning(&st);
+	}
+	msg_free(&m);
+	return ret;
+}
+
+static int run_flush(struct run *r)
+{
+	return simple(r, MESHREDIR_CMD_DEL, "nothing to flush");
+}
+
+static int run_uninstall(struct run *r)
+{
+	int ret = simple(r, MESHREDIR_CMD_DEL, "nothing to uninstall");
+
+	if (!ret && r->cl->verbose)
+		printf("# done: %s has no meshredir configuration\n", r->where);
+	return ret;
+}
+
+static int run_reset_counters(struct run *r)
+{
+	return simple(r, MESHREDIR_CMD_RESET_COUNTERS, "no counters to reset");
+}
+
+/* What each command does in the namespace; sets: it carries a SET. */
+static const struct {
+	int (*run)(struct run *r);
+	bool sets;
+} commands[CMD_COUNT] = {
+	[CMD_SET] = { run_set, true },
+	[CMD_INSTALL] = { run_install, true },
+	[CMD_APPLY] = { run_install, true },
+	[CMD_SHOW] = { run_show, false },
+	[CMD_FLUSH] = { run_flush, false },
+	[CMD_UNINSTALL] = { run_uninstall, false },
+	[CMD_RESET_COUNTERS] = { run_reset_counters, false },
+};
+
+/* ---- dispatch ---- */
 
 /*
  * --dry-run: what would be sent, and nothing is: no namespace entered, no
  * socket opened, so it also works without the module or the privileges.
  */
-static int mr_dry_run(const struct mr_cmdline *cl)
+static int dry_run(const struct run *r)
 {
-	char where[PATH_MAX + 64];
-
-	mr_where(cl, where, sizeof(where));
-	if (mr_sets(cl->cmd)) {
-		printf("# dry run: this configuration would replace the one of %s\n", where);
-		mr_yaml_write(stdout, &cl->cfg);
+	if (commands[r->cl->cmd].sets) {
+		printf("# dry run: this configuration would replace the one of %s\n", r->where);
+		kuma_write(stdout, &r->cl->cfg);
 	} else {
-		printf("# dry run: the configuration of %s would be removed\n", where);
+		printf("# dry run: the configuration of %s would be removed\n", r->where);
 	}
 	if (fflush(stdout) || ferror(stdout))
-		return mr_error("cannot write the output: %s", strerror(errno));
+		return error("cannot write the output: %s", strerror(errno));
 	return 0;
 }
 
-static int mr_run(const struct mr_cmdline *cl)
+static int dispatch(const struct cmdline *cl)
 {
-	struct mr_set_parts set = { 0 };
-	struct mr_nl_status st;
+	struct run r = { .cl = cl };
+	bool sets = commands[cl->cmd].sets;
+	struct nl_status st;
 	char err[MR_ERR_LEN];
-	bool lo6_added = false;
-	struct mr_nl *nl;
 	int ret;
 
-	char where[PATH_MAX + 64];
-
+	if (cl->has_pid)
+		snprintf(r.where, sizeof(r.where), "the network namespace of process %d",
+			 (int)cl->pid);
+	else if (cl->netns)
+		snprintf(r.where, sizeof(r.where), "network namespace %s", cl->netns);
+	else
+		snprintf(r.where, sizeof(r.where), "this network namespace");
 	/* Built first: nothing is sent unless all of it could be. */
-	if (mr_sets(cl->cmd)) {
-		if (mr_nl_build_set(&set, &cl->cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
-			return mr_error("%s", err);
-	}
+	if (sets && msg_build_set(&r.set, &cl->cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
+		return error("%s", err);
 	if (cl->dry_run) {
-		mr_set_parts_free(&set);
-		return mr_dry_run(cl);
+		set_parts_free(&r.set);
+		return dry_run(&r);
 	}
-	mr_where(cl, where, sizeof(where));
-	if (cl->verbose && mr_sets(cl->cmd)) {
-		printf("# setting this configuration in %s:\n", where);
-		mr_yaml_write(stdout, &cl->cfg);
+	if (cl->verbose && sets) {
+		printf("# setting this configuration in %s:\n", r.where);
+		kuma_write(stdout, &cl->cfg);
 	} else if (cl->verbose) {
-		printf("# removing the configuration of %s\n", where);
+		printf("# removing the configuration of %s\n", r.where);
 	}
 	fflush(stdout);
-	if ((cl->netns || cl->has_pid) && mr_enter_netns(cl)) {
-		mr_set_parts_free(&set);
+	if ((cl->netns || cl->has_pid) && enter_netns(cl)) {
+		set_parts_free(&r.set);
 		return 1;
 	}
-	nl = mr_nl_open();
-	if (!nl) {
-		mr_set_parts_free(&set);
-		return mr_error("cannot open a generic netlink socket: %s", strerror(errno));
+	r.nl = nl_open();
+	if (!r.nl) {
+		set_parts_free(&r.set);
+		return error("cannot open a generic netlink socket: %s", strerror(errno));
 	}
-	if (mr_nl_resolve(nl, &st)) {
+	if (nl_resolve(r.nl, &st)) {
 		if (st.error == ENOENT)
-			ret = mr_error("the meshredir kernel module is not loaded (modprobe meshredir)");
+			ret = error("the meshredir kernel module is not loaded (modprobe meshredir)");
 		else
-			ret = mr_kernel_error("looking up the meshredir netlink family", &st);
-		goto out;
+			ret = kernel_error("looking up the meshredir netlink family", &st);
+	} else {
+		ret = commands[cl->cmd].run(&r);
 	}
-	switch (cl->cmd) {
-	case MR_CMD_SET:
-		ret = mr_set(nl, &set, mr_command_name(cl->cmd));
-		break;
-	case MR_CMD_INSTALL:
-	case MR_CMD_APPLY:
-		if (cl->cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK) {
-			ret = mr_prepare_dualstack(cl, where, &set, &lo6_added);
-			if (ret)
-				break;
-			fflush(stdout);
-		}
-		ret = mr_set(nl, &set, mr_command_name(cl->cmd));
-		/* Nothing half-done: the address goes if the SET did not take. */
-		if (ret && lo6_added && mr_lo6_del(err, sizeof(err)))
-			mr_error("%s: %s", mr_command_name(cl->cmd), err);
-		if (!ret && cl->verbose)
-			printf("# done: %s is configured\n", where);
-		break;
-	case MR_CMD_SHOW:
-		ret = mr_show(nl, cl->format);
-		break;
-	case MR_CMD_FLUSH:
-		ret = mr_simple(nl, MESHREDIR_CMD_DEL, "flush", "nothing to flush");
-		break;
-	case MR_CMD_UNINSTALL:
-		ret = mr_simple(nl, MESHREDIR_CMD_DEL, "uninstall", "nothing to uninstall");
-		if (!ret && cl->verbose)
-			printf("# done: %s has no meshredir configuration\n", where);
-		break;
-	case MR_CMD_RESET_COUNTERS:
-		ret = mr_simple(nl, MESHREDIR_CMD_RESET_COUNTERS, "reset-counters",
-				"no counters to reset");
-		break;
-	default:
-		ret = mr_error("internal error: command %d", cl->cmd);
-		break;
-	}
-out:
-	mr_nl_close(nl);
-	mr_set_parts_free(&set);
+	nl_close(r.nl);
+	set_parts_free(&r.set);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 	int ret = 0;
 
-	if (mr_args_parse(&cl, argc, argv, err, sizeof(err))) {
-		mr_cmdline_free(&cl);
-		return mr_error("%s", err);
+	if (args_parse(&cl, argc, argv, err, sizeof(err))) {
+		cmdline_free(&cl);
+		return error("%s", err);
 	}
 	switch (cl.cmd) {
-	case MR_CMD_HELP:
-		mr_usage(stdout, cl.help_topic);
+	case CMD_HELP:
+		usage(stdout, cl.help_topic);
 		break;
-	case MR_CMD_VERSION:
+	case CMD_VERSION:
 		printf("meshredir %s (generic netlink family \"%s\", version %d)\n", MR_VERSION,
 		       MESHREDIR_GENL_NAME, MESHREDIR_GENL_VERSION);
 		break;
 	default:
-		ret = mr_run(&cl);
+		ret = commands[cl.cmd].run ? dispatch(&cl) :
+		      error("internal error: command %d", cl.cmd);
 		break;
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	return ret;
 }

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of `meshredir show`. The text form writes lists in the syntax of
- * the set flags, so a value can be pasted back; the JSON form keeps ranges
- * as {"first", "last"} objects so scripts never parse "a-b" strings.
+ * What `meshredir show` prints, and the one table of the counters' reason
+ * names. The text form writes lists in the syntax of the set flags, so a
+ * value can be pasted back; the JSON form keeps ranges as {"first",
+ * "last"} objects so scripts never parse "a-b" strings.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <sys/socket.h>
 #include "show.h"
 
-static const char *const mr_reasons[MESHREDIR_REASON_MAX + 1] = {
+static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_REDIRECTED_INBOUND] = "redirected-inbound",
 	[MESHREDIR_REASON_REDIRECTED_OUTBOUND] = "redirected-outbound",
 	[MESHREDIR_REASON_EXCLUDED_PORT] = "excluded-port",
@@ -28,37 +29,25 @@ static const char *const mr_reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_MIDSTREAM] = "midstream",
 };
 
-const char *mr_reason_name(unsigned int reason)
+const char *reason_name(unsigned int reason)
 {
-	return reason <= MESHREDIR_REASON_MAX ? mr_reasons[reason] : NULL;
+	return reason <= MESHREDIR_REASON_MAX ? reasons[reason] : NULL;
 }
 
-const char *mr_hook_name(unsigned int hook)
+const char *hook_name(unsigned int hook)
 {
 	switch (hook) {
-	case MR_CTR_LOCAL_OUT:
+	case HOOK_LOCAL_OUT:
 		return "local-out";
-	case MR_CTR_PRE_ROUTING:
+	case HOOK_PRE_ROUTING:
 		return "pre-routing";
 	}
 	return NULL;
 }
 
-static const char *mr_mode_name(uint8_t mode, char *buf, size_t len)
-{
-	switch (mode) {
-	case MESHREDIR_IP_FAMILY_IPV4:
-		return "ipv4";
-	case MESHREDIR_IP_FAMILY_DUALSTACK:
-		return "dualstack";
-	}
-	snprintf(buf, len, "unknown-%u", mode);
-	return buf;
-}
-
 /* ---- text ---- */
 
-static void mr_text_range(FILE *f, uint32_t first, uint32_t last)
+static void text_range(FILE *f, uint32_t first, uint32_t last)
 {
 	if (first == last)
 		fprintf(f, "%" PRIu32, first);
@@ -66,7 +55,8 @@ static void mr_text_range(FILE *f, uint32_t first, uint32_t last)
 		fprintf(f, "%" PRIu32 "-%" PRIu32, first, last);
 }
 
-static void mr_text_ports(FILE *f, const struct mr_port_list *l, const char *empty)
+/* Comma-separated, as the flags take them. */
+static void text_ranges(FILE *f, const struct range_list *l, const char *empty)
 {
 	size_t i;
 
@@ -75,31 +65,11 @@ static void mr_text_ports(FILE *f, const struct mr_port_list *l, const char *emp
 	for (i = 0; i < l->n; i++) {
 		if (i)
 			fputc(',', f);
-		mr_text_range(f, l->v[i].first, l->v[i].last);
+		text_range(f, l->v[i].first, l->v[i].last);
 	}
 }
 
-static void mr_text_ids(FILE *f, const char *name, const struct mr_id_list *l)
-{
-	size_t i;
-
-	fprintf(f, "%s: ", name);
-	if (!l->n)
-		fputs("none", f);
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			fputc(',', f);
-		mr_text_range(f, l->v[i].first, l->v[i].last);
-	}
-	fputc('\n', f);
-}
-
-static bool mr_all_ports(const struct mr_port_list *l)
-{
-	return l->n == 1 && l->v[0].first == 1 && l->v[0].last == 65535;
-}
-
-static void mr_text_dir(FILE *f, const char *name, const struct mr_dir_config *d, bool out)
+static void text_dir(FILE *f, const char *name, const struct dir_config *d, bool out)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
@@ -108,14 +78,14 @@ static void mr_text_dir(FILE *f, const char *name, const struct mr_dir_config *d
 	fprintf(f, "  enabled: %s\n", d->enabled ? "true" : "false");
 	fprintf(f, "  port: %u\n", d->port);
 	fputs("  exclude-ports: ", f);
-	mr_text_ports(f, &d->exclude_ports, "none");
+	text_ranges(f, &d->exclude_ports, "none");
 	fputs("\n  include-ports: ", f);
-	mr_text_ports(f, &d->include_ports, "all");
+	text_ranges(f, &d->include_ports, "all");
 	fputs("\n  exclude-ips: ", f);
 	if (!d->exclude_ips.n)
 		fputs("none", f);
 	for (i = 0; i < d->exclude_ips.n; i++) {
-		mr_cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
+		cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
 		fprintf(f, "%s%s", i ? "," : "", buf);
 	}
 	fputc('\n', f);
@@ -126,50 +96,53 @@ static void mr_text_dir(FILE *f, const char *name, const struct mr_dir_config *d
 		fputs(" none", f);
 	fputc('\n', f);
 	for (i = 0; i < d->exclude_ports_for_uids.n; i++) {
-		const struct mr_uid_ports *up = &d->exclude_ports_for_uids.v[i];
+		const struct uid_ports *up = &d->exclude_ports_for_uids.v[i];
 
 		/* In the flag's own syntax. */
 		fputs("    tcp:", f);
-		if (mr_all_ports(&up->ports))
+		if (range_list_all_ports(&up->ports))
 			fputc('*', f);
 		else
-			mr_text_ports(f, &up->ports, "*");
+			text_ranges(f, &up->ports, "*");
 		fputc(':', f);
-		mr_text_range(f, up->uids.first, up->uids.last);
+		text_range(f, up->uids.first, up->uids.last);
 		fputc('\n', f);
 	}
 }
 
-void mr_show_text(FILE *f, const struct mr_tool_config *cfg)
+void show_text(FILE *f, const struct tool_config *cfg)
 {
 	char buf[32];
 	unsigned int r;
 
-	fprintf(f, "ip-family-mode: %s\n", mr_mode_name(cfg->ip_family_mode, buf, sizeof(buf)));
-	mr_text_ids(f, "owner-uids", &cfg->owner_uids);
-	mr_text_ids(f, "owner-gids", &cfg->owner_gids);
-	mr_text_dir(f, "inbound", &cfg->inbound, false);
-	mr_text_dir(f, "outbound", &cfg->outbound, true);
+	fprintf(f, "ip-family-mode: %s\n", ip_family_name(cfg->ip_family_mode, buf, sizeof(buf)));
+	fputs("owner-uids: ", f);
+	text_ranges(f, &cfg->owner_uids, "none");
+	fputs("\nowner-gids: ", f);
+	text_ranges(f, &cfg->owner_gids, "none");
+	fputc('\n', f);
+	text_dir(f, "inbound", &cfg->inbound, false);
+	text_dir(f, "outbound", &cfg->outbound, true);
 	fprintf(f, "drop-invalid-packets: %s\n", cfg->drop_invalid ? "true" : "false");
 	if (!cfg->has_counters)
 		return;
 	/* The space before each column keeps even 20-digit counts apart. */
-	fprintf(f, "counters:\n  %-22s %12s %12s\n", "reason", mr_hook_name(MR_CTR_LOCAL_OUT),
-		mr_hook_name(MR_CTR_PRE_ROUTING));
+	fprintf(f, "counters:\n  %-22s %12s %12s\n", "reason", hook_name(HOOK_LOCAL_OUT),
+		hook_name(HOOK_PRE_ROUTING));
 	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++)
-		fprintf(f, "  %-22s %12" PRIu64 " %12" PRIu64 "\n", mr_reason_name(r),
-			cfg->counters[MR_CTR_LOCAL_OUT][r], cfg->counters[MR_CTR_PRE_ROUTING][r]);
+		fprintf(f, "  %-22s %12" PRIu64 " %12" PRIu64 "\n", reason_name(r),
+			cfg->counters[HOOK_LOCAL_OUT][r], cfg->counters[HOOK_PRE_ROUTING][r]);
 }
 
 /* ---- JSON ---- */
 
 /* Every string written is one of ours: names, addresses, no escaping needed. */
-static void mr_json_range(FILE *f, uint32_t first, uint32_t last)
+static void json_range(FILE *f, uint32_t first, uint32_t last)
 {
 	fprintf(f, "{\"first\": %" PRIu32 ", \"last\": %" PRIu32 "}", first, last);
 }
 
-static void mr_json_ports(FILE *f, const struct mr_port_list *l)
+static void json_ranges(FILE *f, const struct range_list *l)
 {
 	size_t i;
 
@@ -177,25 +150,12 @@ static void mr_json_ports(FILE *f, const struct mr_port_list *l)
 	for (i = 0; i < l->n; i++) {
 		if (i)
 			fputs(", ", f);
-		mr_json_range(f, l->v[i].first, l->v[i].last);
+		json_range(f, l->v[i].first, l->v[i].last);
 	}
 	fputc(']', f);
 }
 
-static void mr_json_ids(FILE *f, const struct mr_id_list *l)
-{
-	size_t i;
-
-	fputc('[', f);
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			fputs(", ", f);
-		mr_json_range(f, l->v[i].first, l->v[i].last);
-	}
-	fputc(']', f);
-}
-
-static void mr_json_dir(FILE *f, const char *name, const struct mr_dir_config *d, bool out)
+static void json_dir(FILE *f, const char *name, const struct dir_config *d, bool out)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t i;
@@ -204,24 +164,24 @@ static void mr_json_dir(FILE *f, const char *name, const struct mr_dir_config *d
 	fprintf(f, "    \"enabled\": %s,\n", d->enabled ? "true" : "false");
 	fprintf(f, "    \"port\": %u,\n", d->port);
 	fputs("    \"exclude-ports\": ", f);
-	mr_json_ports(f, &d->exclude_ports);
+	json_ranges(f, &d->exclude_ports);
 	fputs(",\n    \"include-ports\": ", f);
-	mr_json_ports(f, &d->include_ports);
+	json_ranges(f, &d->include_ports);
 	fputs(",\n    \"exclude-ips\": [", f);
 	for (i = 0; i < d->exclude_ips.n; i++) {
-		mr_cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
+		cidr_format(&d->exclude_ips.v[i], buf, sizeof(buf));
 		fprintf(f, "%s\"%s\"", i ? ", " : "", buf);
 	}
 	fputc(']', f);
 	if (out) {
 		fputs(",\n    \"exclude-ports-for-uids\": [", f);
 		for (i = 0; i < d->exclude_ports_for_uids.n; i++) {
-			const struct mr_uid_ports *up = &d->exclude_ports_for_uids.v[i];
+			const struct uid_ports *up = &d->exclude_ports_for_uids.v[i];
 
 			fprintf(f, "%s\n      {\"protocol\": \"tcp\", \"ports\": ", i ? "," : "");
-			mr_json_ports(f, &up->ports);
+			json_ranges(f, &up->ports);
 			fputs(", \"uids\": ", f);
-			mr_json_range(f, up->uids.first, up->uids.last);
+			json_range(f, up->uids.first, up->uids.last);
 			fputc('}', f);
 		}
 		fputs(d->exclude_ports_for_uids.n ? "\n    ]" : "]", f);
@@ -229,30 +189,30 @@ static void mr_json_dir(FILE *f, const char *name, const struct mr_dir_config *d
 	fputs("\n  }", f);
 }
 
-void mr_show_json(FILE *f, const struct mr_tool_config *cfg)
+void show_json(FILE *f, const struct tool_config *cfg)
 {
 	char buf[32];
 	unsigned int h, r;
 
 	fputs("{\n  \"configured\": true,\n", f);
 	fprintf(f, "  \"ip-family-mode\": \"%s\",\n",
-		mr_mode_name(cfg->ip_family_mode, buf, sizeof(buf)));
+		ip_family_name(cfg->ip_family_mode, buf, sizeof(buf)));
 	fputs("  \"owner-uids\": ", f);
-	mr_json_ids(f, &cfg->owner_uids);
+	json_ranges(f, &cfg->owner_uids);
 	fputs(",\n  \"owner-gids\": ", f);
-	mr_json_ids(f, &cfg->owner_gids);
+	json_ranges(f, &cfg->owner_gids);
 	fputs(",\n", f);
-	mr_json_dir(f, "inbound", &cfg->inbound, false);
+	json_dir(f, "inbound", &cfg->inbound, false);
 	fputs(",\n", f);
-	mr_json_dir(f, "outbound", &cfg->outbound, true);
+	json_dir(f, "outbound", &cfg->outbound, true);
 	fprintf(f, ",\n  \"drop-invalid-packets\": %s", cfg->drop_invalid ? "true" : "false");
 	if (cfg->has_counters) {
 		fputs(",\n  \"counters\": {", f);
-		for (h = 0; h < MR_CTR_HOOKS; h++) {
-			fprintf(f, "%s\n    \"%s\": {", h ? "," : "", mr_hook_name(h));
+		for (h = 0; h < HOOK_COUNT; h++) {
+			fprintf(f, "%s\n    \"%s\": {", h ? "," : "", hook_name(h));
 			for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++)
 				fprintf(f, "%s\n      \"%s\": %" PRIu64, r > 1 ? "," : "",
-					mr_reason_name(r), cfg->counters[h][r]);
+					reason_name(r), cfg->counters[h][r]);
 			fputs("\n    }", f);
 		}
 		fputs("\n  }", f);
@@ -260,7 +220,7 @@ void mr_show_json(FILE *f, const struct mr_tool_config *cfg)
 	fputs("\n}\n", f);
 }
 
-void mr_show_unconfigured(FILE *f, bool json)
+void show_unconfigured(FILE *f, bool json)
 {
 	fputs(json ? "{\"configured\": false}\n" : MR_NOT_CONFIGURED "\n", f);
 }

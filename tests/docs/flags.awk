@@ -1,18 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/docs/flags.awk tools/args.c: the flags the tool's parser accepts,
-# read from its table mr_flags[], one line each: "--flag" and the commands
+# read from its table flags[], one line each: "--flag" and the commands
 # that take it ("*": every command), the C_* masks resolved through their
-# #defines and MR_CMD_* through mr_commands[]. A name it cannot resolve is
+# #defines and CMD_* through commands[]. A name it cannot resolve is
 # printed with a "?" so that tests/docs/check fails on it. mawk-compatible:
 # no regex intervals, no gensub.
 /^#define C_[A-Z_]+ / { def[$2] = $0; sub(/^#define C_[A-Z_]+ /, "", def[$2]) }
-/ mr_commands\[\] = \{/ { incmds = 1 }
-incmds && match($0, /\{ "[a-z-]+", MR_CMD_[A-Z_]+ \}/) {
+/ commands\[\] = \{/ { incmds = 1 }
+incmds && match($0, /\{ "[a-z-]+", CMD_[A-Z_]+ \}/) {
 	s = substr($0, RSTART + 3, RLENGTH - 5); split(s, a, /", /); cmd[a[2]] = a[1]
 }
 incmds && /^};/ { incmds = 0 }
-/ mr_flags\[\] = \{/ { inflags = 1; next }
+/ flags\[\] = \{/ { inflags = 1; next }
 inflags && /^};/ { inflags = 0 }
 inflags { sub(/\/\*.*\*\//, ""); rows = rows " " $0 }
 END {
@@ -31,7 +31,7 @@ END {
 		out = "--" name
 		if (e == "*") out = out " *"
 		else if (e ~ /^\?/) out = out " " e
-		else while (match(e, /MR_CMD_[A-Z_]+/)) {
+		else while (match(e, /CMD_[A-Z_]+/)) {
 			c = substr(e, RSTART, RLENGTH); e = substr(e, RSTART + RLENGTH)
 			out = out " " (c in cmd ? cmd[c] : "?" c)
 		}

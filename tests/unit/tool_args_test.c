@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tools/args.c: every flag of `meshredir set` and the global ones, their
- * kumactl defaults, Kuma's [proto:][ports:]uids syntax, and the exact
- * message of every bad value.
+ * tools/args.c and parse.c: every flag of `meshredir set` and the global
+ * ones, their kumactl defaults, Kuma's [proto:][ports:]uids syntax, and the
+ * exact message of every bad value.
  */
 #include <arpa/inet.h>
 #include <pwd.h>
@@ -12,7 +12,7 @@
 #include "check.h"
 #include "tool_util.h"
 
-static bool cidr_is(const struct mr_cidr *c, const char *addr, unsigned int len)
+static bool cidr_is(const struct cidr *c, const char *addr, unsigned int len)
 {
 	uint8_t a[16] = { 0 };
 	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
@@ -24,11 +24,11 @@ static bool cidr_is(const struct mr_cidr *c, const char *addr, unsigned int len)
 
 static void test_defaults(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_SET);
+	CHECK_INT(cl.cmd, CMD_SET);
 	CHECK_INT(cl.cfg.ip_family_mode, MESHREDIR_IP_FAMILY_DUALSTACK);
 	CHECK_UINT(cl.cfg.owner_uids.n, 1);
 	if (cl.cfg.owner_uids.n == 1) {
@@ -44,52 +44,52 @@ static void test_defaults(void)
 		   cl.cfg.inbound.exclude_ips.n + cl.cfg.outbound.exclude_ports.n +
 		   cl.cfg.outbound.include_ports.n + cl.cfg.outbound.exclude_ips.n +
 		   cl.cfg.outbound.exclude_ports_for_uids.n, 0);
-	CHECK(cl.format == MR_FORMAT_TEXT && !cl.dry_run && !cl.verbose && !cl.netns && !cl.has_pid);
+	CHECK(cl.format == FORMAT_TEXT && !cl.dry_run && !cl.verbose && !cl.netns && !cl.has_pid);
 	CHECK(!cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_ports_scalar(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-inbound-port=1234",
 			     "--redirect-outbound-port", "4321", NULL), 0);
 	CHECK_UINT(cl.cfg.inbound.port, 1234);
 	CHECK_UINT(cl.cfg.outbound.port, 4321);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* Scalars: the last one wins. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-inbound-port", "1", "--redirect-inbound-port=65535",
 			     NULL), 0);
 	CHECK_UINT(cl.cfg.inbound.port, 65535);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_bools(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-inbound=false", "--redirect-outbound=F", NULL), 0);
 	CHECK(!cl.cfg.inbound.enabled && !cl.cfg.outbound.enabled);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-inbound", "false", "--redirect-outbound", "0",
 			     NULL), 0);
 	CHECK(!cl.cfg.inbound.enabled && !cl.cfg.outbound.enabled);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* Bare means true, and a following flag is not taken as its value. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-inbound=false", "--redirect-inbound",
 			     "--redirect-outbound=false", "--redirect-outbound", "TRUE", NULL), 0);
 	CHECK(cl.cfg.inbound.enabled && cl.cfg.outbound.enabled);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "--redirect-outbound=0", "set", "--redirect-inbound=1", NULL), 0);
 	CHECK(cl.cfg.inbound.enabled && !cl.cfg.outbound.enabled);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* A word that is not a boolean stays a word. */
 	EXPECT_ERR("unexpected argument \"show\"", "set", "--redirect-inbound", "show");
@@ -97,14 +97,14 @@ static void test_bools(void)
 	/* --drop-invalid-packets: kumactl's boolean, false unless given */
 	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets", NULL), 0);
 	CHECK(cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets", "false", NULL), 0);
 	CHECK(!cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "set", "--drop-invalid-packets=t", "--drop-invalid-packets=0",
 			     "--drop-invalid-packets=True", NULL), 0);
 	CHECK(cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	EXPECT_ERR("--drop-invalid-packets: \"yes\" is not true or false",
 		   "set", "--drop-invalid-packets=yes");
 	EXPECT_ERR("--drop-invalid-packets: not a flag of \"show\" (see meshredir show --help)",
@@ -113,9 +113,9 @@ static void test_bools(void)
 
 static void test_port_lists(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
-	struct mr_port_list *l;
+	struct range_list *l;
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-inbound-ports", "8080,22, 9000-9100",
 			     "--exclude-inbound-ports=23", "--include-inbound-ports=1-1024",
@@ -137,12 +137,12 @@ static void test_port_lists(void)
 	l = &cl.cfg.outbound.include_ports;
 	if (CHECK_UINT(l->n, 2))
 		CHECK(l->v[0].first == 80 && l->v[1].first == 443);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* An empty value is an empty list, as in kumactl. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-inbound-ports=", NULL), 0);
 	CHECK_UINT(cl.cfg.inbound.exclude_ports.n, 0);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* Overlapping and adjacent ranges merge; 65535 doesn't overflow. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ports=100-200,150-300,301,65535,65534",
@@ -152,14 +152,14 @@ static void test_port_lists(void)
 		CHECK(l->v[0].first == 100 && l->v[0].last == 301);
 		CHECK(l->v[1].first == 65534 && l->v[1].last == 65535);
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_ips(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
-	struct mr_cidr_list *l;
+	struct cidr_list *l;
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-inbound-ips", "fd00::1/8,10.1.2.3/8,192.168.1.1",
 			     "--exclude-outbound-ips=2001:db8::1,172.16.0.0/12", NULL), 0);
@@ -175,7 +175,7 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[0], "172.16.0.0", 12));
 		CHECK(cidr_is(&l->v[1], "2001:db8::1", 128));
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* Covered entries go, sibling halves fold into their parent. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
@@ -186,7 +186,7 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[0], "0.0.0.0", 0));
 		CHECK(cidr_is(&l->v[1], "::", 0));
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
 			     "10.0.0.0/25,10.0.0.128/25,10.0.1.0/24,10.0.3.0/24", NULL), 0);
@@ -195,7 +195,7 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[0], "10.0.0.0", 23));
 		CHECK(cidr_is(&l->v[1], "10.0.3.0", 24));
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* Prefixes that end inside a byte: masking, covering, folding. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
@@ -208,7 +208,7 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[2], "fe80::", 10));
 		CHECK(cidr_is(&l->v[3], "fec0::", 11));
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-outbound-ips",
 			     "10.1.2.3/13,10.7.255.0/24,10.8.0.0/24,192.0.2.129/31", NULL), 0);
 	l = &cl.cfg.outbound.exclude_ips;
@@ -217,14 +217,14 @@ static void test_ips(void)
 		CHECK(cidr_is(&l->v[1], "10.8.0.0", 24));
 		CHECK(cidr_is(&l->v[2], "192.0.2.128", 31));
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_uid_ports(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
-	struct mr_uid_ports_list *l;
+	struct uid_ports_list *l;
 
 	CHECK_INT(tool_parse(&cl, err, "set",
 			     "--exclude-outbound-ports-for-uids", "1000",
@@ -255,12 +255,12 @@ static void test_uid_ports(void)
 		      l->v[6].ports.v[0].last == 20 && l->v[6].uids.first == 4294967294u);
 	}
 	CHECK_UINT(cl.cfg.inbound.exclude_ports_for_uids.n, 0);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_owners(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 	struct passwd *pw;
 
@@ -268,19 +268,19 @@ static void test_owners(void)
 	/* The given user replaces 5678. */
 	if (CHECK_UINT(cl.cfg.owner_uids.n, 1))
 		CHECK_UINT(cl.cfg.owner_uids.v[0].first, 1234);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--kuma-dp-user=root", NULL), 0);
 	if (CHECK_UINT(cl.cfg.owner_uids.n, 1))
 		CHECK_UINT(cl.cfg.owner_uids.v[0].first, 0);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	pw = getpwnam("nobody");
 	if (pw) {
 		CHECK_INT(tool_parse(&cl, err, "set", "--kuma-dp-user", "nobody", NULL), 0);
 		if (CHECK_UINT(cl.cfg.owner_uids.n, 1))
 			CHECK_UINT(cl.cfg.owner_uids.v[0].first, pw->pw_uid);
-		mr_cmdline_free(&cl);
+		cmdline_free(&cl);
 	}
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--owner-uid", "1000-1009", "--owner-uid=2000,3000-3001",
@@ -295,94 +295,94 @@ static void test_owners(void)
 		CHECK(cl.cfg.owner_gids.v[0].first == 50 && cl.cfg.owner_gids.v[0].last == 50);
 		CHECK(cl.cfg.owner_gids.v[1].first == 60 && cl.cfg.owner_gids.v[1].last == 70);
 	}
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_family_mode(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--ip-family-mode", "ipv4", NULL), 0);
 	CHECK_INT(cl.cfg.ip_family_mode, MESHREDIR_IP_FAMILY_IPV4);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "set", "--ip-family-mode=ipv4", "--ip-family-mode=dualstack", NULL), 0);
 	CHECK_INT(cl.cfg.ip_family_mode, MESHREDIR_IP_FAMILY_DUALSTACK);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_commands(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "show", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_SHOW);
-	CHECK_INT(cl.format, MR_FORMAT_TEXT);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_SHOW);
+	CHECK_INT(cl.format, FORMAT_TEXT);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "show", "--json", NULL), 0);
-	CHECK_INT(cl.format, MR_FORMAT_JSON);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.format, FORMAT_JSON);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "flush", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_FLUSH);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_FLUSH);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "reset-counters", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_RESET_COUNTERS);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_RESET_COUNTERS);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "version", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_VERSION);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_VERSION);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "--version", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_VERSION);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_VERSION);
+	cmdline_free(&cl);
 }
 
 static void test_help(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "--help", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_HELP && cl.help_topic == MR_CMD_NONE);
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_HELP && cl.help_topic == CMD_NONE);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "help", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_HELP && cl.help_topic == MR_CMD_NONE);
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_HELP && cl.help_topic == CMD_NONE);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "help", "set", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_HELP && cl.help_topic == MR_CMD_SET);
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_HELP && cl.help_topic == CMD_SET);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "show", "-h", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_HELP && cl.help_topic == MR_CMD_SHOW);
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_HELP && cl.help_topic == CMD_SHOW);
+	cmdline_free(&cl);
 	/* Help wins over a bad value. */
 	CHECK_INT(tool_parse(&cl, err, "set", "--exclude-inbound-ports=0", "--help", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_HELP && cl.help_topic == MR_CMD_SET);
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_HELP && cl.help_topic == CMD_SET);
+	cmdline_free(&cl);
 	EXPECT_ERR("unknown command \"frob\" (see meshredir --help)", "help", "frob");
 }
 
 static void test_netns(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "--netns", "blue", "show", NULL), 0);
 	CHECK_STR(cl.netns, "blue");
-	CHECK_INT(cl.cmd, MR_CMD_SHOW);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_SHOW);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "set", "--netns=/var/run/netns/red", NULL), 0);
 	CHECK_STR(cl.netns, "/var/run/netns/red");
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "--pid", "42", "flush", NULL), 0);
 	CHECK(cl.has_pid && cl.pid == 42);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "reset-counters", "--pid=1", NULL), 0);
 	CHECK(cl.has_pid && cl.pid == 1);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	/* A flag's value that looks like a command is still the value. */
 	CHECK_INT(tool_parse(&cl, err, "--netns", "show", "set", NULL), 0);
-	CHECK(cl.cmd == MR_CMD_SET && !strcmp(cl.netns, "show"));
-	mr_cmdline_free(&cl);
+	CHECK(cl.cmd == CMD_SET && !strcmp(cl.netns, "show"));
+	cmdline_free(&cl);
 }
 
 static void test_errors_values(void)
@@ -498,7 +498,7 @@ static void test_limits(void)
 {
 	static char bufs[1100][32];
 	static char *argv[2300];
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 	int argc = 0, i;
 
@@ -509,14 +509,14 @@ static void test_limits(void)
 		snprintf(bufs[i], sizeof(bufs[i]), "--owner-uid=%d", 10000 + 2 * i);
 		argv[argc++] = bufs[i];
 	}
-	CHECK_INT(mr_args_parse(&cl, argc, argv, err, sizeof(err)), -1);
+	CHECK_INT(args_parse(&cl, argc, argv, err, sizeof(err)), -1);
 	CHECK_STR(err, "--owner-uid: 1025 UID ranges exceed the limit of 1024");
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* 1023 and the kuma-dp user fit. */
-	CHECK_INT(mr_args_parse(&cl, argc - 1, argv, err, sizeof(err)), 0);
+	CHECK_INT(args_parse(&cl, argc - 1, argv, err, sizeof(err)), 0);
 	CHECK_UINT(cl.cfg.owner_uids.n, 1024);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	argc = 2;
 	for (i = 0; i < 65; i++) {
@@ -524,11 +524,11 @@ static void test_limits(void)
 		argv[argc++] = "--exclude-outbound-ports-for-uids";
 		argv[argc++] = bufs[i];
 	}
-	CHECK_INT(mr_args_parse(&cl, argc, argv, err, sizeof(err)), -1);
+	CHECK_INT(args_parse(&cl, argc, argv, err, sizeof(err)), -1);
 	CHECK_STR(err, "--exclude-outbound-ports-for-uids: 65 entries exceed the limit of 64");
-	mr_cmdline_free(&cl);
-	CHECK_INT(mr_args_parse(&cl, argc - 2, argv, err, sizeof(err)), 0);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
+	CHECK_INT(args_parse(&cl, argc - 2, argv, err, sizeof(err)), 0);
+	cmdline_free(&cl);
 
 	/* 1025 port ranges over all entries. */
 	argc = 2;
@@ -543,9 +543,9 @@ static void test_limits(void)
 			sprintf(p + strlen(p), "%s%d", k ? "," : "", 2 * k + 1 + 100 * i);
 		sprintf(p + strlen(p), ":%d", i);
 	}
-	CHECK_INT(mr_args_parse(&cl, argc, argv, err, sizeof(err)), -1);
+	CHECK_INT(args_parse(&cl, argc, argv, err, sizeof(err)), -1);
 	CHECK_STR(err, "--exclude-outbound-ports-for-uids: 1025 port ranges over all entries exceed the limit of 1024");
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	for (i = 0; i < 41; i++)
 		free(argv[3 + 2 * i]);
 }

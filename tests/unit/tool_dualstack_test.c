@@ -41,11 +41,11 @@ static void test_fresh_namespace(void)
 	char err[256] = "";
 	bool has = true;
 
-	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK_INT(has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
 	CHECK(!has);
 	/* ::1 comes with lo up, and lo does not count. */
 	CHECK_INT(mr_lo_up(), 0);
-	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK_INT(has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
 	CHECK(!has);
 }
 
@@ -55,18 +55,18 @@ static void test_lo6(void)
 	bool added = false, has = true;
 
 	CHECK_INT(lo6_count(), 0);
-	CHECK_INT(mr_lo6_add(&added, err, sizeof(err)), 0);
+	CHECK_INT(lo6_add(&added, err, sizeof(err)), 0);
 	CHECK(added);
 	CHECK_INT(lo6_count(), 1);
 	/* ::6 is on lo: it still does not count as IPv6 outside lo. */
-	CHECK_INT(mr_has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
+	CHECK_INT(has_ipv6_outside_lo(&has, err, sizeof(err)), 0);
 	CHECK(!has);
-	CHECK_INT(mr_lo6_add(&added, err, sizeof(err)), 0);
+	CHECK_INT(lo6_add(&added, err, sizeof(err)), 0);
 	CHECK(!added);
 	CHECK_INT(lo6_count(), 1);
-	CHECK_INT(mr_lo6_del(err, sizeof(err)), 0);
+	CHECK_INT(lo6_del(err, sizeof(err)), 0);
 	CHECK_INT(lo6_count(), 0);
-	CHECK(mr_lo6_del(err, sizeof(err)) != 0);
+	CHECK(lo6_del(err, sizeof(err)) != 0);
 	CHECK_STR(err, "cannot remove ::6/128 from lo again: Cannot assign requested address");
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tools/nl.c without a kernel: SET messages are built and walked back with
- * libmnl, attribute by attribute, against the tree in the uapi header; GET
- * replies and acks are crafted by hand and parsed; and a configuration goes
- * SET -> parsed as a GET -> the same configuration.
+ * tools/msg.c, and nl.c's acks, without a kernel: SET messages are built
+ * and walked back with libmnl, attribute by attribute, against the tree in
+ * the uapi header; GET replies and acks are crafted by hand and parsed; and
+ * a configuration goes SET -> parsed as a GET -> the same configuration.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -115,19 +115,19 @@ static bool walks_whole(const struct nlmsghdr *nlh)
 }
 
 /* A SET that must be one message: its only part, moved into m. */
-static struct nlmsghdr *build_set(struct mr_msg *m, const struct mr_tool_config *cfg,
+static struct nlmsghdr *build_set(struct msg *m, const struct tool_config *cfg,
 				  uint16_t family, char *err, size_t errlen)
 {
-	struct mr_set_parts p = { 0 };
+	struct set_parts p = { 0 };
 
-	if (mr_nl_build_set(&p, cfg, family, MR_SET_PART_SIZE, err, errlen))
+	if (msg_build_set(&p, cfg, family, MR_SET_PART_SIZE, err, errlen))
 		return NULL;
 	if (p.n != 1) {
 		snprintf(err, errlen, "%zu parts", p.n);
-		mr_set_parts_free(&p);
+		set_parts_free(&p);
 		return NULL;
 	}
-	mr_msg_free(m);
+	msg_free(m);
 	*m = p.part[0];
 	free(p.part);
 	return (struct nlmsghdr *)m->buf;
@@ -135,8 +135,8 @@ static struct nlmsghdr *build_set(struct mr_msg *m, const struct mr_tool_config 
 
 static void test_build_defaults(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_msg m = { 0 };
+	struct tool_config cfg;
+	struct msg m = { 0 };
 	struct nlmsghdr *nlh;
 	const struct genlmsghdr *g;
 	const struct nlattr *a, *uids, *in, *out;
@@ -144,8 +144,8 @@ static void test_build_defaults(void)
 	size_t n = 0;
 	char err[MR_ERR_LEN];
 
-	mr_config_init(&cfg);
-	mr_id_list_add(&cfg.owner_uids, 5678, 5678);
+	config_init(&cfg);
+	range_list_add(&cfg.owner_uids, 5678, 5678);
 	nlh = build_set(&m, &cfg, FAMILY, err, sizeof(err));
 	if (!CHECK(nlh))
 		return;
@@ -187,17 +187,17 @@ static void test_build_defaults(void)
 	CHECK(is_u8(find(out, MESHREDIR_DIR_A_ENABLED), 1));
 	CHECK(is_u16(find(out, MESHREDIR_DIR_A_PORT), 15001));
 	CHECK_UINT(mnl_attr_get_payload_len(out), 16);
-	mr_msg_free(&m);
-	mr_config_free(&cfg);
+	msg_free(&m);
+	config_free(&cfg);
 }
 
 static void test_build_full(void)
 {
-	struct mr_cmdline cl;
-	struct mr_msg m = { 0 };
+	struct cmdline cl;
+	struct msg m = { 0 };
 	struct nlmsghdr *nlh;
 	const struct nlattr *in, *out, *l, *e, *p;
-	struct mr_uid_ports *up;
+	struct uid_ports *up;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--ip-family-mode=ipv4", "--redirect-inbound=false",
@@ -211,12 +211,12 @@ static void test_build_full(void)
 			     "--kuma-dp-user=1", "--owner-gid=100-200", "--drop-invalid-packets",
 			     NULL), 0);
 	/* The kernel refuses this in INBOUND: it must never be sent there. */
-	up = mr_uid_ports_list_add(&cl.cfg.inbound.exclude_ports_for_uids);
-	mr_port_list_add(&up->ports, 1, 2);
+	up = uid_ports_list_add(&cl.cfg.inbound.exclude_ports_for_uids);
+	range_list_add(&up->ports, 1, 2);
 
 	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
 	if (!CHECK(nlh)) {
-		mr_cmdline_free(&cl);
+		cmdline_free(&cl);
 		return;
 	}
 	CHECK(walks_whole(nlh));
@@ -262,14 +262,14 @@ static void test_build_full(void)
 	p = e ? find(e, MESHREDIR_UID_PORTS_A_PORTS) : NULL;
 	CHECK(is_port_range(entry(p, 0), 1, 65535));
 	CHECK(e && is_id_range(find(e, MESHREDIR_UID_PORTS_A_UIDS), 7, 7));
-	mr_msg_free(&m);
-	mr_cmdline_free(&cl);
+	msg_free(&m);
+	cmdline_free(&cl);
 }
 
 static void test_build_cmd(void)
 {
-	struct mr_msg m = { 0 };
-	struct nlmsghdr *nlh = mr_nl_build_cmd(&m, FAMILY, MESHREDIR_CMD_GET);
+	struct msg m = { 0 };
+	struct nlmsghdr *nlh = msg_build_cmd(&m, FAMILY, MESHREDIR_CMD_GET);
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
 	CHECK_UINT(nlh->nlmsg_len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
@@ -280,12 +280,12 @@ static void test_build_cmd(void)
 	CHECK_UINT(g->reserved, 0);
 	/* A reused buffer's old bytes stay out of the header: the kernel refuses any. */
 	memset(m.buf, 0xff, m.cap);
-	nlh = mr_nl_build_cmd(&m, FAMILY, MESHREDIR_CMD_DEL);
+	nlh = msg_build_cmd(&m, FAMILY, MESHREDIR_CMD_DEL);
 	g = mnl_nlmsg_get_payload(nlh);
 	CHECK_UINT(g->cmd, MESHREDIR_CMD_DEL);
 	CHECK_UINT(g->reserved, 0);
 	CHECK_UINT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
-	mr_msg_free(&m);
+	msg_free(&m);
 }
 
 /* ---- GET replies, by hand ---- */
@@ -403,12 +403,12 @@ static struct nlmsghdr *full_reply(char *buf)
 static void test_parse_get(void)
 {
 	static char buf[8192];
-	struct mr_tool_config cfg;
-	struct mr_dir_config *d;
+	struct tool_config cfg;
+	struct dir_config *d;
 	char err[MR_ERR_LEN] = "";
 	unsigned int r;
 
-	if (!CHECK_INT(mr_nl_parse_get(full_reply(buf), &cfg, err, sizeof(err)), 0))
+	if (!CHECK_INT(msg_parse_get(full_reply(buf), &cfg, err, sizeof(err)), 0))
 		printf("  %s\n", err);
 	CHECK_UINT(cfg.ip_family_mode, MESHREDIR_IP_FAMILY_IPV4);
 	CHECK(cfg.drop_invalid);
@@ -439,7 +439,7 @@ static void test_parse_get(void)
 	CHECK(d->enabled);
 	CHECK_UINT(d->port, 15001);
 	if (CHECK_UINT(d->exclude_ports_for_uids.n, 2)) {
-		struct mr_uid_ports *u = d->exclude_ports_for_uids.v;
+		struct uid_ports *u = d->exclude_ports_for_uids.v;
 
 		CHECK(u[0].ports.n == 2 && u[0].ports.v[0].first == 80 && u[0].ports.v[1].first == 443);
 		CHECK(u[0].uids.first == 1000 && u[0].uids.last == 1010);
@@ -450,39 +450,39 @@ static void test_parse_get(void)
 
 	CHECK(cfg.has_counters);
 	for (r = 1; r <= MESHREDIR_REASON_MAX; r++)
-		CHECK_UINT(cfg.counters[MR_CTR_LOCAL_OUT][r], 100 * r);
-	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_REDIRECTED_INBOUND], 7);
-	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED], 1ULL << 40);
-	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_LOOPBACK], 0);
-	CHECK_UINT(cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID], 0);
-	mr_config_free(&cfg);
+		CHECK_UINT(cfg.counters[HOOK_LOCAL_OUT][r], 100 * r);
+	CHECK_UINT(cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_REDIRECTED_INBOUND], 7);
+	CHECK_UINT(cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED], 1ULL << 40);
+	CHECK_UINT(cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_LOOPBACK], 0);
+	CHECK_UINT(cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID], 0);
+	config_free(&cfg);
 }
 
 static void test_parse_get_minimal(void)
 {
 	static char buf[512];
-	struct mr_tool_config cfg;
+	struct tool_config cfg;
 	char err[MR_ERR_LEN];
 
 	/* Nothing at all: every default, no counters. */
-	CHECK_INT(mr_nl_parse_get(reply_start(buf), &cfg, err, sizeof(err)), 0);
+	CHECK_INT(msg_parse_get(reply_start(buf), &cfg, err, sizeof(err)), 0);
 	CHECK(cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK && cfg.inbound.enabled &&
 	      cfg.inbound.port == 15006 && cfg.outbound.port == 15001 && !cfg.has_counters &&
 	      !cfg.owner_uids.n && !cfg.drop_invalid);
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 /* Each a GET reply with one thing wrong, and the message it must give. */
 static void expect_malformed(struct nlmsghdr *nlh, const char *msg, int line)
 {
-	struct mr_tool_config cfg;
+	struct tool_config cfg;
 	char err[MR_ERR_LEN] = "";
-	int ret = mr_nl_parse_get(nlh, &cfg, err, sizeof(err));
+	int ret = msg_parse_get(nlh, &cfg, err, sizeof(err));
 
 	if (!check_result(ret == -1 && !strcmp(err, msg), __FILE__, line,
 			  "returned %d, \"%s\", expected \"%s\"", ret, err, msg))
 		return;
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 static void test_parse_get_malformed(void)
@@ -490,7 +490,7 @@ static void test_parse_get_malformed(void)
 	static char buf[4096];
 	struct nlmsghdr *nlh;
 	struct nlattr *n, *l, *e;
-	struct mr_tool_config cfg;
+	struct tool_config cfg;
 	char err[MR_ERR_LEN];
 
 	nlh = reply_start(buf);
@@ -581,15 +581,15 @@ static void test_parse_get_malformed(void)
 
 	nlh = reply_start(buf);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
-	CHECK_INT(mr_nl_parse_get(nlh, &cfg, err, sizeof(err)), -1);
+	CHECK_INT(msg_parse_get(nlh, &cfg, err, sizeof(err)), -1);
 	CHECK_STR(err, "malformed reply from the kernel: short message");
 }
 
 static void test_round_trip(void)
 {
-	struct mr_cmdline cl;
-	struct mr_tool_config back;
-	struct mr_msg m = { 0 };
+	struct cmdline cl;
+	struct tool_config back;
+	struct msg m = { 0 };
 	struct nlmsghdr *nlh;
 	char err[MR_ERR_LEN];
 
@@ -606,52 +606,52 @@ static void test_round_trip(void)
 			     "--drop-invalid-packets=true", NULL), 0);
 	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
 	if (CHECK(nlh)) {
-		CHECK_INT(mr_nl_parse_get(nlh, &back, err, sizeof(err)), 0);
+		CHECK_INT(msg_parse_get(nlh, &back, err, sizeof(err)), 0);
 		CHECK(back.drop_invalid);
 		CHECK(tool_config_equal(&cl.cfg, &back));
 		CHECK(!back.has_counters);
-		mr_config_free(&back);
+		config_free(&back);
 	}
-	mr_msg_free(&m);
-	mr_cmdline_free(&cl);
+	msg_free(&m);
+	cmdline_free(&cl);
 
 	/* And the defaults. */
 	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
 	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
 	if (CHECK(nlh)) {
-		CHECK_INT(mr_nl_parse_get(nlh, &back, err, sizeof(err)), 0);
+		CHECK_INT(msg_parse_get(nlh, &back, err, sizeof(err)), 0);
 		CHECK(tool_config_equal(&cl.cfg, &back));
-		mr_config_free(&back);
+		config_free(&back);
 	}
-	mr_msg_free(&m);
-	mr_cmdline_free(&cl);
+	msg_free(&m);
+	cmdline_free(&cl);
 }
 
-static void add_ipv4s(struct mr_cidr_list *l, unsigned int n)
+static void add_ipv4s(struct cidr_list *l, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		/* Every other address, so nothing merges. */
-		struct mr_cidr c = { .family = AF_INET, .prefix_len = 32 };
+		struct cidr c = { .family = AF_INET, .prefix_len = 32 };
 		uint32_t a = htonl(0x0a000000 + 2 * i);
 
 		memcpy(c.addr, &a, 4);
-		mr_cidr_list_add(l, &c);
+		cidr_list_add(l, &c);
 	}
 }
 
 static void test_large(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_msg m = { 0 };
+	struct tool_config cfg;
+	struct msg m = { 0 };
 	struct nlmsghdr *nlh;
 	const struct nlattr *l;
 	char err[MR_ERR_LEN] = "";
 
 	/* 1,000 CIDRs: far more than one page, still one part. */
-	mr_config_init(&cfg);
-	mr_id_list_add(&cfg.owner_uids, 5678, 5678);
+	config_init(&cfg);
+	range_list_add(&cfg.owner_uids, 5678, 5678);
 	add_ipv4s(&cfg.outbound.exclude_ips, 1000);
 	nlh = build_set(&m, &cfg, FAMILY, err, sizeof(err));
 	if (CHECK(nlh)) {
@@ -664,8 +664,8 @@ static void test_large(void)
 	} else {
 		printf("  %s\n", err);
 	}
-	mr_config_free(&cfg);
-	mr_msg_free(&m);
+	config_free(&cfg);
+	msg_free(&m);
 }
 
 /* ---- SETs in parts ---- */
@@ -675,15 +675,15 @@ static void test_large(void)
  * part 0 without SET_PART, part k with SET_PART = k first; SET_MORE last
  * in all but the last part. Merged as GET messages, they give want back.
  */
-static void check_parts(const struct mr_set_parts *p, size_t size,
-			const struct mr_tool_config *want, int line)
+static void check_parts(const struct set_parts *p, size_t size,
+			const struct tool_config *want, int line)
 {
-	struct mr_tool_config back;
+	struct tool_config back;
 	char err[MR_ERR_LEN] = "";
 	bool framing = true;
 	size_t i;
 
-	mr_config_init(&back);
+	config_init(&back);
 	for (i = 0; i < p->n; i++) {
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p->part[i].buf;
 		const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
@@ -705,7 +705,7 @@ static void check_parts(const struct mr_set_parts *p, size_t size,
 			framing = false;
 			break;
 		}
-		if (mr_nl_merge_get(nlh, &back, err, sizeof(err))) {
+		if (msg_merge_get(nlh, &back, err, sizeof(err))) {
 			check_result(false, __FILE__, line, "part %zu: %s", i, err);
 			framing = false;
 			break;
@@ -714,44 +714,44 @@ static void check_parts(const struct mr_set_parts *p, size_t size,
 	if (framing)
 		check_result(tool_config_equal(want, &back), __FILE__, line,
 			     "the %zu parts merged differ from the configuration", p->n);
-	mr_config_free(&back);
+	config_free(&back);
 }
 
-static void add_ipv6s(struct mr_cidr_list *l, unsigned int n)
+static void add_ipv6s(struct cidr_list *l, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		struct mr_cidr c = { .family = AF_INET6, .prefix_len = 128 };
+		struct cidr c = { .family = AF_INET6, .prefix_len = 128 };
 
 		c.addr[0] = 0xfd;
 		c.addr[13] = (2 * i) >> 16;
 		c.addr[14] = (2 * i) >> 8;
 		c.addr[15] = 2 * i;
-		mr_cidr_list_add(l, &c);
+		cidr_list_add(l, &c);
 	}
 }
 
 /* The benchmark's configuration: 10,000 ports, IPv4 and IPv6 CIDRs a direction. */
 static void test_parts_big(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_set_parts p = { 0 };
+	struct tool_config cfg;
+	struct set_parts p = { 0 };
 	char err[MR_ERR_LEN] = "";
 	unsigned int i;
 
-	mr_config_init(&cfg);
-	mr_id_list_add(&cfg.owner_uids, 5678, 5678);
+	config_init(&cfg);
+	range_list_add(&cfg.owner_uids, 5678, 5678);
 	for (i = 0; i < 10000; i++) {
-		mr_port_list_add(&cfg.inbound.exclude_ports, 2 * i + 1, 2 * i + 1);
-		mr_port_list_add(&cfg.outbound.exclude_ports, 2 * i + 2, 2 * i + 2);
+		range_list_add(&cfg.inbound.exclude_ports, 2 * i + 1, 2 * i + 1);
+		range_list_add(&cfg.outbound.exclude_ports, 2 * i + 2, 2 * i + 2);
 	}
 	add_ipv4s(&cfg.inbound.exclude_ips, 10000);
 	add_ipv6s(&cfg.inbound.exclude_ips, 10000);
 	add_ipv4s(&cfg.outbound.exclude_ips, 10000);
 	add_ipv6s(&cfg.outbound.exclude_ips, 10000);
-	CHECK_INT(mr_config_check_limits(&cfg, err, sizeof(err)), 0);
-	if (!CHECK_INT(mr_nl_build_set(&p, &cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0))
+	CHECK_INT(config_check_limits(&cfg, err, sizeof(err)), 0);
+	if (!CHECK_INT(msg_build_set(&p, &cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0))
 		printf("  %s\n", err);
 	/*
 	 * 10,000 port ranges take 200,000 bytes, IPv4 CIDRs 280,000, IPv6
@@ -760,16 +760,16 @@ static void test_parts_big(void)
 	if (!CHECK(p.n >= 54 && p.n <= 56))
 		printf("  %zu parts\n", p.n);
 	check_parts(&p, MR_SET_PART_SIZE, &cfg, __LINE__);
-	mr_set_parts_free(&p);
+	set_parts_free(&p);
 	CHECK(!p.part && !p.n);
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 /* Tiny parts split everything that can be split: every kind of entry. */
 static void test_parts_small(void)
 {
-	struct mr_cmdline cl;
-	struct mr_set_parts p = { 0 };
+	struct cmdline cl;
+	struct set_parts p = { 0 };
 	char err[MR_ERR_LEN];
 	size_t size, whole;
 
@@ -784,82 +784,82 @@ static void test_parts_small(void)
 			     "--drop-invalid-packets",
 			     "--kuma-dp-user=0", "--owner-uid=4294967294,7,9", "--owner-gid=0-4294967294",
 			     NULL), 0);
-	CHECK_INT(mr_nl_build_set(&p, &cl.cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0);
+	CHECK_INT(msg_build_set(&p, &cl.cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0);
 	CHECK_UINT(p.n, 1);
 	whole = ((struct nlmsghdr *)p.part[0].buf)->nlmsg_len;
 	for (size = 256; size < whole; size += 8) {
-		CHECK_INT(mr_nl_build_set(&p, &cl.cfg, FAMILY, size, err, sizeof(err)), 0);
+		CHECK_INT(msg_build_set(&p, &cl.cfg, FAMILY, size, err, sizeof(err)), 0);
 		CHECK(p.n > 1);
 		check_parts(&p, size, &cl.cfg, __LINE__);
 	}
 	/* A part smaller than the smallest possible is taken as that. */
-	CHECK_INT(mr_nl_build_set(&p, &cl.cfg, FAMILY, 10, err, sizeof(err)), 0);
+	CHECK_INT(msg_build_set(&p, &cl.cfg, FAMILY, 10, err, sizeof(err)), 0);
 	check_parts(&p, 256, &cl.cfg, __LINE__);
-	mr_set_parts_free(&p);
-	mr_cmdline_free(&cl);
+	set_parts_free(&p);
+	cmdline_free(&cl);
 }
 
 /* MESHREDIR_MAX_ENTRIES over all lists, counted as the kernel counts them. */
 static void test_total_limit(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_uid_ports *up;
+	struct tool_config cfg;
+	struct uid_ports *up;
 	char err[MR_ERR_LEN] = "";
 	unsigned int i;
 
 	/* 2 owners + 4 x 32,767 ports + 1 uid-ports entry of 1 range. */
-	mr_config_init(&cfg);
-	mr_id_list_add(&cfg.owner_uids, 5678, 5678);
-	mr_id_list_add(&cfg.owner_gids, 5678, 5678);
+	config_init(&cfg);
+	range_list_add(&cfg.owner_uids, 5678, 5678);
+	range_list_add(&cfg.owner_gids, 5678, 5678);
 	for (i = 0; i < 32767; i++) {
-		mr_port_list_add(&cfg.inbound.exclude_ports, 2 * i + 1, 2 * i + 1);
-		mr_port_list_add(&cfg.inbound.include_ports, 2 * i + 1, 2 * i + 1);
-		mr_port_list_add(&cfg.outbound.exclude_ports, 2 * i + 1, 2 * i + 1);
-		mr_port_list_add(&cfg.outbound.include_ports, 2 * i + 1, 2 * i + 1);
+		range_list_add(&cfg.inbound.exclude_ports, 2 * i + 1, 2 * i + 1);
+		range_list_add(&cfg.inbound.include_ports, 2 * i + 1, 2 * i + 1);
+		range_list_add(&cfg.outbound.exclude_ports, 2 * i + 1, 2 * i + 1);
+		range_list_add(&cfg.outbound.include_ports, 2 * i + 1, 2 * i + 1);
 	}
-	up = mr_uid_ports_list_add(&cfg.outbound.exclude_ports_for_uids);
-	mr_port_list_add(&up->ports, 1, 1);
+	up = uid_ports_list_add(&cfg.outbound.exclude_ports_for_uids);
+	range_list_add(&up->ports, 1, 1);
 	CHECK_UINT(2 + 4 * 32767 + 2, MESHREDIR_MAX_ENTRIES);
-	CHECK_INT(mr_config_check_limits(&cfg, err, sizeof(err)), 0);
+	CHECK_INT(config_check_limits(&cfg, err, sizeof(err)), 0);
 	/* One more anywhere is one too many, even inbound's uid-ports aren't sent. */
-	mr_uid_ports_list_add(&cfg.inbound.exclude_ports_for_uids);
-	CHECK_INT(mr_config_check_limits(&cfg, err, sizeof(err)), 0);
+	uid_ports_list_add(&cfg.inbound.exclude_ports_for_uids);
+	CHECK_INT(config_check_limits(&cfg, err, sizeof(err)), 0);
 	add_ipv4s(&cfg.inbound.exclude_ips, 1);
-	CHECK_INT(mr_config_check_limits(&cfg, err, sizeof(err)), -1);
+	CHECK_INT(config_check_limits(&cfg, err, sizeof(err)), -1);
 	CHECK_STR(err, "the configuration: 131073 list entries in all (ports, CIDRs, ID ranges) exceed the limit of 131072");
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 /* An entry is never split; one bigger than a part is refused, nothing built. */
 static void test_parts_entry_too_big(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_set_parts p = { 0 };
-	struct mr_uid_ports *up;
+	struct tool_config cfg;
+	struct set_parts p = { 0 };
+	struct uid_ports *up;
 	char err[MR_ERR_LEN] = "";
 	unsigned int i;
 
-	mr_config_init(&cfg);
-	mr_id_list_add(&cfg.owner_uids, 5678, 5678);
-	up = mr_uid_ports_list_add(&cfg.outbound.exclude_ports_for_uids);
+	config_init(&cfg);
+	range_list_add(&cfg.owner_uids, 5678, 5678);
+	up = uid_ports_list_add(&cfg.outbound.exclude_ports_for_uids);
 	up->uids.first = up->uids.last = 1000;
 	for (i = 0; i < 1024; i++)
-		mr_port_list_add(&up->ports, 2 * i + 1, 2 * i + 1);
-	CHECK_INT(mr_nl_build_set(&p, &cfg, FAMILY, 4096, err, sizeof(err)), -1);
+		range_list_add(&up->ports, 2 * i + 1, 2 * i + 1);
+	CHECK_INT(msg_build_set(&p, &cfg, FAMILY, 4096, err, sizeof(err)), -1);
 	CHECK_STR(err, "--exclude-outbound-ports-for-uids: an entry does not fit a 4096-byte message");
 	CHECK(!p.n && !p.part);
 	/* At the tool's size, the largest entry the limits allow fits. */
-	CHECK_INT(mr_nl_build_set(&p, &cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0);
+	CHECK_INT(msg_build_set(&p, &cfg, FAMILY, MR_SET_PART_SIZE, err, sizeof(err)), 0);
 	CHECK_UINT(p.n, 1);
-	mr_set_parts_free(&p);
-	mr_config_free(&cfg);
+	set_parts_free(&p);
+	config_free(&cfg);
 }
 
 /* A GET dump as the kernel splits it: lists continue in the next message. */
 static void test_merge_dump(void)
 {
 	static char buf1[2048], buf2[2048], buf3[2048];
-	struct mr_tool_config cfg;
+	struct tool_config cfg;
 	struct nlmsghdr *nlh;
 	struct nlattr *n, *l;
 	char err[MR_ERR_LEN] = "";
@@ -875,8 +875,8 @@ static void test_merge_dump(void)
 	mnl_attr_put_u64(nlh, MESHREDIR_REASON_LOOPBACK, 3);
 	mnl_attr_nest_end(nlh, l);
 	mnl_attr_nest_end(nlh, n);
-	mr_config_init(&cfg);
-	CHECK_INT(mr_nl_merge_get(nlh, &cfg, err, sizeof(err)), 0);
+	config_init(&cfg);
+	CHECK_INT(msg_merge_get(nlh, &cfg, err, sizeof(err)), 0);
 
 	nlh = reply_start(buf2);		/* owners, and inbound's lists begin */
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_OWNER_UIDS);
@@ -887,7 +887,7 @@ static void test_merge_dump(void)
 	put_cidr(nlh, "10.0.0.0", 8);
 	mnl_attr_nest_end(nlh, l);
 	mnl_attr_nest_end(nlh, n);
-	CHECK_INT(mr_nl_merge_get(nlh, &cfg, err, sizeof(err)), 0);
+	CHECK_INT(msg_merge_get(nlh, &cfg, err, sizeof(err)), 0);
 
 	nlh = reply_start(buf3);		/* the same list goes on */
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_INBOUND);
@@ -896,7 +896,7 @@ static void test_merge_dump(void)
 	put_cidr(nlh, "fd00::", 8);
 	mnl_attr_nest_end(nlh, l);
 	mnl_attr_nest_end(nlh, n);
-	CHECK_INT(mr_nl_merge_get(nlh, &cfg, err, sizeof(err)), 0);
+	CHECK_INT(msg_merge_get(nlh, &cfg, err, sizeof(err)), 0);
 
 	CHECK_UINT(cfg.ip_family_mode, MESHREDIR_IP_FAMILY_IPV4);
 	CHECK(!cfg.inbound.enabled && cfg.inbound.port == 7000);
@@ -908,8 +908,8 @@ static void test_merge_dump(void)
 		      cfg.inbound.exclude_ips.v[1].prefix_len == 16);
 		CHECK(cfg.inbound.exclude_ips.v[2].family == AF_INET6);
 	}
-	CHECK(cfg.has_counters && cfg.counters[MR_CTR_LOCAL_OUT][MESHREDIR_REASON_LOOPBACK] == 3);
-	mr_config_free(&cfg);
+	CHECK(cfg.has_counters && cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_LOOPBACK] == 3);
+	config_free(&cfg);
 
 	/* A bad message among them fails the whole, naming the list. */
 	nlh = reply_start(buf3);
@@ -918,29 +918,29 @@ static void test_merge_dump(void)
 	put_range(nlh, MESHREDIR_LIST_A_ENTRY, true, 9, 8);
 	mnl_attr_nest_end(nlh, l);
 	mnl_attr_nest_end(nlh, n);
-	mr_config_init(&cfg);
-	CHECK_INT(mr_nl_merge_get(nlh, &cfg, err, sizeof(err)), -1);
+	config_init(&cfg);
+	CHECK_INT(msg_merge_get(nlh, &cfg, err, sizeof(err)), -1);
 	CHECK_STR(err, "malformed reply from the kernel: exclude-outbound-ports");
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 static void test_build_dump(void)
 {
-	struct mr_msg m = { 0 };
-	struct nlmsghdr *nlh = mr_nl_build_dump(&m, FAMILY, MESHREDIR_CMD_GET);
+	struct msg m = { 0 };
+	struct nlmsghdr *nlh = msg_build_dump(&m, FAMILY, MESHREDIR_CMD_GET);
 
 	CHECK_UINT(nlh->nlmsg_len, MNL_NLMSG_HDRLEN + GENL_HDRLEN);
 	CHECK_UINT(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP);
 	CHECK_UINT(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd, MESHREDIR_CMD_GET);
 	CHECK_UINT(((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->reserved, 0);
-	mr_msg_free(&m);
+	msg_free(&m);
 }
 
 static void test_done(void)
 {
 	static char buf[512];
 	struct nlmsghdr *nlh;
-	struct mr_nl_status st;
+	struct nl_status st;
 	int *e;
 
 	nlh = mnl_nlmsg_put_header(buf);
@@ -948,21 +948,21 @@ static void test_done(void)
 	nlh->nlmsg_flags = NLM_F_MULTI;
 	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
 	*e = 0;
-	mr_nl_parse_done(nlh, &st);
+	nl_parse_done(nlh, &st);
 	CHECK_INT(st.error, 0);
 	CHECK_STR(st.msg, "");
 
 	*e = -EMSGSIZE;
 	nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "too big\n");
-	mr_nl_parse_done(nlh, &st);
+	nl_parse_done(nlh, &st);
 	CHECK_INT(st.error, EMSGSIZE);
 	CHECK_STR(st.msg, "too big");
 
 	/* Bare, as some kernels end a dump. */
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = NLMSG_DONE;
-	mr_nl_parse_done(nlh, &st);
+	nl_parse_done(nlh, &st);
 	CHECK_INT(st.error, 0);
 }
 
@@ -988,43 +988,43 @@ static struct nlmsghdr *ack_start(char *buf, int error, uint16_t flags, size_t e
 static void test_acks(void)
 {
 	static char buf[4096];
-	struct mr_nl_status st;
+	struct nl_status st;
 	struct nlmsghdr *nlh;
 
 	nlh = ack_start(buf, -EINVAL, NLM_F_CAPPED | NLM_F_ACK_TLVS, 0);
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "exclude-inbound-ips: prefix length exceeds 32");
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 36);
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, EINVAL);
 	CHECK_STR(st.msg, "exclude-inbound-ips: prefix length exceeds 32");
 
 	/* Not capped: the request comes back first, then the TLVs. */
 	nlh = ack_start(buf, -E2BIG, NLM_F_ACK_TLVS, 24);
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "exclude-outbound-ips: too many entries\n");
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, E2BIG);
 	CHECK_STR(st.msg, "exclude-outbound-ips: too many entries");
 
 	nlh = ack_start(buf, -EPERM, NLM_F_CAPPED, 0);
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, EPERM);
 	CHECK_STR(st.msg, "");
 
 	nlh = ack_start(buf, 0, NLM_F_CAPPED, 0);
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, 0);
 	CHECK_STR(st.msg, "");
 
 	/* A warning on success. */
 	nlh = ack_start(buf, 0, NLM_F_CAPPED | NLM_F_ACK_TLVS, 0);
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "heads up");
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, 0);
 	CHECK_STR(st.msg, "heads up");
 
 	nlh = ack_start(buf, -ENOENT, NLM_F_CAPPED | NLM_F_ACK_TLVS, 0);
 	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
-	mr_nl_parse_ack(nlh, &st);
+	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, EBADMSG);
 }
 

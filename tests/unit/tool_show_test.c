@@ -159,8 +159,8 @@ static bool python_accepts(const char *json, const char *asserts)
 }
 
 /* What show printed, in a string the caller frees. */
-static char *capture(void (*show)(FILE *, const struct mr_tool_config *),
-		     const struct mr_tool_config *cfg)
+static char *capture(void (*show)(FILE *, const struct tool_config *),
+		     const struct tool_config *cfg)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -171,7 +171,7 @@ static char *capture(void (*show)(FILE *, const struct mr_tool_config *),
 	return buf;
 }
 
-static void full_config(struct mr_cmdline *cl)
+static void full_config(struct cmdline *cl)
 {
 	char err[MR_ERR_LEN];
 
@@ -183,19 +183,19 @@ static void full_config(struct mr_cmdline *cl)
 			     "--exclude-outbound-ports-for-uids=7",
 			     "--owner-gid=100-200", "--drop-invalid-packets", NULL), 0);
 	cl->cfg.has_counters = true;
-	cl->cfg.counters[MR_CTR_LOCAL_OUT][MESHREDIR_REASON_REDIRECTED_INBOUND] = 5;
-	cl->cfg.counters[MR_CTR_LOCAL_OUT][MESHREDIR_REASON_PROXY_OWNER] = 12;
-	cl->cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED] = UINT64_MAX;
-	cl->cfg.counters[MR_CTR_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID] = 3;
+	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_REDIRECTED_INBOUND] = 5;
+	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_PROXY_OWNER] = 12;
+	cl->cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED] = UINT64_MAX;
+	cl->cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED_INVALID] = 3;
 }
 
 static void test_text_full(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char *out;
 
 	full_config(&cl);
-	out = capture(mr_show_text, &cl.cfg);
+	out = capture(show_text, &cl.cfg);
 	CHECK_STR(out,
 		  "ip-family-mode: ipv4\n"
 		  "owner-uids: 5678\n"
@@ -235,17 +235,17 @@ static void test_text_full(void)
 		  "  resumed                           0            0\n"
 		  "  midstream                         0            0\n");
 	free(out);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_text_defaults(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 	char *out;
 
 	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
-	out = capture(mr_show_text, &cl.cfg);
+	out = capture(show_text, &cl.cfg);
 	/* Without counters (a GET always has them), no counters section. */
 	CHECK_STR(out,
 		  "ip-family-mode: dualstack\n"
@@ -266,16 +266,16 @@ static void test_text_defaults(void)
 		  "  exclude-ports-for-uids: none\n"
 		  "drop-invalid-packets: false\n");
 	free(out);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_json_full(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char *out;
 
 	full_config(&cl);
-	out = capture(mr_show_json, &cl.cfg);
+	out = capture(show_json, &cl.cfg);
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out,
 		"assert d[\"configured\"] is True; "
@@ -304,16 +304,16 @@ static void test_json_full(void)
 		"assert c[\"local-out\"][\"proxy-owner\"] == 12; "
 		"assert c[\"pre-routing\"][\"dropped\"] == 2**64 - 1"));
 	free(out);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 static void test_json_defaults(void)
 {
-	struct mr_tool_config cfg;
+	struct tool_config cfg;
 	char *out;
 
-	mr_config_init(&cfg);
-	out = capture(mr_show_json, &cfg);
+	config_init(&cfg);
+	out = capture(show_json, &cfg);
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out, "assert \"counters\" not in d and d[\"owner-uids\"] == [] and "
 				  "d[\"outbound\"][\"exclude-ports-for-uids\"] == [] and "
@@ -327,14 +327,14 @@ static void test_unconfigured(void)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	mr_show_unconfigured(f, false);
+	show_unconfigured(f, false);
 	fclose(f);
 	CHECK_STR(buf, "meshredir: not configured in this network namespace\n");
 	free(buf);
 
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	mr_show_unconfigured(f, true);
+	show_unconfigured(f, true);
 	fclose(f);
 	CHECK_STR(buf, "{\"configured\": false}\n");
 	CHECK(json_valid(buf));
@@ -354,12 +354,12 @@ static void test_names(void)
 
 	/* Every reason of the uapi has a name, this list is all of them. */
 	CHECK_UINT(sizeof(want) / sizeof(want[0]), MESHREDIR_REASON_MAX + 1);
-	CHECK(!mr_reason_name(0));
+	CHECK(!reason_name(0));
 	for (r = 1; r <= MESHREDIR_REASON_MAX && r < sizeof(want) / sizeof(want[0]); r++)
-		CHECK_STR(mr_reason_name(r), want[r]);
-	CHECK(!mr_reason_name(MESHREDIR_REASON_MAX + 1));
-	CHECK_STR(mr_hook_name(MR_CTR_LOCAL_OUT), "local-out");
-	CHECK_STR(mr_hook_name(MR_CTR_PRE_ROUTING), "pre-routing");
+		CHECK_STR(reason_name(r), want[r]);
+	CHECK(!reason_name(MESHREDIR_REASON_MAX + 1));
+	CHECK_STR(hook_name(HOOK_LOCAL_OUT), "local-out");
+	CHECK_STR(hook_name(HOOK_PRE_ROUTING), "pre-routing");
 }
 
 static void test_validator(void)

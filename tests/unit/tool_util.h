@@ -10,12 +10,13 @@
 #include <stdbool.h>
 #include <string.h>
 #include "../../tools/args.h"
+#include "../../tools/util.h"
 
 #define TOOL_MAX_ARGS 4096
 
 /* Parses "meshredir" followed by the NULL-terminated words. */
 __attribute__((unused, sentinel))
-static int tool_parse(struct mr_cmdline *cl, char *err, ...)
+static int tool_parse(struct cmdline *cl, char *err, ...)
 {
 	static char *argv[TOOL_MAX_ARGS];
 	int argc = 0;
@@ -28,7 +29,7 @@ static int tool_parse(struct mr_cmdline *cl, char *err, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
-	return mr_args_parse(cl, argc, argv, err, MR_ERR_LEN);
+	return args_parse(cl, argc, argv, err, MR_ERR_LEN);
 }
 
 /*
@@ -39,7 +40,7 @@ __attribute__((unused, sentinel))
 static const char *tool_error(char *err, ...)
 {
 	static char *argv[TOOL_MAX_ARGS];
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	int argc = 0, ret;
 	va_list ap;
 	char *a;
@@ -50,8 +51,8 @@ static const char *tool_error(char *err, ...)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
-	ret = mr_args_parse(&cl, argc, argv, err, MR_ERR_LEN);
-	mr_cmdline_free(&cl);
+	ret = args_parse(&cl, argc, argv, err, MR_ERR_LEN);
+	cmdline_free(&cl);
 	if (!ret)
 		err[0] = '\0';
 	return err;
@@ -63,17 +64,12 @@ static const char *tool_error(char *err, ...)
 		CHECK_STR(tool_error(e_, __VA_ARGS__, NULL), msg);	\
 	} while (0)
 
-static inline bool tool_ports_equal(const struct mr_port_list *a, const struct mr_port_list *b)
+static inline bool tool_ranges_equal(const struct range_list *a, const struct range_list *b)
 {
 	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
 }
 
-static inline bool tool_ids_equal(const struct mr_id_list *a, const struct mr_id_list *b)
-{
-	return a->n == b->n && (!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
-}
-
-static inline bool tool_cidrs_equal(const struct mr_cidr_list *a, const struct mr_cidr_list *b)
+static inline bool tool_cidrs_equal(const struct cidr_list *a, const struct cidr_list *b)
 {
 	size_t i;
 
@@ -86,35 +82,35 @@ static inline bool tool_cidrs_equal(const struct mr_cidr_list *a, const struct m
 	return true;
 }
 
-static inline bool tool_dir_equal(const struct mr_dir_config *a, const struct mr_dir_config *b)
+static inline bool tool_dir_equal(const struct dir_config *a, const struct dir_config *b)
 {
 	size_t i;
 
 	if (a->enabled != b->enabled || a->port != b->port ||
-	    !tool_ports_equal(&a->exclude_ports, &b->exclude_ports) ||
-	    !tool_ports_equal(&a->include_ports, &b->include_ports) ||
+	    !tool_ranges_equal(&a->exclude_ports, &b->exclude_ports) ||
+	    !tool_ranges_equal(&a->include_ports, &b->include_ports) ||
 	    !tool_cidrs_equal(&a->exclude_ips, &b->exclude_ips) ||
 	    a->exclude_ports_for_uids.n != b->exclude_ports_for_uids.n)
 		return false;
 	for (i = 0; i < a->exclude_ports_for_uids.n; i++) {
-		const struct mr_uid_ports *x = &a->exclude_ports_for_uids.v[i];
-		const struct mr_uid_ports *y = &b->exclude_ports_for_uids.v[i];
+		const struct uid_ports *x = &a->exclude_ports_for_uids.v[i];
+		const struct uid_ports *y = &b->exclude_ports_for_uids.v[i];
 
 		if (x->uids.first != y->uids.first || x->uids.last != y->uids.last ||
-		    !tool_ports_equal(&x->ports, &y->ports))
+		    !tool_ranges_equal(&x->ports, &y->ports))
 			return false;
 	}
 	return true;
 }
 
 /* The configuration, counters aside. */
-static inline bool tool_config_equal(const struct mr_tool_config *a,
-				     const struct mr_tool_config *b)
+static inline bool tool_config_equal(const struct tool_config *a,
+				     const struct tool_config *b)
 {
 	return a->ip_family_mode == b->ip_family_mode &&
 	       a->drop_invalid == b->drop_invalid &&
-	       tool_ids_equal(&a->owner_uids, &b->owner_uids) &&
-	       tool_ids_equal(&a->owner_gids, &b->owner_gids) &&
+	       tool_ranges_equal(&a->owner_uids, &b->owner_uids) &&
+	       tool_ranges_equal(&a->owner_gids, &b->owner_gids) &&
 	       tool_dir_equal(&a->inbound, &b->inbound) &&
 	       tool_dir_equal(&a->outbound, &b->outbound);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tools/yaml.c: Kuma's transparent-proxy configuration file. Every field
+ * tools/kuma.c: Kuma's transparent-proxy configuration file. Every field
  * meshredir sets, the ones it accepts only as a no-op, the exact message of
  * each bad file, the YAML show --format yaml writes, and that what it
  * writes reads back to the same configuration. Also apply's and install's
@@ -12,27 +12,27 @@
 #include <unistd.h>
 #include "check.h"
 #include "tool_util.h"
-#include "../../tools/yaml.h"
+#include "../../tools/kuma.h"
 
 /* text parsed over the defaults and finished as apply does; 0 or -1. */
-static int parse(const char *text, struct mr_tool_config *cfg, struct mr_kuma_extra *x,
+static int parse(const char *text, struct tool_config *cfg, struct kuma_extra *x,
 		 char *err)
 {
-	mr_config_init(cfg);
-	mr_kuma_extra_init(x);
-	if (mr_yaml_parse("config.yaml", text, strlen(text), cfg, x, err, MR_ERR_LEN))
+	config_init(cfg);
+	kuma_extra_init(x);
+	if (kuma_parse("config.yaml", text, strlen(text), cfg, x, err, MR_ERR_LEN))
 		return -1;
-	return mr_config_finish(cfg, x->kuma_dp_uid, true, err, MR_ERR_LEN);
+	return config_finish(cfg, x->kuma_dp_uid, true, err, MR_ERR_LEN);
 }
 
 /* The error text gives, "" if none; for EXPECT_YAML_ERR. */
 static const char *yaml_error(char *err, const char *text)
 {
-	struct mr_tool_config cfg;
-	struct mr_kuma_extra x;
+	struct tool_config cfg;
+	struct kuma_extra x;
 	int ret = parse(text, &cfg, &x, err);
 
-	mr_config_free(&cfg);
+	config_free(&cfg);
 	if (!ret)
 		err[0] = '\0';
 	return err;
@@ -45,21 +45,21 @@ static const char *yaml_error(char *err, const char *text)
 	} while (0)
 
 /* The defaults of `set` with no flag: what {} must give. */
-static void set_defaults(struct mr_tool_config *cfg)
+static void set_defaults(struct tool_config *cfg)
 {
 	char err[MR_ERR_LEN];
 
-	mr_config_init(cfg);
-	mr_config_finish(cfg, MR_DEFAULT_KUMA_DP_UID, false, err, sizeof(err));
+	config_init(cfg);
+	config_finish(cfg, MR_DEFAULT_KUMA_DP_UID, false, err, sizeof(err));
 }
 
-static char *written(const struct mr_tool_config *cfg)
+static char *written(const struct tool_config *cfg)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	mr_yaml_write(f, cfg);
+	kuma_write(f, cfg);
 	fclose(f);
 	return buf;
 }
@@ -77,8 +77,8 @@ static void test_defaults(void)
 		"    excludePorts:\n    enabled: Null\n  outbound: NULL\n",
 		"{\"redirect\": {\"inbound\": {\"enabled\": true, \"port\": 15006}}}",
 	};
-	struct mr_tool_config cfg, def;
-	struct mr_kuma_extra x;
+	struct tool_config cfg, def;
+	struct kuma_extra x;
 	char err[MR_ERR_LEN];
 	size_t i;
 
@@ -88,9 +88,9 @@ static void test_defaults(void)
 			printf("  %s\n  for: %s\n", err, empties[i]);
 		CHECK(tool_config_equal(&cfg, &def));
 		CHECK(!x.dry_run && !x.verbose);
-		mr_config_free(&cfg);
+		config_free(&cfg);
 	}
-	mr_config_free(&def);
+	config_free(&def);
 }
 
 static const char full_yaml[] =
@@ -126,10 +126,10 @@ static const char full_yaml[] =
 
 static void test_full(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_kuma_extra x;
+	struct tool_config cfg;
+	struct kuma_extra x;
 	char err[MR_ERR_LEN];
-	const struct mr_uid_ports *up;
+	const struct uid_ports *up;
 
 	if (!CHECK_INT(parse(full_yaml, &cfg, &x, err), 0))
 		printf("  %s\n", err);
@@ -172,15 +172,15 @@ static void test_full(void)
 		CHECK(up->uids.first == 3000 && up->uids.last == 3000 && up->ports.n == 1 &&
 		      up->ports.v[0].first == 1 && up->ports.v[0].last == 65535);
 	}
-	mr_config_free(&cfg);
+	config_free(&cfg);
 }
 
 /* A file and the `set` flags it means must give the same configuration. */
 static void test_same_as_flags(void)
 {
-	struct mr_tool_config cfg;
-	struct mr_kuma_extra x;
-	struct mr_cmdline cl;
+	struct tool_config cfg;
+	struct kuma_extra x;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(parse(full_yaml, &cfg, &x, err), 0);
@@ -198,8 +198,8 @@ static void test_same_as_flags(void)
 			     "--drop-invalid-packets", NULL), 0);
 	CHECK(cfg.drop_invalid);
 	CHECK(tool_config_equal(&cfg, &cl.cfg));
-	mr_cmdline_free(&cl);
-	mr_config_free(&cfg);
+	cmdline_free(&cl);
+	config_free(&cfg);
 }
 
 /* What a Kuma file may say as long as it asks meshredir for nothing more. */
@@ -250,16 +250,16 @@ static void test_accepted_no_ops(void)
 		"cniMode: false\n"
 		"dryRun: false\n"
 		"verbose: false\n";
-	struct mr_tool_config cfg, def;
-	struct mr_kuma_extra x;
+	struct tool_config cfg, def;
+	struct kuma_extra x;
 	char err[MR_ERR_LEN];
 
 	set_defaults(&def);
 	if (!CHECK_INT(parse(text, &cfg, &x, err), 0))
 		printf("  %s\n", err);
 	CHECK(tool_config_equal(&cfg, &def));
-	mr_config_free(&cfg);
-	mr_config_free(&def);
+	config_free(&cfg);
+	config_free(&def);
 	/* A duration is Go's: 0 alone, or numbers with units. */
 	EXPECT_YAML_ERR("retry:\n  sleepBetweenRetries: 0\n", "");
 	EXPECT_YAML_ERR("retry:\n  sleepBetweenRetries: 500ms\n", "");
@@ -423,7 +423,7 @@ static void test_written(void)
 		"  - \"5679-6000\"\n"
 		"  ownerGIDs:\n"
 		"  - 7000\n";
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN], *out;
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--ip-family-mode=ipv4", "--redirect-inbound=false",
@@ -436,14 +436,14 @@ static void test_written(void)
 	out = written(&cl.cfg);
 	CHECK_STR(out, want);
 	free(out);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 /* What show --format yaml writes, apply reads back to the same. */
-static void round_trip(const char *desc, struct mr_cmdline *cl)
+static void round_trip(const char *desc, struct cmdline *cl)
 {
-	struct mr_tool_config back;
-	struct mr_kuma_extra x;
+	struct tool_config back;
+	struct kuma_extra x;
 	char err[MR_ERR_LEN], *out;
 
 	out = written(&cl->cfg);
@@ -459,12 +459,12 @@ static void round_trip(const char *desc, struct mr_cmdline *cl)
 		free(again);
 	}
 	free(out);
-	mr_config_free(&back);
+	config_free(&back);
 }
 
 static void test_round_trip(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 	static char bufs[200][48];
 	static char *argv[210];
@@ -472,7 +472,7 @@ static void test_round_trip(void)
 
 	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
 	round_trip("defaults", &cl);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--kuma-dp-user=1000", "--owner-uid=2000-3000",
 			     "--owner-gid=0,10-20", "--ip-family-mode=ipv4",
@@ -485,16 +485,16 @@ static void test_round_trip(void)
 			     "--exclude-outbound-ports-for-uids=1-100,200:5-6",
 			     "--drop-invalid-packets", NULL), 0);
 	round_trip("everything set, no 5678", &cl);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* 5678 inside a range: kumaDPUser is 5678, the range is split around it */
 	CHECK_INT(tool_parse(&cl, err, "set", "--owner-uid=5670-5690,0", NULL), 0);
 	round_trip("5678 inside an owner range", &cl);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "set", "--kuma-dp-user=0", "--owner-uid=1", NULL), 0);
 	round_trip("owners 0-1", &cl);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* many entries */
 	argv[argc++] = "meshredir";
@@ -509,9 +509,9 @@ static void test_round_trip(void)
 		argv[argc++] = bufs[i];
 	}
 	argv[argc] = NULL;
-	CHECK_INT(mr_args_parse(&cl, argc, argv, err, sizeof(err)), 0);
+	CHECK_INT(args_parse(&cl, argc, argv, err, sizeof(err)), 0);
 	round_trip("64 uid entries, 136 ports", &cl);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 }
 
 /* ---- the command lines that read files ---- */
@@ -533,24 +533,24 @@ static const char *tmp_file(const char *text)
 
 static void test_apply_args(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN], msg[MR_ERR_LEN + 64];
 	const char *path;
 
 	path = tmp_file(full_yaml);
 	CHECK_INT(tool_parse(&cl, err, "apply", path, NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_APPLY);
+	CHECK_INT(cl.cmd, CMD_APPLY);
 	CHECK_STR(cl.file, path);
 	/* dryRun and verbose in the file act as the flags */
 	CHECK(cl.dry_run && cl.verbose);
 	CHECK_UINT(cl.cfg.inbound.port, 16006);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	/* a flag given wins over the file */
 	CHECK_INT(tool_parse(&cl, err, "--netns", "x", "apply", "--dry-run=false", path,
 			     "--verbose", "false", NULL), 0);
 	CHECK(!cl.dry_run && !cl.verbose);
 	CHECK_STR(cl.netns, "x");
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	unlink(path);
 
 	path = tmp_file("redirect:\n  outbound:\n    excludePorts: [80, 0]\n");
@@ -559,7 +559,7 @@ static void test_apply_args(void)
 	EXPECT_ERR(msg, "apply", path);
 	CHECK_INT(tool_parse(&cl, err, "apply", "--dry-run", path, NULL), -1);
 	CHECK_STR(err, msg);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	unlink(path);
 
 	EXPECT_ERR("apply: cannot read /nonexistent/mr.yaml: No such file or directory",
@@ -574,7 +574,7 @@ static void test_apply_args(void)
 
 static void test_install_args(void)
 {
-	struct mr_cmdline cl, set;
+	struct cmdline cl, set;
 	char err[MR_ERR_LEN], msg[MR_ERR_LEN + 64];
 	const char *path;
 
@@ -586,7 +586,7 @@ static void test_install_args(void)
 			     "--exclude-outbound-ips=fd00::/8",
 			     "--exclude-outbound-ports-for-uids=tcp:80:2000",
 			     "--ip-family-mode=ipv4", "--owner-gid=7", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_INSTALL);
+	CHECK_INT(cl.cmd, CMD_INSTALL);
 	CHECK(!cl.dry_run && !cl.verbose);
 	CHECK_INT(tool_parse(&set, err, "set", "--redirect-inbound=false",
 			     "--redirect-inbound-port", "16006", "--redirect-outbound-port=16001",
@@ -596,22 +596,22 @@ static void test_install_args(void)
 			     "--exclude-outbound-ports-for-uids=tcp:80:2000",
 			     "--ip-family-mode=ipv4", "--owner-gid=7", NULL), 0);
 	CHECK(tool_config_equal(&cl.cfg, &set.cfg));
-	mr_cmdline_free(&cl);
-	mr_cmdline_free(&set);
+	cmdline_free(&cl);
+	cmdline_free(&set);
 
 	/* --drop-invalid-packets is kumactl's, and overrides the file's field */
 	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--drop-invalid-packets",
 			     NULL), 0);
 	CHECK(cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy",
 			     "--config", "dropInvalidPackets: true", NULL), 0);
 	CHECK(cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--drop-invalid-packets=false",
 			     "--config", "dropInvalidPackets: true", NULL), 0);
 	CHECK(!cl.cfg.drop_invalid);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	/* defaults < --config < --config-file < flags; a list flag replaces */
 	path = tmp_file("kumaDPUser: \"1000\"\n"
@@ -642,7 +642,7 @@ static void test_install_args(void)
 	CHECK_UINT(cl.cfg.owner_uids.n, 2);
 	if (cl.cfg.owner_uids.n == 2)
 		CHECK(cl.cfg.owner_uids.v[0].first == 1000 && cl.cfg.owner_uids.v[1].first == 4000);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 
 	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config-file", path,
 			     "--kuma-dp-user=0", "--verbose=false", "--dry-run", NULL), 0);
@@ -650,7 +650,7 @@ static void test_install_args(void)
 	CHECK_UINT(cl.cfg.owner_uids.n, 2);
 	if (cl.cfg.owner_uids.n == 2)
 		CHECK(cl.cfg.owner_uids.v[0].first == 0 && cl.cfg.owner_uids.v[1].first == 3000);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	unlink(path);
 
 	path = tmp_file("redirect:\n  dns:\n    enabled: true\n");
@@ -722,16 +722,16 @@ static void test_install_kumactl_only(void)
 
 static void test_uninstall_show_args(void)
 {
-	struct mr_cmdline cl;
+	struct cmdline cl;
 	char err[MR_ERR_LEN];
 
 	CHECK_INT(tool_parse(&cl, err, "uninstall", "transparent-proxy", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_UNINSTALL);
+	CHECK_INT(cl.cmd, CMD_UNINSTALL);
 	CHECK(!cl.dry_run && !cl.verbose);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "uninstall", "--dry-run", "transparent-proxy", "--verbose", NULL), 0);
 	CHECK(cl.dry_run && cl.verbose);
-	mr_cmdline_free(&cl);
+	cmdline_free(&cl);
 	EXPECT_ERR("uninstall: missing \"transparent-proxy\" (meshredir uninstall transparent-proxy [FLAGS])",
 		   "uninstall");
 	EXPECT_ERR("uninstall: \"all\" is not something meshredir uninstalls (only transparent-proxy)",
@@ -741,26 +741,26 @@ static void test_uninstall_show_args(void)
 	EXPECT_ERR("--dry-run: not a flag of \"set\" (see meshredir set --help)", "set", "--dry-run");
 
 	CHECK_INT(tool_parse(&cl, err, "show", "--format", "yaml", NULL), 0);
-	CHECK_INT(cl.format, MR_FORMAT_YAML);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.format, FORMAT_YAML);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "show", "--format=json", "--format=text", NULL), 0);
-	CHECK_INT(cl.format, MR_FORMAT_TEXT);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.format, FORMAT_TEXT);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "show", "--format=yaml", "--json", NULL), 0);
-	CHECK_INT(cl.format, MR_FORMAT_JSON);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.format, FORMAT_JSON);
+	cmdline_free(&cl);
 	EXPECT_ERR("--format: \"xml\" is not text, json or yaml", "show", "--format", "xml");
 	EXPECT_ERR("--format: a value is needed", "show", "--format");
 	EXPECT_ERR("--format: not a flag of \"apply\" (see meshredir apply --help)",
 		   "apply", "a.yaml", "--format=yaml");
 
 	CHECK_INT(tool_parse(&cl, err, "help", "install", "transparent-proxy", NULL), 0);
-	CHECK_INT(cl.help_topic, MR_CMD_INSTALL);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.help_topic, CMD_INSTALL);
+	cmdline_free(&cl);
 	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--wait", "--help", NULL), 0);
-	CHECK_INT(cl.cmd, MR_CMD_HELP);
-	CHECK_INT(cl.help_topic, MR_CMD_INSTALL);
-	mr_cmdline_free(&cl);
+	CHECK_INT(cl.cmd, CMD_HELP);
+	CHECK_INT(cl.help_topic, CMD_INSTALL);
+	cmdline_free(&cl);
 }
 
 int main(void)

@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kuma's transparent-proxy configuration, read and written with libyaml
+ * from one table of its fields, the schema. Names, types and defaults are
+ * Kuma's (pkg/transparentproxy/config of kumahq/kuma); values go through
+ * the flags' own parsers (parse.c). kumactl ignores unknown keys, so the
+ * "meshredir" mapping written for the owners Kuma has no field for leaves
+ * a file kumactl still reads; meshredir, stricter, refuses any field it
+ * does not know, and any that asks for something it does not do unless
+ * the value asks for none of it. A null value is the same as no value.
+ */
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "kuma.h"
+#include "parse.h"
+#include "util.h"
+
+#define PATH_LEN 256
+
+/* What a field is, and so how it is read and whether it is written. */
+enum kind {
+	K_MAP,		/* a mapping of the fields in sub */
+	K_BOOL,		/* bool */
+	K_PORT,		/* uint16_t */
+	K_RANGES,	/* struct range_list of rk; a lone value is one entry */
+	K_CIDRS,	/* struct cidr_list */
+	K_UID_PORTS,	/* struct uid_ports_list */
+	K_FAMILY,	/* ip_family_mode */
+	K_USER,		/* kumaDPUser: a UID or name, "" for the default */
+	/* The kinds above are written by kuma_write, those below only read. */
+	K_OPTION,	/* a bool of how to run, not of the configuration */
+	K_FALSE,	/* what meshredir does not do, accepted as false only */
+	K_EMPTY,	/* the same, as an empty list only */
+	/* Checked, then ignored: they tune kumactl's iptables runs, or a feature off. */
+	K_SKIP_BOOL,
+	K_SKIP_PORT,
+	K_SKIP_STRING,
+	K_SKIP_UINT,	/* 0 to max */
+	K_SKIP_DURATION,
+};
+
+/* Where a field's value is: cfg, x, or the parent mapping's target. */
+enum where {
+	IN_NONE,
+	IN_CFG,
+	IN_EXTRA,
+	IN_PARENT,
+};
+
+struct field {
+	const char *key;
+	enum kind kind;
+	enum where where;
+	size_t off;
+	const struct field *sub;	/* K_MAP */
+	size_t nsub;
+	enum range_kind rk;		/* K_RANGES */
+	const char *why;		/* K_FALSE, K_EMPTY */
+	unsigned long long max;		/* K_SKIP_UINT */
+};
+
+#define F(k, kd, ...) { .key = k, .kind = kd, __VA_ARGS__ }
+#define CFG(m) .where = IN_CFG, .off = offsetof(struct tool_config, m)
+#define EXTRA(m) .where = IN_EXTRA, .off = offsetof(struct kuma_extra, m)
+#define DIR(m) .where = IN_PARENT, .off = offsetof(struct dir_config, m)
+#define SUB(t) .sub = t, .nsub = ARRAY_SIZE(t)
+
+#define NO_DNS "meshredir redirects TCP only and does not capture DNS"
+#define NO_RULES "meshredir sets no iptables rules, so there is no rule order to change"
+
+static const struct field inbound_fields[] = {
+	F("enabled", K_BOOL, DIR(enabled)),
+	F("port", K_PORT, DIR(port)),
+	F("includePorts", K_RANGES, DIR(include_ports), .rk = RANGE_PORT),
+	F("excludePorts", K_RANGES, DIR(exclude_ports), .rk = RANGE_PORT),
+	F("excludePortsForIPs", K_CIDRS, DIR(exclude_ips)),
+	F("excludePortsForUIDs", K_EMPTY,
+	  .why = "meshredir excludes ports by UID for outbound connections only"),
+	F("insertRedirectInsteadOfAppend", K_FALSE, .why = NO_RULES),
+};
+
+static const struct field outbound_fields[] = {
+	F("enabled", K_BOOL, DIR(enabled)),
+	F("port", K_PORT, DIR(port)),
+	F("includePorts", K_RANGES, DIR(include_ports), .rk = RANGE_PORT),
+	F("excludePorts", K_RANGES, DIR(exclude_ports), .rk = RANGE_PORT),
+	F("excludePortsForIPs", K_CIDRS, DIR(exclude_ips)),
+	F("excludePortsForUIDs", K_UID_PORTS, DIR(exclude_ports_for_uids)),
+	F("insertRedirectInsteadOfAppend", K_FALSE, .why = NO_RULES),
+};
+
+static const struct field dns_fields[] = {
+	F("enabled", K_FALSE, .why = NO_DNS),
+	F("captureAll", K_FALSE, .why = NO_DNS),
+	F("port", K_SKIP_PORT),
+	F("skipConntrackZoneSplit", K_SKIP_BOOL),
+	F("resolvConfigPath", K_SKIP_STRING),
+};
+
+static const struct field vnet_fields[] = {
+	F("networks", K_EMPTY, .why = "meshredir has no virtual-network (vnet) redirection"),
+};
+
+static const struct field redirect_fields[] = {
+	F("inbound", K_MAP, CFG(inbound), SUB(inbound_fields)),
+	F("outbound", K_MAP, CFG(outbound), SUB(outbound_fields)),
+	F("dns", K_MAP, SUB(dns_fields)),
+	F("vnet", K_MAP, SUB(vnet_fields)),
+};
+
+static const struct field ebpf_fields[] = {
+	F("enabled", K_FALSE, .why = "meshredir is a netfilter module, not Kuma's eBPF mode"),
+	F("instanceIP", K_SKIP_STRING),
+	F("instanceIPEnvVarName", K_SKIP_STRING),
+	F("bpffsPath", K_SKIP_STRING),
+	F("cgroupPath", K_SKIP_STRING),
+	F("programsSourcePath", K_SKIP_STRING),
+	F("tcAttachIface", K_SKIP_STRING),
+};
+
+static const struct field retry_fields[] = {
+	F("maxRetries", K_SKIP_UINT, .max = UINT32_MAX),
+	F("sleepBetweenRetries", K_SKIP_DURATION),
+};
+
+static const struct field executables_fields[] = {
+	F("iptables", K_SKIP_STRING),
+	F("iptables-save", K_SKIP_STRING),
+	F("iptables-restore", K_SKIP_STRING),
+	F("ip6tables", K_SKIP_STRING),
+	F("ip6tables-save", K_SKIP_STRING),
+	F("ip6tables-restore", K_SKIP_STRING),
+};
+
+static const struct field log_fields[] = {
+	F("enabled", K_FALSE,
+	  .why = "meshredir writes no iptables rules to log (show counts every verdict)"),
+	F("level", K_SKIP_UINT, .max = 7),
+};
+
+static const struct field comments_fields[] = {
+	F("disabled", K_SKIP_BOOL),
+};
+
+static const struct field meshredir_fields[] = {
+	F("ownerUIDs", K_RANGES, CFG(owner_uids), .rk = RANGE_UID),
+	F("ownerGIDs", K_RANGES, CFG(owner_gids), .rk = RANGE_GID),
+};
+
+/* The whole file, in the order kuma_write writes what it writes. */
+static const struct field root_fields[] = {
+	F("kumaDPUser", K_USER, EXTRA(kuma_dp_uid)),
+	F("ipFamilyMode", K_FAMILY, CFG(ip_family_mode)),
+	F("redirect", K_MAP, SUB(redirect_fields)),
+	F("ebpf", K_MAP, SUB(ebpf_fields)),
+	F("retry", K_MAP, SUB(retry_fields)),
+	F("iptablesExecutables", K_MAP, SUB(executables_fields)),
+	F("log", K_MAP, SUB(log_fields)),
+	F("comments", K_MAP, SUB(comments_fields)),
+	F("wait", K_SKIP_UINT, .max = UINT32_MAX),
+	F("waitInterval", K_SKIP_UINT, .max = UINT32_MAX),
+	F("dropInvalidPackets", K_BOOL, CFG(drop_invalid)),
+	F("storeFirewalld", K_FALSE, .why = "meshredir sets no iptables rules for firewalld to store"),
+	F("cniMode", K_FALSE, .why = "meshredir is not a CNI plugin"),
+	F("dryRun", K_OPTION, EXTRA(dry_run)),
+	F("verbose", K_OPTION, EXTRA(verbose)),
+	F("meshredir", K_MAP, SUB(meshredir_fields)),
+};
+
+/* Where f's value is; a mapping without one passes its parent's on. */
+static void *at(const struct field *f, const void *cfg, const void *x, const void *parent)
+{
+	const char *base = f->where == IN_CFG ? cfg : f->where == IN_EXTRA ? x : parent;
+
+	return (char *)(f->where == IN_NONE ? base : base + f->off);
+}
+
+void kuma_extra_init(struct kuma_extra *x)
+{
+	x->kuma_dp_uid = MR_DEFAULT_KUMA_DP_UID;
+	x->dry_run = false;
+	x->verbose = false;
+}
+
+/* ---- reading ---- */
+
+struct reader {
+	yaml_document_t *doc;
+	const char *name;
+	char *err;
+	size_t errlen;
+	struct tool_config *cfg;
+	struct kuma_extra *x;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int y_fail(struct reader *y, const yaml_node_t *node, const char *fmt, ...)
+{
+	int n;
+	va_list ap;
+
+	n = snprintf(y->err, y->errlen, "%s:%zu: ", y->name, node->start_mark.line + 1);
+	if (n >= 0 && (size_t)n < y->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(y->err + n, y->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "a value";
+	}
+}
+
+static const char *text_of(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* null, ~ or nothing: as if the field were not there, as in Kuma. */
+static bool is_null(const yaml_node_t *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(nulls); i++)
+		if (!strcmp(text_of(n), nulls[i]))
+			return true;
+	return false;
+}
+
+static int scalar(struct reader *y, const yaml_node_t *n, const char *path, const char **out)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return y_fail(y, n, "%s: expected a single value, found %s", path, node_kind(n));
+	if (strlen(text_of(n)) != n->data.scalar.length)
+		return y_fail(y, n, "%s: the value has a NUL character", path);
+	*out = text_of(n);
+	return 0;
+}
+
+/* One entry of a list field, or its lone value. */
+static int item(struct reader *y, const yaml_node_t *n, const char *path, const char *value,
+		const struct field *f, void *to)
+{
+	char e[MR_ERR_LEN];
+	int ret = 0;
+
+	switch (f->kind) {
+	case K_RANGES:
+		ret = parse_range_list(path, f->rk, value, to, e, sizeof(e));
+		break;
+	case K_CIDRS:
+		/* Kuma refuses an empty entry; the flag's parser would take it as none. */
+		if (!*value)
+			return y_fail(y, n, "%s: \"\" is not an IP address or CIDR", path);
+		ret = parse_cidr_list(path, value, to, e, sizeof(e));
+		break;
+	default:
+		ret = parse_uid_ports(path, value, to, e, sizeof(e));
+		break;
+	}
+	return ret ? y_fail(y, n, "%s", e) : 0;
+}
+
+/* A list field replaces the list; port and ID lists also take a lone value. */
+static int list(struct reader *y, const yaml_node_t *n, const char *path,
+		const struct field *f, void *to)
+{
+	yaml_node_item_t *i;
+	const char *s;
+
+	if (f->kind == K_RANGES)
+		range_list_clear(to);
+	else if (f->kind == K_CIDRS)
+		cidr_list_clear(to);
+	else
+		uid_ports_list_clear(to);
+	if (n->type == YAML_SCALAR_NODE && f->kind == K_RANGES) {
+		if (scalar(y, n, path, &s))
+			return -1;
+		return item(y, n, path, s, f, to);
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return y_fail(y, n, "%s: expected a list, found %s", path, node_kind(n));
+	for (i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		yaml_node_t *e = yaml_document_get_node(y->doc, *i);
+
+		if (scalar(y, e, path, &s) || item(y, e, path, s, f, to))
+			return -1;
+	}
+	return 0;
+}
+
+static int map(struct reader *y, const yaml_node_t *n, const char *path,
+	       const struct field *fields, size_t nfields, void *target);
+
+static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
+		      const struct field *f, void *parent)
+{
+	void *to = at(f, y->cfg, y->x, parent);
+	char e[MR_ERR_LEN];
+	const char *s = NULL;
+	uint16_t port;
+	bool b;
+
+	switch (f->kind) {
+	case K_MAP:
+		return map(y, n, path, f->sub, f->nsub, to);
+	case K_RANGES:
+	case K_CIDRS:
+	case K_UID_PORTS:
+		return list(y, n, path, f, to);
+	case K_EMPTY:
+		if (n->type != YAML_SEQUENCE_NODE)
+			return y_fail(y, n, "%s: expected a list, found %s", path, node_kind(n));
+		if (n->data.sequence.items.top != n->data.sequence.items.start)
+			return y_fail(y, n, "%s: not supported: %s (only an empty list is accepted)",
+				      path, f->why);
+		return 0;
+	default:
+		break;
+	}
+	if (scalar(y, n, path, &s))
+		return -1;
+	switch (f->kind) {
+	case K_BOOL:
+	case K_OPTION:
+		if (parse_bool(path, s, to, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_FALSE:
+		if (parse_bool(path, s, &b, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		if (b)
+			return y_fail(y, n, "%s: true is not supported: %s", path, f->why);
+		return 0;
+	case K_SKIP_BOOL:
+		if (parse_bool(path, s, &b, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_PORT:
+	case K_SKIP_PORT:
+		if (parse_port(path, s, f->kind == K_PORT ? to : &port, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_FAMILY:
+		if (parse_ip_family_mode(path, s, to, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_USER:
+		/* Kuma: empty is the default user. */
+		if (!*s) {
+			*(uint32_t *)to = MR_DEFAULT_KUMA_DP_UID;
+			return 0;
+		}
+		if (parse_user(path, s, to, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_SKIP_UINT:
+		if (parse_uint(path, s, f->max, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_SKIP_DURATION:
+		if (parse_duration(path, s, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	default:
+		return 0;	/* K_SKIP_STRING: any single value */
+	}
+}
+
+static int map(struct reader *y, const yaml_node_t *n, const char *path,
+	       const struct field *fields, size_t nfields, void *target)
+{
+	yaml_node_pair_t *p, *q;
+	char child[PATH_LEN];
+	size_t i;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return y_fail(y, n, "%s: expected a mapping, found %s", path, node_kind(n));
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key;
+
+		if (k->type != YAML_SCALAR_NODE)
+			return y_fail(y, k, "%s%sa field name must be a word, not %s", path,
+				      *path ? ": " : "", node_kind(k));
+		key = text_of(k);
+		snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+		for (q = n->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *kq = yaml_document_get_node(y->doc, q->key);
+
+			if (kq->type == YAML_SCALAR_NODE && !strcmp(text_of(kq), key))
+				return y_fail(y, k, "%s: given twice (first on line %zu)", child,
+					      kq->start_mark.line + 1);
+		}
+		for (i = 0; i < nfields; i++)
+			if (!strcmp(fields[i].key, key))
+				break;
+		if (i == nfields)
+			return y_fail(y, k, "%s: unknown field", child);
+		if (is_null(v))
+			continue;
+		if (read_field(y, v, child, &fields[i], target))
+			return -1;
+	}
+	return 0;
+}
+
+static int syntax_error(const char *name, const yaml_parser_t *p, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%zu: not valid YAML: %s%s%s", name, p->problem_mark.line + 1,
+		 p->problem ? p->problem : "unknown error", p->context ? " " : "",
+		 p->context ? p->context : "");
+	return -1;
+}
+
+int kuma_parse(const char *name, const char *text, size_t len,
+	       struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen)
+{
+	struct reader y = { NULL, name, err, errlen, cfg, x };
+	yaml_document_t doc, more;
+	yaml_parser_t p;
+	yaml_node_t *root, *next;
+	int ret = -1;
+
+	if (!yaml_parser_initialize(&p)) {
+		snprintf(err, errlen, "%s: cannot start the YAML parser: out of memory", name);
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&p, &doc)) {
+		syntax_error(name, &p, err, errlen);
+		goto out_parser;
+	}
+	y.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		snprintf(err, errlen, "%s: no configuration in it ({} is Kuma's defaults)", name);
+		goto out_doc;
+	}
+	/* A second document would be silently ignored: say so instead. */
+	if (!yaml_parser_load(&p, &more)) {
+		syntax_error(name, &p, err, errlen);
+		goto out_doc;
+	}
+	next = yaml_document_get_root_node(&more);
+	if (next)
+		y_fail(&y, next, "a second YAML document: one configuration per file");
+	yaml_document_delete(&more);
+	if (next)
+		goto out_doc;
+	if (root->type != YAML_MAPPING_NODE) {
+		y_fail(&y, root, "expected a mapping of Kuma's transparent-proxy fields, found %s",
+		       node_kind(root));
+		goto out_doc;
+	}
+	ret = map(&y, root, "", root_fields, ARRAY_SIZE(root_fields), NULL);
+out_doc:
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&p);
+	return ret;
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	yaml_emitter_t e;
+	bool ok;
+	const struct tool_config *cfg;
+	const struct kuma_extra *x;
+	bool has_kuma;			/* whether kumaDPUser is written */
+};
+
+static void emit(struct writer *o, yaml_event_t *ev)
+{
+	/* The emitter frees the event, even when it fails. */
+	if (!o->ok)
+		yaml_event_delete(ev);
+	else if (!yaml_emitter_emit(&o->e, ev))
+		o->ok = false;
+}
+
+/* Plain for numbers and names; quoted where Kuma wants a string. */
+static void put(struct writer *o, const char *s, bool quoted)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, -1, !quoted, quoted,
+				     quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+				     YAML_PLAIN_SCALAR_STYLE);
+	emit(o, &ev);
+}
+
+static void put_uint(struct writer *o, unsigned int v, bool quoted)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", v);
+	put(o, buf, quoted);
+}
+
+static void start(struct writer *o, bool seq)
+{
+	yaml_event_t ev;
+
+	if (seq)
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	else
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+	emit(o, &ev);
+}
+
+static void end(struct writer *o, bool seq)
+{
+	yaml_event_t ev;
+
+	if (seq)
+		yaml_sequence_end_event_initialize(&ev);
+	else
+		yaml_mapping_end_event_initialize(&ev);
+	emit(o, &ev);
+}
+
+/* A number alone, a range as the string "first-last". */
+static void put_range(struct writer *o, const struct range *r)
+{
+	char buf[32];
+
+	if (r->first == r->last) {
+		put_uint(o, r->first, false);
+	} else {
+		snprintf(buf, sizeof(buf), "%u-%u", r->first, r->last);
+		put(o, buf, true);
+	}
+}
+
+/* One entry in kumactl's own syntax: tcp:PORTS|*:UID[-UID]. */
+static void put_uid_ports(struct writer *o, const struct uid_ports *up)
+{
+	size_t i, cap = 48 + up->ports.n * 12, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf) {
+		o->ok = false;
+		return;
+	}
+	n += snprintf(buf + n, cap - n, "tcp:");
+	if (range_list_all_ports(&up->ports)) {
+		n += snprintf(buf + n, cap - n, "*");
+	} else {
+		for (i = 0; i < up->ports.n; i++) {
+			const struct range *r = &up->ports.v[i];
+
+			n += snprintf(buf + n, cap - n, i ? ",%u" : "%u", r->first);
+			if (r->last != r->first)
+				n += snprintf(buf + n, cap - n, "-%u", r->last);
+		}
+	}
+	n += snprintf(buf + n, cap - n, ":%u", up->uids.first);
+	if (up->uids.last != up->uids.first)
+		snprintf(buf + n, cap - n, "-%u", up->uids.last);
+	put(o, buf, true);
+	free(buf);
+}
+
+/* Whether a field holds some of the configuration, to be written. */
+static bool written(const struct field *f)
+{
+	size_t i;
+
+	if (f->kind == K_MAP) {
+		for (i = 0; i < f->nsub; i++)
+			if (written(&f->sub[i]))
+				return true;
+		return false;
+	}
+	return f->kind < K_OPTION;
+}
+
+static size_t list_len(const struct field *f, const void *v)
+{
+	if (f->kind == K_RANGES)
+		return ((const struct range_list *)v)->n;
+	if (f->kind == K_CIDRS)
+		return ((const struct cidr_list *)v)->n;
+	return ((const struct uid_ports_list *)v)->n;
+}
+
+static void put_entry(struct writer *o, const struct field *f, const void *v, size_t i)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	if (f->kind == K_RANGES) {
+		put_range(o, &((const struct range_list *)v)->v[i]);
+	} else if (f->kind == K_CIDRS) {
+		cidr_format(&((const struct cidr_list *)v)->v[i], buf, sizeof(buf));
+		put(o, buf, true);
+	} else {
+		put_uid_ports(o, &((const struct uid_ports_list *)v)->v[i]);
+	}
+}
+
+static void write_fields(struct writer *o, const struct field *fields, size_t n,
+			 const void *parent)
+{
+	const struct field *f;
+	char buf[32];
+	const void *v;
+	size_t i;
+
+	for (f = fields; f < fields + n; f++) {
+		if (!written(f) || (f->kind == K_USER && !o->has_kuma))
+			continue;
+		v = at(f, o->cfg, o->x, parent);
+		put(o, f->key, false);
+		switch (f->kind) {
+		case K_MAP:
+			start(o, false);
+			write_fields(o, f->sub, f->nsub, v);
+			end(o, false);
+			break;
+		case K_BOOL:
+			put(o, *(const bool *)v ? "true" : "false", false);
+			break;
+		case K_PORT:
+			put_uint(o, *(const uint16_t *)v, false);
+			break;
+		case K_USER:
+			put_uint(o, *(const uint32_t *)v, true);
+			break;
+		case K_FAMILY:
+			/* A newer kernel's mode as unknown-N: apply refuses it by name. */
+			put(o, ip_family_name(*(const uint8_t *)v, buf, sizeof(buf)), false);
+			break;
+		default:
+			start(o, true);
+			for (i = 0; i < list_len(f, v); i++)
+				put_entry(o, f, v, i);
+			end(o, true);
+			break;
+		}
+	}
+}
+
+/*
+ * The kernel keeps one owner UID list; Kuma has one user. The default
+ * 5678 is kumaDPUser whenever it is an owner, else the lowest owner UID;
+ * every other owner goes to meshredir.ownerUIDs. false if there is no
+ * owner UID at all, which a file cannot say (kumaDPUser always is one).
+ */
+static bool split_owners(const struct range_list *owners, uint32_t *kuma,
+			 struct range_list *others)
+{
+	size_t i;
+
+	if (!owners->n)
+		return false;
+	*kuma = owners->v[0].first;
+	for (i = 0; i < owners->n; i++)
+		if (owners->v[i].first <= MR_DEFAULT_KUMA_DP_UID &&
+		    MR_DEFAULT_KUMA_DP_UID <= owners->v[i].last)
+			*kuma = MR_DEFAULT_KUMA_DP_UID;
+	range_list_without(owners, *kuma, others);
+	return true;
+}
+
+void kuma_write(FILE *f, const struct tool_config *cfg)
+{
+	struct tool_config w = *cfg;	/* with the owners Kuma's user is not */
+	struct kuma_extra x;
+	struct writer o = { .ok = true, .cfg = &w, .x = &x };
+	yaml_event_t ev;
+
+	kuma_extra_init(&x);
+	w.owner_uids = (struct range_list){ 0 };
+	o.has_kuma = split_owners(&cfg->owner_uids, &x.kuma_dp_uid, &w.owner_uids);
+	fputs("# meshredir's configuration, in Kuma's transparent-proxy format: `meshredir\n"
+	      "# apply` and `kumactl install transparent-proxy --config-file` read it.\n", f);
+	if (!o.has_kuma)
+		fputs("# The namespace has no owner UID, which this format cannot say: apply\n"
+		      "# makes kumaDPUser (5678 by default) one.\n", f);
+	if (!yaml_emitter_initialize(&o.e)) {
+		fputs("# meshredir: cannot start the YAML emitter: out of memory\n", f);
+		free(w.owner_uids.v);
+		return;
+	}
+	yaml_emitter_set_output_file(&o.e, f);
+	yaml_emitter_set_unicode(&o.e, 1);
+	yaml_emitter_set_width(&o.e, -1);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	emit(&o, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	emit(&o, &ev);
+	start(&o, false);
+	write_fields(&o, root_fields, ARRAY_SIZE(root_fields), NULL);
+	end(&o, false);
+	yaml_document_end_event_initialize(&ev, 1);
+	emit(&o, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	emit(&o, &ev);
+	if (!o.ok || !yaml_emitter_flush(&o.e))
+		fprintf(f, "\n# meshredir: the YAML emitter failed: %s\n",
+			o.e.problem ? o.e.problem : "cannot write");
+	yaml_emitter_delete(&o.e);
+	free(w.owner_uids.v);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Value parsers, kumactl's syntax, shared by the flags (args.c) and Kuma's
+ * files (kuma.c) so that a value means the same in both. Each takes the
+ * name to blame (a flag, or a file's field path), appends to its list and,
+ * on a bad value, writes `<name>: "<value>" ...` to err and returns -1.
+ */
+#ifndef MR_PARSE_H
+#define MR_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+
+/* What a range list holds: its bounds and its noun in messages. */
+enum range_kind {
+	RANGE_PORT,	/* 1-65535 */
+	RANGE_UID,	/* 0-MR_ID_MAX */
+	RANGE_GID,
+};
+
+int parse_port(const char *flag, const char *value, uint16_t *out, char *err, size_t errlen);
+int parse_bool(const char *flag, const char *value, bool *out, char *err, size_t errlen);
+/* "22,80,8000-8100": ports, UIDs or GIDs, comma-separated, "" for none. */
+int parse_range_list(const char *flag, enum range_kind kind, const char *value,
+		     struct range_list *out, char *err, size_t errlen);
+int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
+		    char *err, size_t errlen);
+/* Kuma's [protocol:][ports:]uids; an entry for UDP only is dropped. */
+int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *out,
+		    char *err, size_t errlen);
+/* A UID or a user name of this system. */
+int parse_user(const char *flag, const char *value, uint32_t *uid, char *err, size_t errlen);
+/* ipv4 or dualstack, in any case; "" is dualstack, as in Kuma. */
+int parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
+			 char *err, size_t errlen);
+/* Go's ParseUint and time.ParseDuration; the value is checked, not kept. */
+int parse_uint(const char *flag, const char *value, unsigned long long max,
+	       char *err, size_t errlen);
+int parse_duration(const char *flag, const char *value, char *err, size_t errlen);
+
+/* What Go's strconv.ParseBool, and so kumactl, accepts; no message. */
+bool bool_literal(const char *s, bool *out);
+/* Plain decimal up to max, as Go's ParseUint: no sign, no space, no hex. */
+bool decimal(const char *s, uint64_t max, uint64_t *out);
+
+#endif /* MR_PARSE_H */
