@@ -23,8 +23,9 @@
 #include "show.h"
 #include "util.h"
 
+/* The version is dkms.conf's, given by the Makefile. */
 #ifndef MR_VERSION
-#define MR_VERSION "0.1"
+#error "MR_VERSION is not defined: build with tools/Makefile"
 #endif
 
 #define NEED_ADMIN "permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
@@ -208,33 +209,18 @@ static int get_cb(const struct nlmsghdr *nlh, void *data)
 	return msg_merge_get(nlh, ctx->cfg, ctx->err, sizeof(ctx->err));
 }
 
-/*
- * A GET dump, whatever the configuration's size; a module from before
- * dumps (EOPNOTSUPP) is asked for its one reply instead.
- */
-static int get(struct nl *nl, struct get_ctx *ctx, struct nl_status *st)
-{
-	struct msg m = { 0 };
-	int ret;
-
-	ret = nl_talk(nl, msg_build_dump(&m, nl_family(nl), MESHREDIR_CMD_GET), get_cb, ctx, st);
-	if (ret && st->error == EOPNOTSUPP && !ctx->got)
-		ret = nl_talk(nl, msg_build_cmd(&m, nl_family(nl), MESHREDIR_CMD_GET), get_cb, ctx,
-			      st);
-	msg_free(&m);
-	return ret;
-}
-
 static int run_show(struct run *r)
 {
 	enum format format = r->cl->format;
 	struct tool_config cfg;
 	struct get_ctx ctx = { .cfg = &cfg };
+	struct msg m = { 0 };
 	struct nl_status st;
 	int ret = 0;
 
 	config_init(&cfg);
-	if (get(r->nl, &ctx, &st)) {
+	if (nl_talk(r->nl, msg_build_dump(&m, nl_family(r->nl), MESHREDIR_CMD_GET),
+		    get_cb, &ctx, &st)) {
 		if (st.error == ENOENT && format == FORMAT_YAML)
 			/* A comment: apply refuses it rather than set defaults. */
 			fputs("# " MR_NOT_CONFIGURED "\n", stdout);
@@ -255,6 +241,7 @@ static int run_show(struct run *r)
 		else
 			show_text(stdout, &cfg);
 	}
+	msg_free(&m);
 	config_free(&cfg);
 	if (fflush(stdout) || ferror(stdout))
 		ret = error("show: cannot write the output: %s", strerror(errno));
