@@ -55,13 +55,7 @@ static void set_defaults(struct tool_config *cfg)
 
 static char *written(const struct tool_config *cfg)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	kuma_write(f, cfg);
-	fclose(f);
-	return buf;
+	return tool_capture(kuma_write, cfg);
 }
 
 static void test_defaults(void)

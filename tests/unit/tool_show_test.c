@@ -158,19 +158,6 @@ static bool python_accepts(const char *json, const char *asserts)
 	return rc == 0;
 }
 
-/* What show printed, in a string the caller frees. */
-static char *capture(void (*show)(FILE *, const struct tool_config *),
-		     const struct tool_config *cfg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	show(f, cfg);
-	fclose(f);
-	return buf;
-}
-
 static void full_config(struct cmdline *cl)
 {
 	char err[MR_ERR_LEN];
@@ -195,7 +182,7 @@ static void test_text_full(void)
 	char *out;
 
 	full_config(&cl);
-	out = capture(show_text, &cl.cfg);
+	out = tool_capture(show_text, &cl.cfg);
 	CHECK_STR(out,
 		  "ip-family-mode: ipv4\n"
 		  "owner-uids: 5678\n"
@@ -245,7 +232,7 @@ static void test_text_defaults(void)
 	char *out;
 
 	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
-	out = capture(show_text, &cl.cfg);
+	out = tool_capture(show_text, &cl.cfg);
 	/* Without counters (a GET always has them), no counters section. */
 	CHECK_STR(out,
 		  "ip-family-mode: dualstack\n"
@@ -275,7 +262,7 @@ static void test_json_full(void)
 	char *out;
 
 	full_config(&cl);
-	out = capture(show_json, &cl.cfg);
+	out = tool_capture(show_json, &cl.cfg);
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out,
 		"assert d[\"configured\"] is True; "
@@ -313,7 +300,7 @@ static void test_json_defaults(void)
 	char *out;
 
 	config_init(&cfg);
-	out = capture(show_json, &cfg);
+	out = tool_capture(show_json, &cfg);
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out, "assert \"counters\" not in d and d[\"owner-uids\"] == [] and "
 				  "d[\"outbound\"][\"exclude-ports-for-uids\"] == [] and "

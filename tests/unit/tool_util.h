@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../tools/args.h"
 #include "../../tools/util.h"
@@ -56,6 +57,19 @@ static const char *tool_error(char *err, ...)
 	if (!ret)
 		err[0] = '\0';
 	return err;
+}
+
+/* What a writer (show_text, kuma_write, ...) printed, in a string to free. */
+static inline char *tool_capture(void (*write)(FILE *, const struct tool_config *),
+				 const struct tool_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	write(f, cfg);
+	fclose(f);
+	return buf;
 }
 
 #define EXPECT_ERR(msg, ...)						\
