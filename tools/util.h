@@ -51,4 +51,18 @@ static inline int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* "meshredir: " and the message on stderr; returns 1, the exit status. */
+__attribute__((format(printf, 1, 2)))
+static inline int print_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("meshredir: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
 #endif /* MR_UTIL_H */
