@@ -156,7 +156,7 @@ unconfigure() {
 }
 
 # nft_rules ip|ip6 OUT_PORTS OUT_CIDRS IN_PORTS IN_CIDRS: Kuma's
-# classification (shared/reference/kuma-semantics.md, A2 and B1-B7;
+# classification (module/KUMA.md, A2 and B1-B7;
 # PREROUTING) written by hand for nftables, each exclusion list one
 # interval set.
 nft_set() { echo "	set $1 { type $2; flags interval;${3:+ elements = { $3 \};} }"; }

@@ -3,7 +3,7 @@
 #
 # bench/report.py RAW OUT_PREFIX: turns the "sample ..." and "skip ..."
 # lines of a benchmark run (bench/run keeps them in RAW) into OUT_PREFIX.md
-# (tables: median with min-max, ratios, the issue's targets) and
+# (tables: median with min-max, ratios, the performance targets) and
 # OUT_PREFIX.svg (connections/s against N per contender, by gnuplot).
 # Lines starting with "#" in RAW are the run's facts, copied to the top.
 
@@ -216,7 +216,7 @@ def main():
     out += ["- " + f for f in facts] + [""]
     if skips:
         out += ["Not measured:", ""] + ["- " + x for x in skips] + [""]
-    out += ["## Targets (issue #5)", ""]
+    out += ["## Targets", ""]
     targets(out, s)
     for kind, title in (("conn-out", "Outbound: new connections/s to 15001"),
                         ("conn-in", "Inbound: new connections/s to 15006")):

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kuma's nat rules (shared/reference/kuma-semantics.md, sections 2 and 3),
- * TCP part, in their order. Rule names in comments (A1, B3, ...) are the
- * reference's, so a reader can put the two side by side.
+ * Kuma's nat rules, TCP part, in their order. The rule names in comments
+ * (A1, B3, ...) are those of module/KUMA.md, which describes the rules.
  */
 
 #include "decide.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The classification table: each case is a configuration, one flow, and the
- * reason Kuma's iptables rules give it (shared/reference/kuma-semantics.md).
+ * reason Kuma's iptables rules give it (module/KUMA.md).
  * Compiled into the KUnit suite and into tests/unit/decide_test.c, so the
  * kernel and userspace run the very same cases against the very same
  * decide.c. The includer provides nothing but a zeroed arena.

@@ -5,8 +5,8 @@
 # tests/fuzz/netlink.sh) add to tests/e2e/lib.sh: their sizes, and result
 # lines for tests/stress/report.
 #
-# Sizes: MR_STRESS_SCALE is a percentage of the full size the issue asks for
-# (100: `make stress`), for every script, or per script as a list
+# Sizes: MR_STRESS_SCALE is a percentage of the full size (100: `make
+# stress`), for every script, or per script as a list
 # "netlink=5,churn=0.5,reload=100,swap=100" (a script not listed: its reduced
 # size); unset, each script runs its reduced `make check` size.
 # size FULL REDUCED prints the count to use.

@@ -4,8 +4,8 @@
 # gen-rules.py: Kuma's transparent-proxy nat rules (TCP part, DNS and vnet
 # off, logging off) as iptables-restore / ip6tables-restore input, built from
 # the kumactl flags that meshredir also takes, rule by rule as
-# shared/reference/kuma-semantics.md sections 2 and 3 describe them. The
-# rule names in the comments (A1, B3, ...) are the reference's.
+# module/KUMA.md describes them. The rule names in the comments (A1, B3,
+# ...) are that file's.
 #
 #   gen-rules.py --family 4|6 | --out PREFIX  [--redirect-inbound-port N]
 #       [--redirect-outbound-port N] [--kuma-dp-user UID]
@@ -24,8 +24,8 @@
 # The committed kuma-default.rules.v4/.v6 are this script's output with no
 # flags (kuma-diff.sh checks that they still are). --family writes one
 # family's rules to stdout; --out PREFIX writes PREFIX.v4 and PREFIX.v6.
-# --drop-invalid-packets adds Kuma's dropInvalidPackets rule (reference
-# section 5), a mangle table after the nat one, in Kuma's loading order.
+# --drop-invalid-packets adds Kuma's dropInvalidPackets rule, a mangle
+# table after the nat one, in Kuma's loading order.
 # --ip-family-mode ipv4 leaves IPv6 without rules: the .v6 output is an
 # empty nat table, as kumactl installs no ip6tables rules then.
 
@@ -116,7 +116,7 @@ def rules(a, fam):
               "KUMA_MESH_OUTBOUND", "KUMA_MESH_OUTBOUND_REDIRECT"):
         add(":%s - [0:0]" % c)
 
-    # PREROUTING 2: TCP -> KUMA_MESH_INBOUND (appended).
+    # PREROUTING: TCP -> KUMA_MESH_INBOUND (appended).
     add("-A PREROUTING -p tcp -j KUMA_MESH_INBOUND")
 
     # OUTPUT A1: one rule per protocol of each excludePortsForUIDs entry.
@@ -128,7 +128,7 @@ def rules(a, fam):
     # A2: excluded outbound destinations, any protocol.
     for net in ips(a.exclude_outbound_ips, fam):
         add("-A OUTPUT -d %s -j RETURN" % net)
-    # A7: TCP -> stage B.
+    # Appended: TCP -> KUMA_MESH_OUTBOUND (B1-B7).
     add("-A OUTPUT -p tcp -j KUMA_MESH_OUTBOUND")
 
     # KUMA_MESH_INBOUND
@@ -148,7 +148,7 @@ def rules(a, fam):
     add("-A KUMA_MESH_INBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
         % a.redirect_inbound_port)
 
-    # KUMA_MESH_OUTBOUND (stage B)
+    # KUMA_MESH_OUTBOUND: B1-B7
     if not a.redirect_outbound:
         add("-A KUMA_MESH_OUTBOUND -p tcp -j RETURN")
     else:
