@@ -69,7 +69,7 @@ int run_set(struct run *r)
  * install and apply in dualstack mode, in the namespace, as kumactl: ::6/128
  * on lo (*added: by us), or IPv4 only where the address cannot be added
  * and, for install, where no interface but lo has IPv6. apply is what
- * meshredir@.service runs before the network is up, when no interface has
+ * the systemd units run before the network is up, when no interface has
  * an address yet: it asks only that IPv6 works on lo. kumactl falls back
  * silently; this says so, and builds the SET again for IPv4.
  */

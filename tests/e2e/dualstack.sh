@@ -117,7 +117,7 @@ assert_run "install in $v4" 0 \
 	mr "$v4" install transparent-proxy
 assert_mode "$v4" ipv4 "after install"
 assert_lo6 "$v4" 0 "after install"
-# apply asks only that IPv6 works on lo: meshredir@.service runs it before
+# apply asks only that IPv6 works on lo: the systemd units run it before
 # any interface has an address.
 assert_run "apply in $v4" 0 "" mr "$v4" apply "$WORK/dual.yaml"
 assert_mode "$v4" dualstack "after apply"

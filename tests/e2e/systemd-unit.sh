@@ -1,42 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# systemd-unit: the commands of tools/systemd/meshredir@.service, as systemd
-# would run them (no systemd in the guest): ExecStart applies
-# /etc/meshredir/NAME.yaml in the named namespace NAME, or, for instance
-# "host", in the namespace it runs in; ExecReload applies an edited file;
-# a bad file fails the start and changes nothing; ExecStop removes the
-# configuration, and succeeds with nothing to do once the namespace is gone.
+# systemd-unit: the commands of tools/systemd/meshredir@.service and
+# meshredir.service, as systemd would run them (no systemd in the guest):
+# meshredir@NAME's ExecStart applies /etc/meshredir/NAME.yaml in the named
+# namespace NAME, meshredir.service's /etc/meshredir/host.yaml in the
+# namespace it runs in; ExecReload applies an edited file; a bad file fails
+# the start and changes nothing; ExecStop removes the configuration, and
+# its failure once the namespace is gone does not fail the stop.
 
 . "$(dirname "$0")/lib.sh"
 setup
 
-UNIT=$MR_REPO/tools/systemd/meshredir@.service
+UNITS=$MR_REPO/tools/systemd
 ETC=$WORK/etc-meshredir
 mkdir -p "$ETC"
 
-# unit_cmd KEY INSTANCE: the unit's KEY= command line for INSTANCE, as a
-# shell command: systemd's %i and $$ resolved, the tool and
-# /etc/meshredir replaced by the ones of this test.
+# unit_cmd UNIT KEY [INSTANCE]: UNIT's KEY= command line with systemd's %i
+# resolved, the tool and /etc/meshredir replaced by the ones of this test,
+# one word a line (no word of these units has a space or a quote). A first
+# line "-" says that systemd ignores the command's failure.
 unit_cmd() {
 	local line
-	line=$(sed -n "s/^$1=//p" "$UNIT")
-	line=${line//%i/$2}
-	line=${line//\$\$/\$}
+	line=$(sed -n "s/^$2=//p" "$UNITS/$1")
+	[ "${line:0:1}" = - ] && echo - && line=${line:1}
+	line=${line//%i/${3:-}}
 	line=${line//\/usr\/sbin\/meshredir/$MR_TOOL}
-	echo "${line//\/etc\/meshredir\//$ETC/}"
+	tr ' ' '\n' <<< "${line//\/etc\/meshredir\//$ETC/}"
 }
 
-# run_unit KEY INSTANCE [NS]: runs it (in NS when given, as a unit whose
-# process lives there); its output in $WORK/unit.log.
+# run_unit UNIT KEY [INSTANCE] [NS]: runs the command as systemd would, with
+# no shell (in NS when given, as a unit whose process lives there); its
+# output in $WORK/unit.log. A failure systemd ignores is a success.
 run_unit() {
-	local cmd
-	cmd=$(unit_cmd "$1" "$2")
-	if [ -n "${3:-}" ]; then
-		ip netns exec "$3" bash -c "$cmd" > "$WORK/unit.log" 2>&1
+	local -a cmd
+	local ignore=
+	mapfile -t cmd < <(unit_cmd "$1" "$2" "${3:-}")
+	[ "${cmd[0]}" = - ] && ignore=1 && cmd=("${cmd[@]:1}")
+	if [ -n "${4:-}" ]; then
+		ip netns exec "$4" "${cmd[@]}" > "$WORK/unit.log" 2>&1
 	else
-		bash -c "$cmd" > "$WORK/unit.log" 2>&1
-	fi
+		"${cmd[@]}" > "$WORK/unit.log" 2>&1
+	fi || [ -n "$ignore" ]
 }
 
 # The configuration as show --format yaml gives it, comments aside; what
@@ -69,7 +74,7 @@ EOF
 
 pretty "meshredir@NAME: the named namespace /run/netns/NAME"
 assert_not_configured "$pod" "before the start"
-if run_unit ExecStart "$pod"; then
+if run_unit meshredir@.service ExecStart "$pod"; then
 	ok "ExecStart of meshredir@$pod succeeded"
 else
 	fail "ExecStart of meshredir@$pod failed: $(cat "$WORK/unit.log")"
@@ -79,7 +84,7 @@ assert_not_configured "$peer" "after ExecStart of meshredir@$pod"
 
 pretty "ExecReload applies the edited file"
 sed -i 's/port: 15002/port: 15003/' "$ETC/$pod.yaml"
-if run_unit ExecReload "$pod"; then
+if run_unit meshredir@.service ExecReload "$pod"; then
 	ok "ExecReload of meshredir@$pod succeeded"
 else
 	fail "ExecReload of meshredir@$pod failed: $(cat "$WORK/unit.log")"
@@ -89,7 +94,7 @@ cp "$ETC/$pod.yaml" "$WORK/good.yaml"
 
 pretty "a bad file fails the start and changes nothing"
 printf 'redirect:\n  dns:\n    enabled: true\n' > "$ETC/$pod.yaml"
-if run_unit ExecStart "$pod"; then
+if run_unit meshredir@.service ExecStart "$pod"; then
 	fail "ExecStart with redirect.dns.enabled: true succeeded"
 elif grep -q 'redirect.dns.enabled' "$WORK/unit.log"; then
 	ok "ExecStart with redirect.dns.enabled: true failed, naming the field"
@@ -99,14 +104,14 @@ fi
 assert_applied "$pod" "$WORK/good.yaml" "after the failed start"
 
 pretty "ExecStop removes the configuration"
-if run_unit ExecStop "$pod"; then
+if run_unit meshredir@.service ExecStop "$pod"; then
 	ok "ExecStop of meshredir@$pod succeeded"
 else
 	fail "ExecStop of meshredir@$pod failed: $(cat "$WORK/unit.log")"
 fi
 assert_not_configured "$pod" "after ExecStop"
 
-pretty "meshredir@host: the namespace the unit runs in"
+pretty "meshredir.service: the namespace the unit runs in"
 # A namespace of its own stands for the host's, which the next scripts use.
 host=$ID-host
 new_ns "$host"
@@ -116,27 +121,27 @@ redirect:
   inbound:
     enabled: false
 EOF
-if run_unit ExecStart host "$host"; then
-	ok "ExecStart of meshredir@host succeeded"
+if run_unit meshredir.service ExecStart "" "$host"; then
+	ok "ExecStart of meshredir.service succeeded"
 else
-	fail "ExecStart of meshredir@host failed: $(cat "$WORK/unit.log")"
+	fail "ExecStart of meshredir.service failed: $(cat "$WORK/unit.log")"
 fi
-assert_applied "$host" "$ETC/host.yaml" "meshredir@host run in $host"
-assert_not_configured "$pod" "after ExecStart of meshredir@host"
-if run_unit ExecStop host "$host"; then
-	ok "ExecStop of meshredir@host succeeded"
+assert_applied "$host" "$ETC/host.yaml" "meshredir.service run in $host"
+assert_not_configured "$pod" "after ExecStart of meshredir.service"
+if run_unit meshredir.service ExecStop "" "$host"; then
+	ok "ExecStop of meshredir.service succeeded"
 else
-	fail "ExecStop of meshredir@host failed: $(cat "$WORK/unit.log")"
+	fail "ExecStop of meshredir.service failed: $(cat "$WORK/unit.log")"
 fi
-assert_not_configured "$host" "after ExecStop of meshredir@host"
+assert_not_configured "$host" "after ExecStop of meshredir.service"
 
-pretty "ExecStop after the namespace is gone: nothing to remove"
+pretty "ExecStop after the namespace is gone: nothing to remove, the stop succeeds"
 gone=$ID-gone
 new_ns "$gone"
 cp "$WORK/good.yaml" "$ETC/$gone.yaml"
-run_unit ExecStart "$gone" || fail "ExecStart of meshredir@$gone failed: $(cat "$WORK/unit.log")"
+run_unit meshredir@.service ExecStart "$gone" || fail "ExecStart of meshredir@$gone failed: $(cat "$WORK/unit.log")"
 ip netns del "$gone"
-if run_unit ExecStop "$gone"; then
+if run_unit meshredir@.service ExecStop "$gone"; then
 	ok "ExecStop of meshredir@$gone succeeded with the namespace deleted"
 else
 	fail "ExecStop of meshredir@$gone failed with the namespace deleted: $(cat "$WORK/unit.log")"
