@@ -2,8 +2,8 @@
 /*
  * mr_rig_warn: a module whose only job is to WARN as it loads, so that
  * tests/qemu/selftest/check can prove a kernel WARN in a guest fails a run
- * whose script itself succeeded. Built only by tests/qemu/run (MR_RIG=1 in
- * Kbuild), never by DKMS or a plain `make module`.
+ * whose script itself succeeded. Built only by tests/qemu/run, from the
+ * Kbuild beside it; the product's Kbuild knows nothing of it.
  */
 #include <linux/module.h>
 #include <linux/bug.h>

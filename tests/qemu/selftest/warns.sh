@@ -6,8 +6,8 @@
 # its init and refuses to load). The rig must count it as failed all the
 # same. On the debug kernel panic_on_warn makes the WARN a panic.
 set -e
-ko=$(dirname "$MR_MODULE")/mr_rig_warn.ko
-[ -e "$ko" ] || { echo "no $ko (built by tests/qemu/run with MR_RIG=1)"; exit 1; }
+ko=$(dirname "$MR_MODULE")/rig/mr_rig_warn.ko
+[ -e "$ko" ] || { echo "no $ko (tests/qemu/run builds it from tests/qemu/selftest/Kbuild)"; exit 1; }
 if insmod "$ko"; then
 	echo "mr_rig_warn.ko loaded: it should have refused"
 	exit 1
