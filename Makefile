@@ -92,15 +92,28 @@ dkms-remove:
 	fi
 	rm -rf '$(DKMS_SRC)'
 
-# dpkg-buildpackage in a copy of the tree (the files git tracks or would,
-# of what the packages need), so that neither the tree nor its parent gets
-# its output; the .debs, .buildinfo and .changes end up in build/deb/.
+# The files the packages are built from: in a git checkout those git tracks
+# or would (not ignored); in a tree without .git (a release tarball, `git
+# archive` output) every file there but the build products .gitignore names.
+DEB_PATHS := Makefile Kbuild dkms.conf README.md module uapi tools debian
+deb-files:
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+		git ls-files -z --cached --others --exclude-standard -- $(DEB_PATHS); \
+	else \
+		find $(DEB_PATHS) -path '*/.tmp_versions' -prune -o -type f \
+			! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' \
+			! -name '*.cmd' ! -name '*.a' ! -name '*.d' ! -name Module.symvers \
+			! -name modules.order ! -path tools/meshredir -print0; \
+	fi | LC_ALL=C sort -z
+
+# dpkg-buildpackage in a copy of the tree (deb-files), so that neither the
+# tree nor its parent gets its output; the .debs, .buildinfo and .changes
+# end up in build/deb/.
 DEB_SRC := build/deb/src/meshredir-$(VERSION)
 deb:
 	rm -rf build/deb
 	mkdir -p $(DEB_SRC)
-	git ls-files -z --cached --others --exclude-standard -- \
-		Makefile Kbuild dkms.conf README.md module uapi tools debian | \
+	$(MAKE) --no-print-directory -s deb-files | \
 		rsync -a --from0 --files-from=- --ignore-missing-args ./ $(DEB_SRC)/
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
 	mv build/deb/src/*.deb build/deb/src/*.buildinfo build/deb/src/*.changes build/deb/
@@ -117,4 +130,4 @@ clean:
 	$(MAKE) -C bench clean
 	rm -rf build
 
-.PHONY: all module tools helpers fuzz stress-helpers stress unit ynl-check check demo bench dkms-src dkms-install dkms-remove deb clean
+.PHONY: all module tools helpers fuzz stress-helpers stress unit ynl-check check demo bench dkms-src dkms-install dkms-remove deb-files deb clean
