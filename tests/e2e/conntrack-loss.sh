@@ -31,21 +31,8 @@ hold_open pre6 "$pod" $PEER6 81 --uid $APP_UID
 hold_open kpre4 "$kpeer" $POD4 5000
 hold_open kpre6 "$kpod" $PEER6 81 --uid $APP_UID
 
-IPT=''
-for v in nft legacy; do
-	if n "$kpod" "iptables-$v-restore" --noflush <"$E2E/kuma/kuma-default.rules.v4" 2>"$WORK/ipt.log" &&
-	   n "$kpod" "ip6tables-$v-restore" --noflush <"$E2E/kuma/kuma-default.rules.v6" 2>>"$WORK/ipt.log"; then
-		IPT=iptables-$v IP6T=ip6tables-$v
-		break
-	fi
-	n "$kpod" "iptables-$v" -t nat -F 2>/dev/null || true
-	n "$kpod" "ip6tables-$v" -t nat -F 2>/dev/null || true
-done
-if [ -z "$IPT" ]; then
-	fail "Kuma's rules load under neither iptables-nft nor iptables-legacy: $(cat "$WORK/ipt.log")"
-	finish
-fi
-ok "Kuma's default rules loaded in $kpod with $IPT"
+kuma_rules "$kpod" "$E2E/kuma/kuma-default.rules.v4" "$E2E/kuma/kuma-default.rules.v6" \
+	"Kuma's default rules"
 mr_set "$pod"
 
 # hold_both TAG FROM ADDR PORT [mr-connect args]: the same connection in

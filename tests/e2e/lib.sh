@@ -485,6 +485,30 @@ user_bin() {
 	U_CONNECT=$WORK/bin/${CONNECT##*/}
 }
 
+# kuma_rules NS V4 V6 WHAT [VARIANT...]: loads Kuma's rules, the files V4
+# and V6 (iptables-restore format), into NS under the first iptables variant
+# (default: nft, then legacy) that takes both, and says so as WHAT; sets
+# IPT and IP6T to that variant's commands. If none takes them, the script
+# ends there, failed.
+kuma_rules() {
+	local ns=$1 v4=$2 v6=$3 what=$4 v
+	shift 4
+	[ $# -gt 0 ] || set -- nft legacy
+	IPT='' IP6T=''
+	for v in "$@"; do
+		if n "$ns" "iptables-$v-restore" --noflush <"$v4" 2>"$WORK/ipt.log" &&
+		   n "$ns" "ip6tables-$v-restore" --noflush <"$v6" 2>>"$WORK/ipt.log"; then
+			IPT=iptables-$v IP6T=ip6tables-$v
+			ok "$what loaded in $ns with $IPT"
+			return 0
+		fi
+		n "$ns" "iptables-$v" -t nat -F 2>/dev/null || true
+		n "$ns" "ip6tables-$v" -t nat -F 2>/dev/null || true
+	done
+	fail "$what: taken by none of iptables $*: $(cat "$WORK/ipt.log")"
+	finish
+}
+
 # ---- the standard pod -------------------------------------------------------
 
 # setup: module loaded, the standard topology in $pod / $peer.

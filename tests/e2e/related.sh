@@ -37,21 +37,8 @@ kpeer=$ID-kpeer
 topology "$kpod" "$kpeer"
 
 "$PYTHON" "$E2E/kuma/gen-rules.py" --out "$WORK/kuma" --exclude-outbound-ports 21
-IPT='' IP6T=''
-for v in legacy nft; do
-	if n "$kpod" "iptables-$v-restore" --noflush <"$WORK/kuma.v4" 2>"$WORK/ipt.log" &&
-	   n "$kpod" "ip6tables-$v-restore" --noflush <"$WORK/kuma.v6" 2>>"$WORK/ipt.log"; then
-		IPT=iptables-$v IP6T=ip6tables-$v
-		break
-	fi
-	n "$kpod" "iptables-$v" -t nat -F 2>/dev/null || true
-	n "$kpod" "ip6tables-$v" -t nat -F 2>/dev/null || true
-done
-if [ -z "$IPT" ]; then
-	fail "Kuma's rules load under neither iptables-legacy nor iptables-nft: $(cat "$WORK/ipt.log")"
-	finish
-fi
-ok "Kuma's rules (--exclude-outbound-ports 21) loaded in $kpod with $IPT"
+kuma_rules "$kpod" "$WORK/kuma.v4" "$WORK/kuma.v6" \
+	"Kuma's rules (--exclude-outbound-ports 21)" legacy nft
 mr_set "$pod" --exclude-outbound-ports 21
 
 # The helper, and a counter of RELATED SYNs to the data port (mangle runs
