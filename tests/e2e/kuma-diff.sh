@@ -125,7 +125,13 @@ apply_iptables() { # apply_iptables VARIANT NS CONFIG
 }
 apply_legacy() { apply_iptables legacy "$@"; }
 apply_nft() { apply_iptables nft "$@"; }
+# meshredir starts from nothing too, as Kuma's rules are loaded anew: a set
+# over the last configuration would keep IPv6 conntrack after ipv4-only (a
+# family stays until flush, for the connections it redirected), where
+# Kuma's rules, gone, take it with them, and SO_ORIGINAL_DST of a flow
+# that passes would then find an entry on one side only.
 apply_meshredir() {
+	mr "$1" flush || return 1
 	# shellcheck disable=SC2086
 	mr_set "$1" ${FLAGS[$2]}
 }
