@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * meshredir: redirects a network namespace's new TCP connections to a
- * service-mesh sidecar, classified as Kuma's iptables rules would, bound by
- * conntrack NAT so that the proxy can read the original destination.
+ * Module load and unload. meshredir redirects a network namespace's new TCP
+ * connections to a service-mesh sidecar, classified as Kuma's iptables rules
+ * would, bound by conntrack NAT so that the proxy can read the original
+ * destination.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -22,7 +25,7 @@ static int __init mr_init(void)
 	err = mr_genl_init();
 	if (err)
 		goto err_genl;
-	pr_info("meshredir loaded\n");
+	pr_info("loaded\n");
 	return 0;
 
 err_genl:

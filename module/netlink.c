@@ -4,10 +4,10 @@
  * gathered and checked whole before a configuration is built and swapped
  * in, so a rejected SET changes nothing; a GET reply is sized once, and a
  * configuration too big for one message is dumped over several, from one
- * configuration held by reference. Every rejection names the attribute by
- * the tool's flag name.
- * Lists are validated one by one, below the family policy, so that a policy
- * failure deep in a list can be reported with the list's name.
+ * configuration held by reference. A value's bounds are in the policies;
+ * the code checks only rules across attributes, naming the attribute by the
+ * tool's flag name. Nests are validated below the family policy, so that a
+ * policy failure inside one can be reported with the nest's name.
  */
 
 #include <linux/in.h>
@@ -62,8 +62,6 @@ struct mr_names {
 struct mr_dir_names {
 	const char *name;
 	const char *malformed;
-	const char *enabled;
-	const char *port;
 	struct mr_names exclude_ports;
 	struct mr_names include_ports;
 	struct mr_names exclude_ips;
@@ -73,8 +71,6 @@ struct mr_dir_names {
 static const struct mr_dir_names mr_inbound_names = {
 	.name = "inbound" + MR_NAME_FITS("inbound"),
 	.malformed = "inbound: malformed attribute",
-	.enabled = "redirect-inbound: must be 0 or 1",
-	.port = "redirect-inbound-port: 0 is not a port",
 	.exclude_ports = MR_NAMES("exclude-inbound-ports"),
 	.include_ports = MR_NAMES("include-inbound-ports"),
 	.exclude_ips = MR_NAMES("exclude-inbound-ips"),
@@ -84,8 +80,6 @@ static const struct mr_dir_names mr_inbound_names = {
 static const struct mr_dir_names mr_outbound_names = {
 	.name = "outbound" + MR_NAME_FITS("outbound"),
 	.malformed = "outbound: malformed attribute",
-	.enabled = "redirect-outbound: must be 0 or 1",
-	.port = "redirect-outbound-port: 0 is not a port",
 	.exclude_ports = MR_NAMES("exclude-outbound-ports"),
 	.include_ports = MR_NAMES("include-outbound-ports"),
 	.exclude_ips = MR_NAMES("exclude-outbound-ips"),
@@ -140,8 +134,8 @@ static const struct nla_policy mr_uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1
 };
 
 static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
-	[MESHREDIR_DIR_A_ENABLED] = { .type = NLA_U8 },
-	[MESHREDIR_DIR_A_PORT] = { .type = NLA_U16 },
+	[MESHREDIR_DIR_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MESHREDIR_DIR_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_DIR_A_EXCLUDE_PORTS] = { .type = NLA_NESTED },
 	[MESHREDIR_DIR_A_INCLUDE_PORTS] = { .type = NLA_NESTED },
 	[MESHREDIR_DIR_A_EXCLUDE_IPS] = { .type = NLA_NESTED },
@@ -149,13 +143,14 @@ static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 };
 
 static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
-	[MESHREDIR_A_IP_FAMILY_MODE] = { .type = NLA_U8 },
+	[MESHREDIR_A_IP_FAMILY_MODE] = NLA_POLICY_RANGE(NLA_U8, MESHREDIR_IP_FAMILY_IPV4,
+							 MESHREDIR_IP_FAMILY_MAX),
 	[MESHREDIR_A_OWNER_UIDS] = { .type = NLA_NESTED },
 	[MESHREDIR_A_OWNER_GIDS] = { .type = NLA_NESTED },
 	[MESHREDIR_A_INBOUND] = { .type = NLA_NESTED },
 	[MESHREDIR_A_OUTBOUND] = { .type = NLA_NESTED },
 	[MESHREDIR_A_COUNTERS] = { .type = NLA_REJECT },
-	[MESHREDIR_A_DROP_INVALID_PACKETS] = { .type = NLA_U8 },
+	[MESHREDIR_A_DROP_INVALID_PACKETS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_A_SET_MORE] = { .type = NLA_FLAG },
 	[MESHREDIR_A_SET_PART] = { .type = NLA_U32 },
 };
@@ -411,24 +406,10 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 		mr_err_prefix(extack, names->malformed, names->name);
 		return -EINVAL;
 	}
-	if (tb[MESHREDIR_DIR_A_ENABLED]) {
-		u8 enabled = nla_get_u8(tb[MESHREDIR_DIR_A_ENABLED]);
-
-		if (enabled > 1) {
-			mr_err(extack, tb[MESHREDIR_DIR_A_ENABLED], names->enabled);
-			return -EINVAL;
-		}
-		dir->enabled = enabled;
-	}
-	if (tb[MESHREDIR_DIR_A_PORT]) {
-		u16 port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
-
-		if (!port) {
-			mr_err(extack, tb[MESHREDIR_DIR_A_PORT], names->port);
-			return -EINVAL;
-		}
-		dir->port = port;
-	}
+	if (tb[MESHREDIR_DIR_A_ENABLED])
+		dir->enabled = nla_get_u8(tb[MESHREDIR_DIR_A_ENABLED]);
+	if (tb[MESHREDIR_DIR_A_PORT])
+		dir->port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
 	if (tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && dir != &in->outbound) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
 				    "exclude-inbound-ports-for-uids: only outbound connections have an owner");
@@ -459,26 +440,10 @@ static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
 {
 	int err;
 
-	if (attrs[MESHREDIR_A_IP_FAMILY_MODE]) {
-		u8 mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
-
-		if (mode != MESHREDIR_IP_FAMILY_IPV4 && mode != MESHREDIR_IP_FAMILY_DUALSTACK) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_IP_FAMILY_MODE],
-					    "ip-family-mode: must be 1 (ipv4) or 2 (dualstack)");
-			return -EINVAL;
-		}
-		in->ip_family_mode = mode;
-	}
-	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS]) {
-		u8 drop = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
-
-		if (drop > 1) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[MESHREDIR_A_DROP_INVALID_PACKETS],
-					    "drop-invalid-packets: must be 0 or 1");
-			return -EINVAL;
-		}
-		in->drop_invalid = drop;
-	}
+	if (attrs[MESHREDIR_A_IP_FAMILY_MODE])
+		in->ip_family_mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
+	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS])
+		in->drop_invalid = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
 	err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
 			      &mr_owner_uids_names, &in->owner_uids, &in->entries, extack);
 	if (!err)

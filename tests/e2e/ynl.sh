@@ -87,6 +87,35 @@ assert_ynl_fails "cli.py --do set without an owner" "Invalid argument" \
 	"owner-uids: the proxy's UID or GID is needed, or its own connections would loop back to it"
 assert_not_configured "$pod" "after the rejected cli.py SET"
 
+# assert_ynl_policy DESC ERRNO-TEXT MSG PATH: the last ynl call failed with
+# that errno, the extended-ack message MSG and the offset of the attribute
+# at PATH.
+assert_ynl_policy() {
+	local desc=$1 errno=$2 msg=$3 path=$4
+	if [ "$YRC" != 0 ] && [[ $YOUT == *"Netlink error: $errno"* ]] &&
+	   [[ $YOUT == *"'msg': '$msg'"* ]] && [[ $YOUT == *"'bad-attr': '$path'"* ]]; then
+		ok "$desc: $errno, \"$msg\" at $path"
+	else
+		fail "$desc: expected '$errno', '$msg' at $path, seen (exit $YRC) '${YOUT//$'\n'/ | }'"
+	fi
+}
+
+# A value out of its policy's bounds: the kernel's own reason; inside a
+# nest, behind the nest's name where extack can be formatted (6.2 on), and
+# EINVAL; at the top level, genetlink's own ERANGE.
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "outbound": {"port": 0}}'
+if [ "$MR_KERNEL" = 6.1 ]; then
+	want='outbound: malformed attribute'
+else
+	want='outbound: integer out of range'
+fi
+assert_ynl_policy "cli.py --do set with outbound port 0" "Invalid argument" "$want" \
+	.outbound.port
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "drop-invalid-packets": 2}'
+assert_ynl_policy "cli.py --do set with drop-invalid-packets 2" \
+	"Numerical result out of range" "integer out of range" .drop-invalid-packets
+assert_not_configured "$pod" "after the cli.py SETs out of bounds"
+
 pretty "cli.py SETs a configuration"
 ynl "$pod" --do set --json '{
 	"ip-family-mode": "dualstack",

@@ -324,6 +324,15 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		mr_bad(v, true, "ID 4294967295");
 	if (c->l == L_CIDR && type == MESHREDIR_CIDR_A_PREFIX_LEN && val > 128)
 		mr_bad(v, true, "prefix length over 128");
+	if ((c->l == L_DIR_IN || c->l == L_DIR_OUT) && type == MESHREDIR_DIR_A_ENABLED && val > 1)
+		mr_bad(v, true, "enabled not 0 or 1");
+	if ((c->l == L_DIR_IN || c->l == L_DIR_OUT) && type == MESHREDIR_DIR_A_PORT && val < 1)
+		mr_bad(v, true, "port 0");
+	if (c->l == L_TOP && type == MESHREDIR_A_IP_FAMILY_MODE &&
+	    (val < MESHREDIR_IP_FAMILY_IPV4 || val > MESHREDIR_IP_FAMILY_MAX))
+		mr_bad(v, true, "ip-family-mode out of range");
+	if (c->l == L_TOP && type == MESHREDIR_A_DROP_INVALID_PACKETS && val > 1)
+		mr_bad(v, true, "drop-invalid-packets not 0 or 1");
 }
 
 static void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
@@ -504,16 +513,10 @@ static void mr_sem_dir(const struct mr_nla *a, bool out, struct mr_verdict *v)
 	mr_parse(l, a->data, a->len, &tb, v);
 	if (v->pol_bad)
 		return;
-	if (tb.has[MESHREDIR_DIR_A_ENABLED]) {
+	if (tb.has[MESHREDIR_DIR_A_ENABLED])
 		v->enabled[d] = mr_get_uint(tb.a[MESHREDIR_DIR_A_ENABLED].data, 1);
-		if (v->enabled[d] > 1)
-			mr_bad(v, false, "enabled not 0 or 1");
-	}
-	if (tb.has[MESHREDIR_DIR_A_PORT]) {
+	if (tb.has[MESHREDIR_DIR_A_PORT])
 		v->port[d] = mr_get_uint(tb.a[MESHREDIR_DIR_A_PORT].data, 2);
-		if (!v->port[d])
-			mr_bad(v, false, "port 0");
-	}
 	if (tb.has[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && !out)
 		mr_bad(v, false, "exclude-inbound-ports-for-uids");
 	if (tb.has[MESHREDIR_DIR_A_EXCLUDE_PORTS])
@@ -543,12 +546,8 @@ static void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 	mr_parse(L_TOP, p, len, &tb, v);
 	if (v->pol_bad)
 		return;
-	if (tb.has[MESHREDIR_A_IP_FAMILY_MODE]) {
+	if (tb.has[MESHREDIR_A_IP_FAMILY_MODE])
 		v->ip_mode = mr_get_uint(tb.a[MESHREDIR_A_IP_FAMILY_MODE].data, 1);
-		if (v->ip_mode != MESHREDIR_IP_FAMILY_IPV4 &&
-		    v->ip_mode != MESHREDIR_IP_FAMILY_DUALSTACK)
-			mr_bad(v, false, "ip-family-mode");
-	}
 	if (tb.has[MESHREDIR_A_OWNER_UIDS])
 		owners += mr_sem_list(&tb.a[MESHREDIR_A_OWNER_UIDS], L_ID_LIST, L_ID_RANGE,
 				      MESHREDIR_MAX_ID_RANGES, v);
@@ -557,11 +556,8 @@ static void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 				      MESHREDIR_MAX_ID_RANGES, v);
 	if (!owners)
 		mr_bad(v, false, "no owner");
-	if (tb.has[MESHREDIR_A_DROP_INVALID_PACKETS]) {
+	if (tb.has[MESHREDIR_A_DROP_INVALID_PACKETS])
 		v->drop_invalid = mr_get_uint(tb.a[MESHREDIR_A_DROP_INVALID_PACKETS].data, 1);
-		if (v->drop_invalid > 1)
-			mr_bad(v, false, "drop-invalid-packets not 0 or 1");
-	}
 	/*
 	 * A SET in parts (uapi: SET_MORE, SET_PART): what a part does depends
 	 * on the parts before it; the model leaves it to the kernel and reads

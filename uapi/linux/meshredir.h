@@ -95,11 +95,15 @@
  *                                      dropInvalidPackets (see below)
  *
  * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
- * only. A value refused by meshredir carries an extended-ack message naming
- * the attribute (by the tool's flag name, e.g. "exclude-outbound-ips") and
- * the reason. What the family's policy refuses before (an unknown attribute,
- * a wrong type or length) carries the kernel's own message and the offset of
- * the attribute; on 6.1 a refusal inside a nest names only the nest.
+ * only. What the family's policy refuses (an unknown attribute, a wrong type
+ * or length, a value out of its bounds above, e.g. a PORT of 0 or an ENABLED
+ * of 2) carries the kernel's own message and the offset of the attribute,
+ * with the kernel's errno (ERANGE for a top-level value out of bounds);
+ * inside a nest, EINVAL, the message from 6.2 behind the nest's name (e.g.
+ * "inbound: integer out of range"), on 6.1 the nest's name only. A rule
+ * across attributes (a range's order, a CIDR's family, address and prefix,
+ * the count) is meshredir's own: its message names the attribute by the
+ * tool's flag name (e.g. "exclude-outbound-ips") and gives the reason.
  *
  * A SET in parts: a configuration bigger than one message (a nest holds at
  * most 64 KiB, about 2,300 IPv4 or 1,600 IPv6 CIDRs) is sent as several SET
