@@ -168,6 +168,20 @@ steps "$pod" set:1
 assert_steps "part 1 first" "set 1: ESRCH: $esrch"
 assert_same "after a part 1 that continues nothing"
 
+# assert_ports_uids WANT OK FAIL: show --json's outbound exclude-ports and
+# owner-uids, as Python prints them, are WANT; OK and FAIL say what is
+# checked.
+assert_ports_uids() {
+	mr_json "$pod" >"$WORK/parts.json"
+	"$PYTHON" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["outbound"]["exclude-ports"], c["owner-uids"])' \
+		"$WORK/parts.json" >"$WORK/parts.txt" 2>&1 || true
+	if [ "$(<"$WORK/parts.txt")" = "$1" ]; then
+		ok "$2: exclude-outbound-ports $(<"$WORK/parts.txt")"
+	else
+		fail "$3: expected '$1', seen '$(<"$WORK/parts.txt")'"
+	fi
+}
+
 pretty "a SET pending from one socket: a SET from another fails with EBUSY"
 busy="set: another socket's SET in parts is pending in this network namespace; try again when it is done"
 rm -f "$WORK/held" "$WORK/go"
@@ -190,15 +204,8 @@ wait $holder || true
 STEPS_OUT=$(<"$WORK/holder.log")
 assert_steps "the pending SET's last part" "set 0: 0
 set 1: 0"
-mr_json "$pod" >"$WORK/parts.json"
-"$PYTHON" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["outbound"]["exclude-ports"], c["owner-uids"])' \
-	"$WORK/parts.json" >"$WORK/parts.txt" 2>&1 || true
-want="[{'first': 40000, 'last': 40001}] [{'first': 5678, 'last': 5678}]"
-if [ "$(<"$WORK/parts.txt")" = "$want" ]; then
-	ok "the two parts' lists added up: exclude-outbound-ports $(<"$WORK/parts.txt")"
-else
-	fail "the two parts' lists: expected '$want', seen '$(<"$WORK/parts.txt")'"
-fi
+assert_ports_uids "[{'first': 40000, 'last': 40001}] [{'first': 5678, 'last': 5678}]" \
+	"the two parts' lists added up" "the two parts' lists"
 steps "$pod" get
 case $STEPS_OUT in
 "get: 0 "*) ok "GET (do) of a small configuration: ${STEPS_OUT#get: 0 } bytes" ;;
@@ -232,15 +239,8 @@ set 0: EBUSY: $busy
 set 0: EBUSY: $busy
 set 0: 0
 set 1: ESRCH: $esrch"
-mr_json "$pod" >"$WORK/parts.json"
-"$PYTHON" -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["outbound"]["exclude-ports"], c["owner-uids"])' \
-	"$WORK/parts.json" >"$WORK/parts.txt" 2>&1 || true
-want="[{'first': 40000, 'last': 40000}] [{'first': 5678, 'last': 5678}]"
-if [ "$(<"$WORK/parts.txt")" = "$want" ]; then
-	ok "b's SET is the configuration: exclude-outbound-ports $(<"$WORK/parts.txt")"
-else
-	fail "after b's SET: expected '$want', seen '$(<"$WORK/parts.txt")'"
-fi
+assert_ports_uids "[{'first': 40000, 'last': 40000}] [{'first': 5678, 'last': 5678}]" \
+	"b's SET is the configuration" "after b's SET"
 
 pretty "a GET without dump is sized once: up to a nest's 64 KiB, then 'dump it'"
 # OUTBOUND holds ENABLED and PORT (8 bytes each), EXCLUDE_PORTS, and 12
