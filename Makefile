@@ -27,10 +27,10 @@ tools:
 	$(MAKE) -C tools
 
 helpers:
-	$(MAKE) -C tests/helpers
+	$(MAKE) -C tests/e2e/helpers
 
 fuzz:
-	$(MAKE) -C tests/fuzz
+	$(MAKE) -C tests/stress/fuzz
 
 stress-helpers:
 	$(MAKE) -C tests/stress
@@ -40,7 +40,7 @@ unit:
 
 # uapi/meshredir.yaml against the kernel's YNL schema and uapi/linux/meshredir.h
 ynl-check:
-	tests/ynl/check
+	tests/release/ynl/check
 
 # Both install what is missing first (tests/deps), so a fresh Debian runs them.
 check:
@@ -123,8 +123,8 @@ deb:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools clean
-	$(MAKE) -C tests/helpers clean
-	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/e2e/helpers clean
+	$(MAKE) -C tests/stress/fuzz clean
 	$(MAKE) -C tests/stress clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C bench clean

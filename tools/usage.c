@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The help texts: `meshredir help [COMMAND]`, --help anywhere. The man page
- * and the bash completion are held to these by tests/docs/check.
+ * and the bash completion are held to these by tests/release/docs/check.
  */
 #include "args.h"
 

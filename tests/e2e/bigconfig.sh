@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-STEPS=("$PYTHON" "$E2E/nl-steps.py")
+STEPS=("$PYTHON" "$E2E/helpers/nl-steps.py")
 N=10000
 
 # The flows' servers beyond the standard ones: on the last excluded ports.

@@ -12,14 +12,14 @@
 #    SO_ORIGINAL_DST, which looks in the default zone only, fails;
 #  - an out-of-window ACK of a redirected connection is INVALID, skips the
 #    NAT, reaches the app's port 5000 and the RST it draws kills the
-#    client's connection (tests/e2e/out-of-window.py); with
+#    client's connection (tests/e2e/helpers/out-of-window.py); with
 #    --drop-invalid-packets, as with Kuma's dropInvalidPackets rule, it is
 #    dropped, counted as dropped-invalid, and the connection survives;
 #    NOTRACK flows still pass; a set without it brings the reset back.
 
 . "$(dirname "$0")/lib.sh"
 
-OOW=$E2E/out-of-window.py
+OOW=$E2E/helpers/out-of-window.py
 
 setup
 kpod=$ID-kpod

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-STEPS=("$PYTHON" "$E2E/nl-steps.py")
+STEPS=("$PYTHON" "$E2E/helpers/nl-steps.py")
 PASS_SRC=::6
 
 # lo6_count NS: how many times ::6/128 is on lo in NS.

@@ -10,7 +10,7 @@
 #   MR_MODULE   meshredir.ko, insmod-ed here   (default: $MR_REPO/meshredir.ko;
 #               "-": do not load it)
 #   MR_TOOL     the meshredir control tool     (default: $MR_REPO/tools/meshredir)
-#   MR_HELPERS  mr-server, mr-connect          (default: $MR_REPO/tests/helpers)
+#   MR_HELPERS  mr-server, mr-connect          (default: $MR_REPO/tests/e2e/helpers)
 #   MR_KERNEL   6.1 | 6.12 | debug             (informational)
 #
 # The standard topology, made by `topology POD PEER`:
@@ -29,7 +29,7 @@ set -e
 set -o pipefail
 
 MR_REPO=${MR_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-MR_HELPERS=${MR_HELPERS:-$MR_REPO/tests/helpers}
+MR_HELPERS=${MR_HELPERS:-$MR_REPO/tests/e2e/helpers}
 MR_TOOL=${MR_TOOL:-$MR_REPO/tools/meshredir}
 MR_MODULE=${MR_MODULE:-$MR_REPO/meshredir.ko}
 MR_KERNEL=${MR_KERNEL:-unknown}

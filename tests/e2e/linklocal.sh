@@ -26,7 +26,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-SCONNECT=$E2E/scoped-connect.py
+SCONNECT=$E2E/helpers/scoped-connect.py
 LL=fe80::2
 LL_FIRST=fe80::3
 SITE=fec0::2

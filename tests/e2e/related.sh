@@ -28,7 +28,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FTP=$E2E/ftp-pasv.py
+FTP=$E2E/helpers/ftp-pasv.py
 DPORT=5000
 
 setup

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ynl: the kernel's own YNL client, tools/net/ynl/cli.py of Linux 6.12 (the
-# tree tests/ynl/tree unpacked on the host), driven by uapi/meshredir.yaml
+# tree tests/release/ynl/tree unpacked on the host), driven by uapi/meshredir.yaml
 # alone, configures and reads meshredir as the meshredir tool does: what
 # cli.py SETs, `meshredir show --json` shows and the packet path applies;
 # what `meshredir set` configures, cli.py's GET reports, counters included;
@@ -12,13 +12,13 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-YNL_TREE=$("$MR_REPO/tests/ynl/tree" --no-extract) || exit 1
+YNL_TREE=$("$MR_REPO/tests/release/ynl/tree" --no-extract) || exit 1
 SPEC=$MR_REPO/uapi/meshredir.yaml
 
 # ynl NS ARGS...: cli.py in namespace NS; sets YOUT (its output) and YRC.
 # The first call has cli.py check the spec against the kernel's schema;
 # later ones skip it: jsonschema doubles cli.py's start-up, which counts
-# under TCG (tests/ynl/check validates the spec on the host as well).
+# under TCG (tests/release/ynl/check validates the spec on the host as well).
 YNL_SCHEMA=(--schema "$YNL_TREE/Documentation/netlink/genetlink-legacy.yaml")
 ynl() {
 	local ns=$1

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # stress/lib.sh: what the stress scripts (tests/stress/*.sh,
-# tests/fuzz/netlink.sh) add to tests/e2e/lib.sh: their sizes, and result
+# tests/stress/fuzz/netlink.sh) add to tests/e2e/lib.sh: their sizes, and result
 # lines for tests/stress/report.
 #
 # Sizes: MR_STRESS_SCALE is a percentage of the full size (100: `make

@@ -21,7 +21,7 @@
  * Prints progress every 500 cycles and "cycles=N failed=M seconds=S";
  * describes the first failures on stderr; exits 1 if any cycle failed.
  */
-#include "../fuzz/mr-genl.h"
+#include "fuzz/mr-genl.h"
 
 #include <arpa/inet.h>
 #include <poll.h>

@@ -16,7 +16,7 @@
  *
  * Prints "sets=N seconds=S" and exits 0, or says what failed and exits 1.
  */
-#include "../fuzz/mr-genl.h"
+#include "fuzz/mr-genl.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

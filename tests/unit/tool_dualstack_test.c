@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include "check.h"
-#include "../helpers/common.h"
+#include "../e2e/helpers/common.h"
 #include "../../tools/dualstack.h"
 
 static const struct in6_addr lo6 = { .s6_addr = { [15] = 6 } };

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# netlink: tests/fuzz/mr-fuzz throws random and mutated messages at the
+# netlink: tests/stress/fuzz/mr-fuzz throws random and mutated messages at the
 # meshredir family (see mr-fuzz.c for what and how it checks) while
 # connections are being redirected in the namespace it configures: two
 # workers share the pod with the traffic (concurrent senders on one
@@ -14,8 +14,8 @@
 # Full size: 1,000,000 messages (MR_STRESS_SCALE=100); make check: 3,000.
 # MR_FUZZ_SEED replays a run (the seed is printed).
 
-. "$(dirname "$0")/../stress/lib.sh"
-FUZZ=$MR_REPO/tests/fuzz/mr-fuzz
+. "$(dirname "$0")/../lib.sh"
+FUZZ=$MR_REPO/tests/stress/fuzz/mr-fuzz
 [ -x "$FUZZ" ] || { echo "missing $FUZZ (make fuzz)" >&2; exit 1; }
 messages=$(size 1000000 3000)
 setup

@@ -23,7 +23,7 @@
 #include <linux/netlink.h>
 #include <linux/meshredir.h>
 
-#include "../helpers/common.h"
+#include "../../e2e/helpers/common.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/docs/flags.awk tools/args.c: the flags the tool's parser accepts,
+# tests/release/docs/flags.awk tools/args.c: the flags the tool's parser accepts,
 # read from its table flags[], one line each: "--flag" and the commands
 # that take it ("*": every command), the C_* masks resolved through their
 # #defines and CMD_* through commands[]. A name it cannot resolve is
-# printed with a "?" so that tests/docs/check fails on it. mawk-compatible:
+# printed with a "?" so that tests/release/docs/check fails on it. mawk-compatible:
 # no regex intervals, no gensub.
 /^#define C_[A-Z_]+ / { def[$2] = $0; sub(/^#define C_[A-Z_]+ /, "", def[$2]) }
 / commands\[\] = \{/ { incmds = 1 }
