@@ -127,6 +127,23 @@ steps() {
 	STEPS_OUT=$(n "$ns" "${STEPS[@]}" "$@" 2>&1) || true
 }
 
+# hold NS STEP...: nl-steps.py in NS in the background, until it has done
+# the step touch:$WORK/held; release lets it past wait:$WORK/go, waits for
+# it to end and puts what it printed in $STEPS_OUT.
+hold() {
+	local ns=$1
+	shift
+	rm -f "$WORK/held" "$WORK/go"
+	n "$ns" "${STEPS[@]}" "$@" >"$WORK/holder.log" 2>&1 &
+	holder=$!
+	for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+}
+release() {
+	touch "$WORK/go"
+	wait "$holder" || true
+	STEPS_OUT=$(<"$WORK/holder.log")
+}
+
 # assert_steps DESC WANT: the last steps printed exactly WANT (lines).
 assert_steps() {
 	if [ "$STEPS_OUT" = "$2" ]; then
@@ -184,11 +201,7 @@ assert_ports_uids() {
 
 pretty "a SET pending from one socket: a SET from another fails with EBUSY"
 busy="set: another socket's SET in parts is pending in this network namespace; try again when it is done"
-rm -f "$WORK/held" "$WORK/go"
-n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1 \
-	>"$WORK/holder.log" 2>&1 &
-holder=$!
-for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+hold "$pod" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1
 rc=0
 err=$(mr "$pod" set --exclude-outbound-ports 7 2>&1) || rc=$?
 if [ "$rc" = 1 ] && [ "$err" = "meshredir: kernel: $busy" ]; then
@@ -199,9 +212,7 @@ fi
 steps "$pod" set:0
 assert_steps "another socket's SET meanwhile" "set 0: EBUSY: $busy"
 assert_same "while a SET is pending"
-touch "$WORK/go"
-wait $holder || true
-STEPS_OUT=$(<"$WORK/holder.log")
+release
 assert_steps "the pending SET's last part" "set 0: 0
 set 1: 0"
 assert_ports_uids "[{'first': 40000, 'last': 40001}] [{'first': 5678, 'last': 5678}]" \
@@ -274,25 +285,15 @@ else
 fi
 
 pretty "DEL discards a pending SET"
-rm -f "$WORK/held" "$WORK/go"
-n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1 \
-	>"$WORK/holder.log" 2>&1 &
-holder=$!
-for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+hold "$pod" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1
 assert_cmd "meshredir flush with a SET pending" mr "$pod" flush
-touch "$WORK/go"
-wait $holder || true
-STEPS_OUT=$(<"$WORK/holder.log")
+release
 assert_steps "the pending SET's last part after DEL" "set 0: 0
 set 1: ESRCH: $esrch"
 assert_not_configured "$pod" "after DEL and the orphaned last part"
 # In a namespace with nothing but a pending SET, DEL discards that and
 # succeeds: the tool does not say "not configured".
-rm -f "$WORK/held" "$WORK/go"
-n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1 \
-	>"$WORK/holder.log" 2>&1 &
-holder=$!
-for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+hold "$pod" set:0:more touch:"$WORK/held" wait:"$WORK/go" set:1
 rc=0
 err=$(mr "$pod" flush 2>&1) || rc=$?
 if [ "$rc" = 0 ] && [ -z "$err" ]; then
@@ -300,9 +301,7 @@ if [ "$rc" = 0 ] && [ -z "$err" ]; then
 else
 	fail "meshredir flush of a namespace with only a pending SET: exit $rc, '$err'"
 fi
-touch "$WORK/go"
-wait $holder || true
-STEPS_OUT=$(<"$WORK/holder.log")
+release
 assert_steps "its last part after DEL" "set 0: 0
 set 1: ESRCH: $esrch"
 assert_not_configured "$pod" "after DEL of a pending SET alone"
@@ -313,16 +312,10 @@ mr_json "$pod" >"$WORK/big2.json"
 check_json "show --json after setting it again" "$WORK/big2.json"
 
 pretty "a dump holds its configuration: a SET and a DEL during it do not show"
-rm -f "$WORK/held" "$WORK/go"
-n "$pod" "${STEPS[@]}" dump-start touch:"$WORK/held" wait:"$WORK/go" dump-rest \
-	>"$WORK/holder.log" 2>&1 &
-holder=$!
-for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+hold "$pod" dump-start touch:"$WORK/held" wait:"$WORK/go" dump-rest
 mr_set "$pod" --exclude-outbound-ports 7 && ok "meshredir set during the dump"
 assert_cmd "meshredir flush during the dump" mr "$pod" flush
-touch "$WORK/go"
-wait $holder || true
-STEPS_OUT=$(<"$WORK/holder.log")
+release
 case $STEPS_OUT in
 "dump: "*" messages, inbound.exclude-ips=$((2 * N)) inbound.exclude-ports=$N outbound.exclude-ips=$((2 * N)) outbound.exclude-ports=$N")
 	ok "the dump gave the configuration it started with: $STEPS_OUT" ;;
@@ -330,14 +323,9 @@ case $STEPS_OUT in
 esac
 assert_not_configured "$pod" "after the dump"
 mr_set "$pod" "${FLAGS[@]}"
-rm -f "$WORK/held" "$WORK/go"
-n "$pod" "${STEPS[@]}" set:0:more touch:"$WORK/held" wait:"$WORK/go" \
-	>"$WORK/holder.log" 2>&1 &
-holder=$!
-for _ in $(seq 600); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+hold "$pod" set:0:more touch:"$WORK/held" wait:"$WORK/go"
 assert_cmd "rmmod meshredir with a SET pending and a big configuration" rmmod meshredir
-touch "$WORK/go"
-wait $holder || true
+release
 assert_cmd "insmod again" insmod "$MR_MODULE"
 assert_not_configured "$pod" "after rmmod and insmod"
 

@@ -306,6 +306,18 @@ assert_lands() {
 	check_landing "$DESC" "$LINE" "$name" "$eport" "$eorig"
 }
 
+# assert_redirects: in both families, an app of $pod reaches $peer through
+# the sidecar's 15001 and $peer reaches $pod through its 15006, as the
+# default configuration has it.
+assert_redirects() {
+	local f
+	for f in 4 6; do
+		family $f
+		assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
+		assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
+	done
+}
+
 # assert_refused NS ADDR PORT [mr-connect args]: nothing listens there, and
 # the connection is refused (not dropped, not answered).
 assert_refused() {

@@ -97,10 +97,6 @@ assert_cmd "insmod again" insmod "$MR_MODULE"
 assert_not_configured "$pod" "after reload"
 assert_not_configured "$Y" "after reload"
 mr_set "$pod"
-for f in 4 6; do
-	family $f
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
-	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
-done
+assert_redirects
 assert_counters "$pod" "local-out:redirected-outbound=2 pre-routing:redirected-inbound=2"
 finish

@@ -44,6 +44,17 @@ run_unit() {
 	fi || [ -n "$ignore" ]
 }
 
+# assert_unit WHAT UNIT COMMAND [INSTANCE [NETNS]]: run_unit succeeds.
+assert_unit() {
+	local what=$1
+	shift
+	if run_unit "$@"; then
+		ok "$what succeeded"
+	else
+		fail "$what failed: $(cat "$WORK/unit.log")"
+	fi
+}
+
 # The configuration as show --format yaml gives it, comments aside; what
 # apply --dry-run of FILE says it would be, the same way.
 shown() { mr "$1" show --format yaml | grep -v '^#'; }
@@ -74,21 +85,13 @@ EOF
 
 pretty "meshredir@NAME: the named namespace /run/netns/NAME"
 assert_not_configured "$pod" "before the start"
-if run_unit meshredir@.service ExecStart "$pod"; then
-	ok "ExecStart of meshredir@$pod succeeded"
-else
-	fail "ExecStart of meshredir@$pod failed: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecStart of meshredir@$pod" meshredir@.service ExecStart "$pod"
 assert_applied "$pod" "$ETC/$pod.yaml" "after ExecStart"
 assert_not_configured "$peer" "after ExecStart of meshredir@$pod"
 
 pretty "ExecReload applies the edited file"
 sed -i 's/port: 15002/port: 15003/' "$ETC/$pod.yaml"
-if run_unit meshredir@.service ExecReload "$pod"; then
-	ok "ExecReload of meshredir@$pod succeeded"
-else
-	fail "ExecReload of meshredir@$pod failed: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecReload of meshredir@$pod" meshredir@.service ExecReload "$pod"
 assert_applied "$pod" "$ETC/$pod.yaml" "after ExecReload"
 cp "$ETC/$pod.yaml" "$WORK/good.yaml"
 
@@ -104,11 +107,7 @@ fi
 assert_applied "$pod" "$WORK/good.yaml" "after the failed start"
 
 pretty "ExecStop removes the configuration"
-if run_unit meshredir@.service ExecStop "$pod"; then
-	ok "ExecStop of meshredir@$pod succeeded"
-else
-	fail "ExecStop of meshredir@$pod failed: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecStop of meshredir@$pod" meshredir@.service ExecStop "$pod"
 assert_not_configured "$pod" "after ExecStop"
 
 pretty "meshredir.service: the namespace the unit runs in"
@@ -121,18 +120,10 @@ redirect:
   inbound:
     enabled: false
 EOF
-if run_unit meshredir.service ExecStart "" "$host"; then
-	ok "ExecStart of meshredir.service succeeded"
-else
-	fail "ExecStart of meshredir.service failed: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecStart of meshredir.service" meshredir.service ExecStart "" "$host"
 assert_applied "$host" "$ETC/host.yaml" "meshredir.service run in $host"
 assert_not_configured "$pod" "after ExecStart of meshredir.service"
-if run_unit meshredir.service ExecStop "" "$host"; then
-	ok "ExecStop of meshredir.service succeeded"
-else
-	fail "ExecStop of meshredir.service failed: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecStop of meshredir.service" meshredir.service ExecStop "" "$host"
 assert_not_configured "$host" "after ExecStop of meshredir.service"
 
 pretty "ExecStop after the namespace is gone: nothing to remove, the stop succeeds"
@@ -141,10 +132,6 @@ new_ns "$gone"
 cp "$WORK/good.yaml" "$ETC/$gone.yaml"
 run_unit meshredir@.service ExecStart "$gone" || fail "ExecStart of meshredir@$gone failed: $(cat "$WORK/unit.log")"
 ip netns del "$gone"
-if run_unit meshredir@.service ExecStop "$gone"; then
-	ok "ExecStop of meshredir@$gone succeeded with the namespace deleted"
-else
-	fail "ExecStop of meshredir@$gone failed with the namespace deleted: $(cat "$WORK/unit.log")"
-fi
+assert_unit "ExecStop of meshredir@$gone with the namespace deleted" meshredir@.service ExecStop "$gone"
 
 finish

@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include "../e2e/helpers/common.h"
 
-#include <grp.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -92,7 +91,7 @@ int main(int argc, char **argv)
 		perror(ns);
 		return 1;
 	}
-	if (uid >= 0 && (setgroups(0, NULL) || setgid(uid) || setuid(uid))) {
+	if (uid >= 0 && mr_become(uid, -1)) {
 		perror("mr-hold: setuid");
 		return 1;
 	}

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -150,6 +151,26 @@ static inline int mr_enter_netns(const char *name)
 	r = setns(fd, CLONE_NEWNET);
 	close(fd);
 	return r;
+}
+
+/*
+ * Becomes uid and gid (-1: as it is; a uid alone takes the same number as
+ * its group), with no supplementary groups. Returns the call that failed,
+ * errno set, or NULL.
+ */
+static inline const char *mr_become(long uid, long gid)
+{
+	if (uid >= 0 && gid < 0)
+		gid = uid;
+	if (gid >= 0) {
+		if (setgroups(0, NULL) < 0)
+			return "setgroups";
+		if (setgid(gid) < 0)
+			return "setgid";
+	}
+	if (uid >= 0 && setuid(uid) < 0)
+		return "setuid";
+	return NULL;
 }
 
 /* lo up in the current network namespace, which a new one starts without. */

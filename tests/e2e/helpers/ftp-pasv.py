@@ -29,6 +29,8 @@ import socket
 import sys
 import time
 
+from firstline import connect, first_line
+
 TIMEOUT = 5.0
 
 
@@ -90,28 +92,9 @@ def data_addr(reply, family, server_addr):
     return server_addr, int(m.group(1))
 
 
-def first_line(addr, port, family):
-    s = socket.socket(family, socket.SOCK_STREAM)
-    s.settimeout(TIMEOUT)
-    try:
-        s.connect((addr, port))
-        line = s.makefile("r", encoding="ascii", errors="replace").readline()
-        return line.rstrip("\r\n") if line else "error: closed"
-    except socket.timeout:
-        return "error: timeout"
-    except ConnectionRefusedError:
-        return "error: refused"
-    except OSError as e:
-        return "error: %s" % e
-    finally:
-        s.close()
-
-
 def session(n, wait_dir, addr, port):
-    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    c = socket.socket(family, socket.SOCK_STREAM)
-    c.settimeout(TIMEOUT)
-    c.connect((addr, port))
+    c = connect(addr, port, TIMEOUT)
+    family = c.family
     f = c.makefile("r", encoding="ascii", errors="replace", newline="\r\n")
     f.readline()
     send(c, "PASV" if family == socket.AF_INET else "EPSV")
@@ -125,7 +108,7 @@ def session(n, wait_dir, addr, port):
     if target is None:
         print("%d data: error: no data address in the reply" % n, flush=True)
     else:
-        print("%d data: %s" % (n, first_line(target[0], target[1], family)), flush=True)
+        print("%d data: %s" % (n, first_line(target[0], target[1], TIMEOUT)), flush=True)
     send(c, "QUIT")
     f.readline()
     c.close()

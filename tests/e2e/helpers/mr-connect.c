@@ -36,7 +36,6 @@
 #include "common.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -180,6 +179,7 @@ static int run(int argc, char **argv)
 {
 	const char *src = NULL, *until = NULL, *netns = NULL;
 	long uid = -1, gid = -1;
+	const char *failed;
 	double hold = -1;
 	int udp = 0, fd, i, err;
 	unsigned int port;
@@ -223,16 +223,9 @@ static int run(int argc, char **argv)
 
 	if (netns && mr_enter_netns(netns) < 0)
 		local_fail(netns);
-	if (uid >= 0 && gid < 0)
-		gid = uid;
-	if (gid >= 0) {
-		if (setgroups(0, NULL) < 0)
-			local_fail("setgroups");
-		if (setgid(gid) < 0)
-			local_fail("setgid");
-	}
-	if (uid >= 0 && setuid(uid) < 0)
-		local_fail("setuid");
+	failed = mr_become(uid, gid);
+	if (failed)
+		local_fail(failed);
 
 	fd = socket(dst.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -35,7 +35,6 @@
 #define _GNU_SOURCE
 #include "common.h"
 
-#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -303,6 +302,7 @@ int main(int argc, char **argv)
 	unsigned int ports[256];
 	int nbinds = 0, nports = 0, udp = 0, i, j;
 	long uid = -1, gid = -1;
+	const char *failed;
 	static struct pollfd pfd[MAX_SOCKS + MAX_CONNS];
 	char *list, *tok, *save;
 
@@ -365,16 +365,9 @@ int main(int argc, char **argv)
 		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
 			die("pidfile");
 	}
-	if (uid >= 0 && gid < 0)
-		gid = uid;
-	if (gid >= 0) {
-		if (setgroups(0, NULL) < 0)
-			die("setgroups");
-		if (setgid(gid) < 0)
-			die("setgid");
-	}
-	if (uid >= 0 && setuid(uid) < 0)
-		die("setuid");
+	failed = mr_become(uid, gid);
+	if (failed)
+		die(failed);
 
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);

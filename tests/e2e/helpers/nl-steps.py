@@ -80,7 +80,7 @@ def uapi_enums(path):
     return values
 
 
-REPO = os.environ.get('MR_REPO', os.path.join(os.path.dirname(__file__), '..', '..'))
+REPO = os.environ.get('MR_REPO', os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 E = uapi_enums(os.path.join(REPO, 'uapi', 'linux', 'meshredir.h'))
 
 
@@ -121,21 +121,29 @@ class Genl:
             yield t & 0x3fff, buf[off + 4:off + length]
             off += (length + 3) & ~3
 
-    def talk(self, msg_type, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK, reserved=0):
-        """Sends one request; returns (reply payloads, errno, extack msg)."""
+    def send(self, msg_type, flags, cmd, payload=b'', reserved=0):
+        """Sends one request, under the next sequence number."""
         self.seq += 1
         body = struct.pack('=BBH', cmd, 1, reserved) + payload
         self.sock.send(struct.pack('=IHHII', 16 + len(body), msg_type, flags, self.seq, 0) + body)
+
+    def receive(self):
+        """One datagram's messages for the last request: (type, flags, payload)."""
+        data = self.sock.recv(1 << 20)
+        off = 0
+        while off + 16 <= len(data):
+            length, t, fl, seq, _ = struct.unpack_from('=IHHII', data, off)
+            msg = data[off + 16:off + length]
+            off += (length + 3) & ~3
+            if seq == self.seq:
+                yield t, fl, msg
+
+    def talk(self, msg_type, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK, reserved=0):
+        """Sends one request; returns (reply payloads, errno, extack msg)."""
+        self.send(msg_type, flags, cmd, payload, reserved)
         replies = []
         while True:
-            data = self.sock.recv(1 << 20)
-            off = 0
-            while off + 16 <= len(data):
-                length, t, fl, seq, _ = struct.unpack_from('=IHHII', data, off)
-                msg = data[off + 16:off + length]
-                off += (length + 3) & ~3
-                if seq != self.seq:
-                    continue
+            for t, fl, msg in self.receive():
                 if t == NLMSG_ERROR:
                     err = -struct.unpack_from('=i', msg)[0]
                     text = ''
@@ -151,24 +159,14 @@ class Genl:
                 replies.append(msg)
 
     def dump_start(self):
-        self.seq += 1
-        body = struct.pack('=BBH', E['MESHREDIR_CMD_GET'], 1, 0)
-        self.sock.send(struct.pack('=IHHII', 16 + len(body), self.family,
-                                   NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
+        self.send(self.family, NLM_F_REQUEST | NLM_F_DUMP, E['MESHREDIR_CMD_GET'])
         self.dump_msgs = []
         return self.dump_read(once=True)
 
     def dump_read(self, once=False):
         """Reads dump messages; True once NLMSG_DONE came."""
         while True:
-            data = self.sock.recv(1 << 20)
-            off = 0
-            while off + 16 <= len(data):
-                length, t, _, seq, _ = struct.unpack_from('=IHHII', data, off)
-                msg = data[off + 16:off + length]
-                off += (length + 3) & ~3
-                if seq != self.seq:
-                    continue
+            for t, _, msg in self.receive():
                 if t == NLMSG_DONE:
                     return True
                 if t == NLMSG_ERROR:

@@ -22,6 +22,8 @@ import struct
 import sys
 import time
 
+from firstline import connect
+
 TCP_REPAIR = 19
 TCP_REPAIR_QUEUE = 20
 TCP_QUEUE_SEQ = 21
@@ -82,10 +84,8 @@ def readline(s):
 
 
 def one(addr, port):
-    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    s = socket.socket(family, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect((addr, port))
+    s = connect(addr, port, 10)
+    family = s.family
     print("%s %d first: %s" % (addr, port, readline(s)), flush=True)
     snd, rcv = sequence_numbers(s)
     src, dst = s.getsockname()[:2], s.getpeername()[:2]

@@ -11,37 +11,11 @@
 #
 # All targets in one process: python3 is slow to start under TCG.
 
-import errno
-import socket
 import sys
 
+from firstline import first_line
+
 TIMEOUT = 3.0
-
-
-def attempt(addr, port):
-    try:
-        info = socket.getaddrinfo(addr, port, socket.AF_UNSPEC, socket.SOCK_STREAM,
-                                  0, socket.AI_NUMERICHOST)[0]
-    except socket.gaierror as e:
-        return "error: bad address (%s)" % e
-    s = socket.socket(info[0], socket.SOCK_STREAM)
-    s.settimeout(TIMEOUT)
-    try:
-        s.connect(info[4])
-        line = s.makefile("r", encoding="ascii", errors="replace").readline()
-        return line.rstrip("\r\n") if line else "error: closed"
-    except socket.timeout:
-        return "error: timeout"
-    except ConnectionRefusedError:
-        return "error: refused"
-    except ConnectionResetError:
-        return "error: reset"
-    except OSError as e:
-        if e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-            return "error: unreachable"
-        return "error: %s" % errno.errorcode.get(e.errno, e.errno)
-    finally:
-        s.close()
 
 
 def main():
@@ -49,7 +23,7 @@ def main():
     if not args or len(args) % 2:
         sys.exit("usage: scoped-connect.py ADDR PORT [ADDR PORT]...")
     for addr, port in zip(args[::2], args[1::2]):
-        print("%s %s: %s" % (addr, port, attempt(addr, int(port))), flush=True)
+        print("%s %s: %s" % (addr, port, first_line(addr, int(port), TIMEOUT)), flush=True)
 
 
 if __name__ == "__main__":

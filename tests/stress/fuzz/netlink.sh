@@ -81,11 +81,7 @@ else
 	fail "show --json after the fuzzing: $out"
 fi
 mr_set "$pod"
-for f in 4 6; do
-	family $f
-	assert_lands "$pod" $peer_a 80 sidecar 15001 "$peer_u:80" --uid $APP_UID
-	assert_lands "$peer" $pod_a 5000 sidecar 15006 "$pod_u:5000"
-done
+assert_redirects
 assert_cmd "flush the shared namespace" mr "$shared" flush
 assert_not_configured "$shared" "after flush"
 finish
