@@ -5,13 +5,15 @@
  *
  *   -plugin icount.so,inline=on,out=FILE
  *
- * Every instruction adds 1 to one counter: inline (inline=on: a host add
+ * Every instruction adds 1 to a counter, the kernel's or user space's (by
+ * its address: x86-64 kernels live in the upper half): inline (inline=on: a host add
  * compiled into the translation, cheap) or through a callback (inline=off,
  * slow, for comparison). A marker is recognised by its bytes when its
  * block is translated, and gets a callback that runs before it: start
- * takes the counter, stop writes "SEQ COUNT\n" to FILE, COUNT being the
- * instructions from the start marker to the stop marker, before FILE is
- * read by anyone: the guest goes on only after the callback returned.
+ * takes the counters, stop writes "SEQ COUNT KERNEL\n" to FILE, COUNT
+ * being the instructions from the start marker to the stop marker and
+ * KERNEL those of them the kernel ran, before FILE is read by anyone: the
+ * guest goes on only after the callback returned.
  *
  * One counter for all vCPUs: exact with one vCPU (or thread=single), which
  * is how the benchmark runs it.
@@ -32,28 +34,31 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static const unsigned char mark_start[] = { MR_MARK_START_BYTES };
 static const unsigned char mark_stop[] = { MR_MARK_STOP_BYTES };
 
-static uint64_t insns;		/* every instruction executed */
-static uint64_t started;	/* insns at the last start marker */
+static uint64_t insns[2];	/* instructions executed: user, kernel */
+static uint64_t started[2];	/* insns at the last start marker */
 static uint64_t seq;		/* stop markers seen */
 static int out_fd = -1;
 
 static void count_one(unsigned int vcpu, void *udata)
 {
-	insns++;
+	(*(uint64_t *)udata)++;
 }
 
 static void on_start(unsigned int vcpu, void *udata)
 {
-	started = insns;
+	started[0] = insns[0];
+	started[1] = insns[1];
 }
 
 static void on_stop(unsigned int vcpu, void *udata)
 {
-	char line[64];
+	uint64_t user = insns[0] - started[0], kernel = insns[1] - started[1];
+	char line[80];
 	int n;
 
 	seq++;
-	n = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 "\n", seq, insns - started);
+	n = snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		     seq, user + kernel, kernel);
 	/* One line, rewritten in place: the guest reads the newest result. */
 	if (ftruncate(out_fd, 0) || pwrite(out_fd, line, n, 0) != n)
 		qemu_plugin_outs("icount: cannot write the out= file\n");
@@ -73,6 +78,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		uint64_t *ctr = &insns[qemu_plugin_insn_vaddr(insn) >> 63];
 
 		/* Registered first, so it runs before the marker is counted. */
 		if (is_mark(insn, mark_start))
@@ -83,10 +89,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 		if (use_inline)
 			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
-								   &insns, 1);
+								   ctr, 1);
 		else
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, count_one,
-							       QEMU_PLUGIN_CB_NO_REGS, NULL);
+							       QEMU_PLUGIN_CB_NO_REGS, ctr);
 	}
 }
 
@@ -120,7 +126,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return -1;
 	}
 	/* Sequence 0: no stop marker yet. */
-	if (write(out_fd, "0 0\n", 4) != 4) {
+	if (write(out_fd, "0 0 0\n", 6) != 6) {
 		perror(out);
 		return -1;
 	}

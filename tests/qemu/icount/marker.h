@@ -10,8 +10,9 @@
  * start marker (included) to the stop marker (excluded): user and kernel,
  * interrupts and softirqs, whatever ran on that vCPU meanwhile.
  *
- * The plugin's out= file holds "SEQ COUNT\n": "0 0" until the first stop
- * marker, then SEQ counts the stop markers and COUNT is the last one's.
+ * The plugin's out= file holds "SEQ COUNT KERNEL\n": "0 0 0" until the
+ * first stop marker, then SEQ counts the stop markers, COUNT is the last
+ * one's and KERNEL the part of it in the kernel.
  * The guest reads it through 9p.
  */
 #ifndef MR_ICOUNT_MARKER_H
@@ -37,11 +38,12 @@ static inline void mr_mark_stop(void)
 }
 
 /*
- * mr_icount_read(PATH, &seq, &count): the plugin's last result. Returns 0,
- * or -1 with errno set (ENOENT: no plugin wrote there; EBADMSG: not its
- * format).
+ * mr_icount_read(PATH, &seq, &count, &kernel): the plugin's last result.
+ * Returns 0, or -1 with errno set (ENOENT: no plugin wrote there;
+ * EBADMSG: not its format).
  */
-static inline int mr_icount_read(const char *path, uint64_t *seq, uint64_t *count)
+static inline int mr_icount_read(const char *path, uint64_t *seq, uint64_t *count,
+				 uint64_t *kernel)
 {
 	char buf[64];
 	ssize_t n;
@@ -55,7 +57,7 @@ static inline int mr_icount_read(const char *path, uint64_t *seq, uint64_t *coun
 	if (n < 0)
 		return -1;
 	buf[n] = 0;
-	if (sscanf(buf, "%" SCNu64 " %" SCNu64, seq, count) != 2) {
+	if (sscanf(buf, "%" SCNu64 " %" SCNu64 " %" SCNu64, seq, count, kernel) != 3) {
 		errno = EBADMSG;
 		return -1;
 	}

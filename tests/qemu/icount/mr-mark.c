@@ -3,9 +3,11 @@
  * mr-mark: the guest's side of the icount plugin, for scripts (marker.h).
  *
  *   mr-mark start        execute the start marker
- *   mr-mark stop         execute the stop marker; print "insns=COUNT"
+ *   mr-mark stop         execute the stop marker; print "insns=COUNT
+ *                        kernel=KERNEL" (KERNEL: the kernel's part)
  *   mr-mark loop K       start marker, a loop of exactly 2K+1 instructions,
- *                        stop marker; print "insns=COUNT expected=2K+2"
+ *                        stop marker; print "insns=COUNT kernel=KERNEL
+ *                        expected=2K+2"
  *
  * The count is read from $MR_ICOUNT (tests/qemu/run --icount sets it); a
  * stop whose count did not arrive (no plugin, or one that missed the
@@ -24,31 +26,31 @@ static const char *path;
 
 static uint64_t seq_now(void)
 {
-	uint64_t seq, count;
+	uint64_t seq, count, kernel;
 
-	if (mr_icount_read(path, &seq, &count) == 0)
+	if (mr_icount_read(path, &seq, &count, &kernel) == 0)
 		return seq;
 	fprintf(stderr, "mr-mark: %s: %s\n", path, strerror(errno));
 	exit(1);
 }
 
-/* The count of the stop marker just executed; before is seq_now() before. */
-static uint64_t result(uint64_t before)
+/* Prints the count of the stop marker just executed (before: seq_now()). */
+static void result(uint64_t before, const char *tail)
 {
-	uint64_t seq, count;
+	uint64_t seq, count, kernel;
 
-	if (mr_icount_read(path, &seq, &count) || seq != before + 1) {
+	if (mr_icount_read(path, &seq, &count, &kernel) || seq != before + 1) {
 		fprintf(stderr, "mr-mark: no count in %s after the stop marker: "
 			"is the icount plugin loaded (tests/qemu/run --icount)?\n", path);
 		exit(1);
 	}
-	return count;
+	printf("insns=%" PRIu64 " kernel=%" PRIu64 "%s\n", count, kernel, tail);
 }
 
 int main(int argc, char **argv)
 {
-	uint64_t before, k, count;
-	char *end;
+	uint64_t before, k;
+	char tail[40], *end;
 
 	path = getenv("MR_ICOUNT");
 	if (!path || !*path) {
@@ -62,7 +64,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "stop")) {
 		before = seq_now();
 		mr_mark_stop();
-		printf("insns=%" PRIu64 "\n", result(before));
+		result(before, "");
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "loop")) {
@@ -81,8 +83,8 @@ int main(int argc, char **argv)
 			     "jnz 1b\n\t"
 			     ".byte 0x0f, 0x1f, 0x80, 'M', 'R', 'I', 'E'"
 			     : : "r"(k) : "rcx", "cc", "memory");
-		count = result(before);
-		printf("insns=%" PRIu64 " expected=%" PRIu64 "\n", count, 2 * k + 2);
+		snprintf(tail, sizeof(tail), " expected=%" PRIu64, 2 * k + 2);
+		result(before, tail);
 		return 0;
 	}
 	fprintf(stderr, "usage: mr-mark start | stop | loop K (see tests/qemu/icount/mr-mark.c)\n");
