@@ -11,6 +11,9 @@
 #   limit    a nat chain per hook with one rule that never matches TCP (a
 #            NAT chain alone does not turn conntrack on): conntrack and NAT
 #            on, nothing redirected; the best any NAT-based redirect can do
+#   redir    (bench/exact.sh only) one nftables rule per hook that
+#            redirects the measured port and nothing else: the least any
+#            redirect costs, before any classification
 #   meshredir  `meshredir set` with the exclusions
 #   legacy   Kuma's rules (tests/e2e/kuma/gen-rules.py) in iptables-legacy
 #   iptnft   the same rules in iptables-nft
@@ -22,6 +25,7 @@
 # searched, and nothing is merged away.
 
 BENCH=${MR_BENCH_BIN:-$MR_REPO/bench/mr-bench}
+
 CONTENDERS="limit0 limit meshredir legacy iptnft nft"
 
 # sample KIND CONTENDER N REP VALUE: one measurement. A measurement that
@@ -66,8 +70,16 @@ rotate() {
 		END { for (i = 0; i < NR; i++) print a[(i + r) % NR + 1] }'
 }
 
-# exclusion lists of size N, comma-separated, as kumactl flags take them
-out_ports() { seq -s, 20000 3 $((20000 + 3 * ($1 - 1))); }
+# exclusion lists of size N, comma-separated, as kumactl flags take them.
+# Ports 20000, 20003, ... up to N=15,178; beyond, every odd port from 1
+# (up to 32,768 ports, none of them adjacent).
+out_ports() {
+	if [ "$1" -le 15178 ]; then
+		seq -s, 20000 3 $((20000 + 3 * ($1 - 1)))
+	else
+		seq -s, 1 2 $((2 * $1 - 1))
+	fi
+}
 out_cidrs() {
 	local i
 	for ((i = 0; i < $1; i++)); do
@@ -127,6 +139,14 @@ configure() {
 	t0=$(date +%s%N)
 	case $c in
 	limit0) ;;
+	redir)
+		ip netns exec "$p" nft -f - <<-EOF
+		table ip mrbench {
+			chain prerouting { type nat hook prerouting priority dstnat; tcp dport 5000 redirect to :15006; }
+			chain output { type nat hook output priority -100; tcp dport 80 redirect to :15001; }
+		}
+		EOF
+		;;
 	limit)
 		ip netns exec "$p" nft -f - <<-EOF
 		table ip mrbench {
@@ -148,7 +168,7 @@ configure() {
 unconfigure() {
 	case $1 in
 	limit0) ;;
-	limit|nft) ip netns exec "$2" nft delete table ip mrbench ;;
+	limit|redir|nft) ip netns exec "$2" nft delete table ip mrbench ;;
 	meshredir) "$MR_TOOL" --netns "$2" flush ;;
 	legacy) ip netns exec "$2" sh -c 'iptables-legacy -t nat -F && iptables-legacy -t nat -X' ;;
 	iptnft) ip netns exec "$2" sh -c 'iptables-nft -t nat -F && iptables-nft -t nat -X' ;;
