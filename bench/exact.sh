@@ -16,22 +16,23 @@
 #   sample xkern-out CONTENDER N REP INSNS   the kernel's part of them
 #   sample xkern-in  CONTENDER N REP INSNS
 #   sample xapply    CONTENDER N 1 INSNS     instructions to load the rules
-#                    (the tools' start included; limit0 loads nothing and
-#                    is the markers' own cost)
+#                    (the commands' start included, the lists' making
+#                    not; limit0 loads nothing: the markers' own cost)
+#   sample xapply-kern CONTENDER N 1 INSNS   the kernel's part of them
 #
 # The contenders are bench/lib.sh's and redir (one redirect rule, no
 # classification), which is counted at N=0 only. MR_BENCH_N (default
-# "0 100 1000 10000 32768"; 32768 is the most meshredir takes in all four
-# lists: 131,072 entries), MR_BENCH_M (connections per count, default 500;
-# a fifth of it from N=10,000 up, where a connection costs more and the
-# noise less), MR_BENCH_REPS (counts per contender, default 3) and
-# MR_BENCH_NOISE (the contender counted 5 times at every N to show the
-# spread, default meshredir) size it.
+# "0 100 1000 10000 32767"; 32767 is the most meshredir takes in all four
+# lists: 131,068 entries and the proxy's uid, of 131,072), MR_BENCH_M
+# (connections per count, default 500; a fifth of it from N=10,000 up,
+# where a connection costs more and the noise less), MR_BENCH_REPS (counts
+# per contender, default 3) and MR_BENCH_NOISE (the contender counted 5
+# times at every N to show the spread, default meshredir) size it.
 
 . "$(dirname "$0")/../tests/e2e/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-sizes=${MR_BENCH_N:-0 100 1000 10000 32768}
+sizes=${MR_BENCH_N:-0 100 1000 10000 32767}
 m0=${MR_BENCH_M:-500}
 reps=${MR_BENCH_REPS:-3}
 noisy=${MR_BENCH_NOISE:-meshredir}
@@ -68,13 +69,22 @@ xmeasure() {
 	sample "xkern-$dir" "$c" "$n" "$rep" "$(awk -v a="$kern" -v m="$m" 'BEGIN { printf "%.1f", a / m }')"
 }
 
-# xconfigure CONTENDER POD N: configure, counted from marker to marker.
+# The rules' loading alone (bench/lib.sh's configure calls this around
+# it), counted from marker to marker into $WORK/xapply.
+bench_mark() {
+	if [ "$1" = start ]; then
+		"$MR_MARK" start
+	else
+		"$MR_MARK" stop > "$WORK/xapply"
+	fi
+}
+
+# xconfigure CONTENDER POD N: configure, printing the count of the load
+# and the kernel's part of it.
 xconfigure() {
-	local out
-	"$MR_MARK" start
+	rm -f "$WORK/xapply"
 	configure "$@" > /dev/null || return 1
-	out=$("$MR_MARK" stop) || return 1
-	echo "$out" | sed -n 's/^insns=\([0-9]*\).*/\1/p'
+	sed -n 's/^insns=\([0-9]*\) kernel=\([0-9]*\)$/\1 \2/p' "$WORK/xapply"
 }
 
 for n in $sizes; do
@@ -84,7 +94,8 @@ for n in $sizes; do
 	for c in $contenders; do
 		[ "$c" = redir ] && [ "$n" != 0 ] && continue
 		if insns=$(xconfigure "$c" "b$c" "$n" 2> "$WORK/configure.err"); then
-			sample xapply "$c" "$n" 1 "$insns"
+			sample xapply "$c" "$n" 1 "${insns% *}"
+			sample xapply-kern "$c" "$n" 1 "${insns#* }"
 			live="$live $c"
 		else
 			echo "skip $c $n $(head -1 "$WORK/configure.err")"
