@@ -119,9 +119,12 @@ def targets(out, s):
         ns = [n for n in sizes(s, k) if above(s, k, "meshredir", n) is not None]
         if 0 in ns and len(ns) > 1:
             a0, an = above(s, k, "meshredir", 0), above(s, k, "meshredir", ns[-1])
+            v = s.get((k, "meshredir", ns[-1]))
             row("%sbound: meshredir flat, N={:,} within 5%% of N=0".format(ns[-1]) % d,
-                "%s at N=0, %s at N=%s: %+.1f%% (%s)" % (
-                    num(a0), num(an), "{:,}".format(ns[-1]), 100 * (an / a0 - 1), signed(an - a0)),
+                "%s at N=0, %s at N=%s: %+.1f%% (%s; 5%% is %s; the spread of meshredir's "
+                "counts at that N: %s)" % (
+                    num(a0), num(an), "{:,}".format(ns[-1]), 100 * (an / a0 - 1), signed(an - a0),
+                    num(0.05 * a0), num(max(v) - min(v))),
                 abs(an / a0 - 1) <= 0.05)
     # With DNS capture, the monitor and drop-invalid off, nothing is left
     # to pay for but the classification: against one bare redirect rule,
@@ -220,12 +223,13 @@ def main():
                 "in the counts `xkern` of the raw file).", ""]
         grid(out, s, k, [c for c in who(s, k) if c not in ("limit0", "limit")],
              lambda c, n: signed(above(s, k, c, n)))
-        r0 = low(s.get((k, "redir", 0)))
+        r0 = above(s, k, "redir", 0)
         if r0 is not None:
-            out += ["Above one bare redirect rule (`redir`, counted at N=0: it has no "
-                    "exclusions): what each contender's classification costs.", ""]
+            out += ["Above one bare redirect rule: each contender's cost above the floor, "
+                    "less the bare rule's (`redir`, counted at N=0 only: it has no "
+                    "exclusions): what its classification costs.", ""]
             grid(out, s, k, [c for c in RIVALS if c in who(s, k)],
-                 lambda c, n: "-" if (k, c, n) not in s else signed(low(s[(k, c, n)]) - r0))
+                 lambda c, n: "-" if above(s, k, c, n) is None else signed(above(s, k, c, n) - r0))
     if plot(s, prefix):
         out += ["![instructions above the floor against N](%s.svg)" % name, ""]
     noisy = [(k, c, n) for (k, c, n), v in s.items() if k.startswith("xconn-") and len(v) >= 5]
