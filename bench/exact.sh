@@ -65,9 +65,12 @@ xmeasure() {
 		fail "mr-bench count $args: expected insns=N>0 kernel=N, seen '$out'"
 		return 1
 	fi
-	sample "xconn-$dir" "$c" "$n" "$rep" "$(awk -v a="$insns" -v m="$m" 'BEGIN { printf "%.1f", a / m }')"
-	sample "xkern-$dir" "$c" "$n" "$rep" "$(awk -v a="$kern" -v m="$m" 'BEGIN { printf "%.1f", a / m }')"
+	sample "xconn-$dir" "$c" "$n" "$rep" "$(per_conn "$insns")"
+	sample "xkern-$dir" "$c" "$n" "$rep" "$(per_conn "$kern")"
 }
+
+# per_conn COUNT: COUNT over the M connections it was counted over.
+per_conn() { awk -v a="$1" -v m="$m" 'BEGIN { printf "%.1f", a / m }'; }
 
 # The rules' loading alone (bench/lib.sh's configure calls this around
 # it), counted from marker to marker into $WORK/xapply.

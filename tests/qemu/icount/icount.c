@@ -6,9 +6,9 @@
  *   -plugin icount.so,inline=on,out=FILE[,profile=FILE]
  *
  * Every instruction adds 1 to a counter, the kernel's or user space's (by
- * its address: x86-64 kernels live in the upper half): inline (inline=on: a host add
- * compiled into the translation, cheap) or through a callback (inline=off,
- * slow, for comparison). A marker is recognised by its bytes when its
+ * its address: x86-64 kernels live in the upper half): inline (inline=on:
+ * a host add compiled into the translation, cheap) or through a callback
+ * (inline=off, slow, for comparison). A marker is recognised by its bytes when its
  * block is translated, and gets a callback that runs before it: start
  * takes the counters, stop writes "SEQ COUNT KERNEL\n" to FILE, COUNT
  * being the instructions from the start marker to the stop marker and
