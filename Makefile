@@ -3,7 +3,8 @@
 # make            the module against KDIR, the tool and the test helpers
 # make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, debug
 # make demo       boots the 6.12 guest and shows the redirect live
-# make bench      the benchmark (bench/run): bench/results/<release>.md, .svg, .raw
+# make bench      the benchmark (bench/run): instructions counted, then timed;
+#                 bench/results/<release>-exact.md and <release>.md, .svg, .raw
 # make stress     fuzzer and stress scripts at full size on the debug kernel
 #                 (hours under TCG); writes tests/RELIABILITY.md
 # make dkms-install, dkms-remove   the module through DKMS from this checkout (root)
@@ -54,6 +55,7 @@ demo:
 
 bench:
 	tests/deps
+	bench/run --kernel 6.12 --exact
 	bench/run --kernel 6.12
 
 # MR_STRESS_SCALE: percent of the full size (default 100), or per script:

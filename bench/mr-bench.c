@@ -5,6 +5,7 @@
  *   mr-bench proxy PORT[,PORT...] [--netns NS] [--stream]
  *   mr-bench load ADDR PORT --expect ORIG|none [--netns NS] [--clients N]
  *                 [--duration SEC]
+ *   mr-bench count ADDR PORT --expect ORIG|none [--netns NS] --connections M
  *   mr-bench stream ADDR PORT [--netns NS] [--duration SEC]
  *
  * proxy is what a sidecar does per connection and nothing more: accept,
@@ -19,6 +20,12 @@
  * answer must be --expect's: a contender that did not redirect, or
  * redirected somewhere else, fails the run instead of looking fast.
  * Prints "connections=N seconds=S rate=R" and exits 0, or 1 on any error.
+ *
+ * count makes M connections in sequence, as load's clients do, between
+ * the icount plugin's start and stop markers (tests/qemu/icount/marker.h),
+ * after a few unmeasured ones that warm caches and the proxy; prints
+ * "connections=M insns=COUNT kernel=KERNEL" with the plugin's counts, read from
+ * $MR_ICOUNT (tests/qemu/run --icount).
  *
  * stream reads for SEC seconds from one connection to a --stream proxy
  * and prints "bytes=N seconds=S mbit=R".
@@ -46,6 +53,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "marker.h"
 
 #define MR_MAX_PORTS 8
 #define MR_MAX_CLIENTS 64
@@ -109,7 +118,7 @@ static void addr_of(const char *addr, unsigned int port, struct sockaddr_in *sin
 /* The options of load and stream; each command checks what it needs. */
 struct opts {
 	const char *ns, *addr, *port, *expect;
-	unsigned long clients, duration;
+	unsigned long clients, duration, connections;
 };
 
 static void parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
@@ -125,6 +134,8 @@ static void parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 			o->clients = parse_num("--clients", argv[++a], MR_MAX_CLIENTS);
 		else if (!strcmp(argv[a], "--duration") && a + 1 < argc)
 			o->duration = parse_num("--duration", argv[++a], 3600);
+		else if (!strcmp(argv[a], "--connections") && a + 1 < argc)
+			o->connections = parse_num("--connections", argv[++a], 10000000);
 		else if (!o->addr && argv[a][0] != '-')
 			o->addr = argv[a];
 		else if (!o->port && argv[a][0] != '-')
@@ -232,42 +243,50 @@ static void load_fail(struct load *l, const char *what, int err)
 		snprintf(l->error, sizeof(l->error), "%s: %s", what, strerror(err));
 }
 
+/* One connection as a sidecar's client makes it; false once one failed. */
+static bool load_one(struct load *l)
+{
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	char buf[16];
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		load_fail(l, "socket", errno);
+		return false;
+	}
+	if (connect(fd, (struct sockaddr *)&l->dst, sizeof(l->dst)) < 0) {
+		load_fail(l, "connect", errno);
+		close(fd);
+		return false;
+	}
+	while (got < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	buf[got] = 0;
+	if (strcmp(buf, l->expect)) {
+		if (atomic_exchange(&l->failed, 1) == 0)
+			snprintf(l->error, sizeof(l->error),
+				 "the proxy saw original port \"%.*s\", expected \"%.*s\"",
+				 (int)strcspn(buf, "\n"), buf,
+				 (int)strcspn(l->expect, "\n"), l->expect);
+		close(fd);
+		return false;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+	close(fd);
+	atomic_fetch_add(&l->done, 1);
+	return true;
+}
+
 static void *load_client(void *arg)
 {
 	struct load *l = arg;
-	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
-	char buf[16];
 
-	while (!atomic_load(&l->failed) && now() < l->deadline) {
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		ssize_t n, got = 0;
-
-		if (fd < 0) {
-			load_fail(l, "socket", errno);
+	while (!atomic_load(&l->failed) && now() < l->deadline)
+		if (!load_one(l))
 			break;
-		}
-		if (connect(fd, (struct sockaddr *)&l->dst, sizeof(l->dst)) < 0) {
-			load_fail(l, "connect", errno);
-			close(fd);
-			break;
-		}
-		while (got < (ssize_t)sizeof(buf) - 1 &&
-		       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
-			got += n;
-		buf[got] = 0;
-		if (strcmp(buf, l->expect)) {
-			if (atomic_exchange(&l->failed, 1) == 0)
-				snprintf(l->error, sizeof(l->error),
-					 "the proxy saw original port \"%.*s\", expected \"%.*s\"",
-					 (int)strcspn(buf, "\n"), buf,
-					 (int)strcspn(l->expect, "\n"), l->expect);
-			close(fd);
-			break;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
-		close(fd);
-		atomic_fetch_add(&l->done, 1);
-	}
 	return NULL;
 }
 
@@ -297,6 +316,45 @@ static int cmd_load(int argc, char **argv)
 		die("load: %s (after %lu connections)", l.error, atomic_load(&l.done));
 	printf("connections=%lu seconds=%.3f rate=%.1f\n", atomic_load(&l.done), took,
 	       atomic_load(&l.done) / took);
+	return 0;
+}
+
+/* ---- count ---- */
+
+#define MR_WARMUP 20	/* unmeasured connections before the markers */
+
+static int cmd_count(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	static struct load l;
+	uint64_t seq0, seq1, insns, kernel;
+	const char *path = getenv("MR_ICOUNT");
+	unsigned long i;
+
+	parse_opts("count", argc, argv, &o);
+	if (!o.addr || !o.port || !o.expect || !o.connections || o.clients || o.duration)
+		die("count: ADDR PORT --expect ORIG|none --connections M>0");
+	if (!path || !*path)
+		die("count: MR_ICOUNT is not set: run under tests/qemu/run --icount");
+	addr_of(o.addr, parse_num("count PORT", o.port, 65535), &l.dst);
+	snprintf(l.expect, sizeof(l.expect), "%s\n", o.expect);
+	enter_netns(o.ns);
+	for (i = 0; i < MR_WARMUP; i++)
+		if (!load_one(&l))
+			die("count: warm-up: %s", l.error);
+	if (mr_icount_read(path, &seq0, &insns, &kernel))
+		die("count: %s: %s", path, strerror(errno));
+	mr_mark_start();
+	for (i = 0; i < o.connections; i++)
+		if (!load_one(&l))
+			break;
+	mr_mark_stop();
+	if (l.failed)
+		die("count: %s (after %lu connections)", l.error, i);
+	if (mr_icount_read(path, &seq1, &insns, &kernel) || seq1 != seq0 + 1)
+		die("count: no count in %s after the stop marker: is the icount plugin loaded?", path);
+	printf("connections=%lu insns=%" PRIu64 " kernel=%" PRIu64 "\n", o.connections, insns,
+	       kernel);
 	return 0;
 }
 
@@ -339,7 +397,9 @@ int main(int argc, char **argv)
 		return cmd_proxy(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "load"))
 		return cmd_load(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "count"))
+		return cmd_count(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "stream"))
 		return cmd_stream(argc - 2, argv + 2);
-	die("usage: mr-bench proxy|load|stream ... (see the comment at the top of bench/mr-bench.c)");
+	die("usage: mr-bench proxy|load|count|stream ... (see the comment at the top of bench/mr-bench.c)");
 }
