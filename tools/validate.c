@@ -53,33 +53,6 @@ struct outcome {
 	int child_errno;	/* 0: connect succeeded; -1: timed out or died */
 };
 
-int parse_timeout(const char *flag, const char *value, unsigned int *ms,
-		  char *err, size_t errlen)
-{
-	unsigned long long v = 0;
-	const char *p = value;
-
-	if (*p < '0' || *p > '9')
-		goto bad;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-		if (v > 3600 * 1000)
-			goto bad;
-	}
-	if (!*p || !strcmp(p, "s"))
-		v *= 1000;
-	else if (strcmp(p, "ms"))
-		goto bad;
-	if (!v || v > 3600 * 1000)
-		goto bad;
-	*ms = v;
-	return 0;
-bad:
-	return fail(err, errlen,
-		    "%s: \"%s\" is not a timeout (seconds, or a number with s or ms: 5, 5s, 500ms; at most an hour)",
-		    flag, value);
-}
-
 static bool in_ranges(const struct range_list *l, uint32_t v)
 {
 	size_t i;

@@ -19,10 +19,6 @@ struct validate_opts {
 	unsigned int timeout_ms;
 };
 
-/* --timeout: 5, 5s or 500ms, into milliseconds; 1 ms to an hour. */
-int parse_timeout(const char *flag, const char *value, unsigned int *ms,
-		  char *err, size_t errlen);
-
 struct run;
 int run_validate(struct run *r);
 
