@@ -285,11 +285,20 @@ static int attempt(int lfd, const struct probe *pr, uint32_t uid, uint32_t gid,
 }
 
 /* Why an application probe did not land: the configuration's view of it. */
-static void explain(char *buf, size_t len, const struct tool_config *cfg, bool configured,
+/* What GET said of the namespace. */
+enum known {
+	CFG_READ,
+	CFG_NONE,	/* not configured */
+	CFG_UNREAD,	/* not readable: no CAP_NET_ADMIN, as in an init container */
+};
+
+static void explain(char *buf, size_t len, const struct tool_config *cfg, enum known configured,
 		    int family, uint16_t port)
 {
-	if (!configured)
+	if (configured == CFG_NONE)
 		snprintf(buf, len, "; the namespace has no meshredir configuration");
+	else if (configured == CFG_UNREAD)
+		buf[0] = '\0';
 	else if (!cfg->outbound.enabled)
 		snprintf(buf, len, "; outbound redirection is disabled in the namespace");
 	else if (cfg->outbound.port != port)
@@ -307,7 +316,7 @@ static const char *errno_text(int e)
 }
 
 static int validate_family(int family, const struct validate_opts *v,
-			   const struct tool_config *cfg, bool configured, char *err,
+			   const struct tool_config *cfg, enum known configured, char *err,
 			   size_t errlen)
 {
 	uint16_t port = v->outbound_port, dport;
@@ -377,26 +386,40 @@ int run_validate(struct run *r)
 	struct msg m = { 0 };
 	struct nl_status st;
 	char err[MR_ERR_LEN];
-	bool configured, has6 = false, dual;
+	bool has6 = false, dual;
+	enum known configured = CFG_READ;
 	int ret = 1;
 
 	config_init(&cfg);
-	configured = !nl_talk(r->nl, msg_build_dump(&m, nl_family(r->nl), MESHREDIR_CMD_GET),
-			      get_cb, &ctx, &st);
+	if (nl_talk(r->nl, msg_build_dump(&m, nl_family(r->nl), MESHREDIR_CMD_GET), get_cb, &ctx,
+		    &st))
+		configured = st.error == ENOENT ? CFG_NONE : CFG_UNREAD;
 	msg_free(&m);
-	if (!configured) {
+	if (configured != CFG_READ) {
 		/* The probes show what that means; the defaults pick their port and UID. */
 		config_free(&cfg);
 		config_init(&cfg);
 	}
-	dual = configured && cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK;
+	if (has_ipv6_outside_lo(&has6, err, sizeof(err)))
+		has6 = false;
+	/* Unread, IPv6 is probed where the pod has it; its failure only warns. */
+	dual = configured == CFG_READ ? cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK :
+	       configured == CFG_UNREAD && has6;
 	validate_warnings();
-	if (!has_ipv6_outside_lo(&has6, err, sizeof(err)) && has6 && configured && !dual)
+	if (has6 && configured == CFG_READ && !dual)
 		print_error("validate: warning: the namespace has IPv6 addresses but redirects IPv4 only (ipFamilyMode ipv4)");
-	if (validate_family(AF_INET, &v, &cfg, configured, err, sizeof(err)) ||
-	    (dual && validate_family(AF_INET6, &v, &cfg, configured, err, sizeof(err)))) {
+	if (validate_family(AF_INET, &v, &cfg, configured, err, sizeof(err))) {
 		print_error("validate: %s", err);
 		goto out;
+	}
+	if (dual && validate_family(AF_INET6, &v, &cfg, configured, err, sizeof(err))) {
+		if (configured == CFG_READ) {
+			print_error("validate: %s", err);
+			goto out;
+		}
+		print_error("validate: warning: %s (the configuration, which needs CAP_NET_ADMIN to read, may be ipv4 only)",
+			    err);
+		dual = false;
 	}
 	printf("validate: %s redirects outbound TCP to port %u for all but UID %u (%s)\n",
 	       r->where, v.outbound_port, v.proxy_uid, dual ? "IPv4 and IPv6" : "IPv4");

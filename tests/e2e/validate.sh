@@ -83,6 +83,26 @@ mr_set "$pod" --ip-family-mode ipv4
 validate_ok "ipv4"
 warned "IPv6 addresses but redirects IPv4 only" "ipv4: IPv6 addresses warned of"
 
+pretty "without CAP_NET_ADMIN, as in an init container: the probes alone decide"
+# noadmin: validate in the pod with no CAP_NET_ADMIN, its stderr in validate.err.
+noadmin() {
+	n "$pod" setpriv --bounding-set -net_admin "$MR_TOOL" validate --timeout 3 \
+		>"$WORK/validate.out" 2>"$WORK/validate.err"
+}
+if noadmin; then
+	grep -q "(IPv4)" "$WORK/validate.out" && ok "ipv4 mode, unread: IPv4 passes: $(cat "$WORK/validate.out")" ||
+		fail "expected an IPv4-only pass, seen '$(cat "$WORK/validate.out")'"
+	warned "IPv6: a connection .* was not redirected .*may be ipv4 only" "ipv4 mode, unread: the IPv6 probe only warns"
+else
+	fail "validate without CAP_NET_ADMIN failed in ipv4 mode: $(cat "$WORK/validate.err")"
+fi
+mr_set "$pod"
+noadmin && grep -q "IPv4 and IPv6" "$WORK/validate.out" && ok "dualstack, unread: both pass: $(cat "$WORK/validate.out")" ||
+	fail "validate without CAP_NET_ADMIN in dualstack: '$(cat "$WORK/validate.out" "$WORK/validate.err")'"
+mr "$pod" flush
+noadmin && fail "validate without CAP_NET_ADMIN passed unconfigured" ||
+	ok "unconfigured, unread: fails: $(cat "$WORK/validate.err")"
+
 pretty "the outbound port taken: validate runs before the proxy"
 mr_set "$pod"
 start_server "$pod" sidecar 15001 --uid $PROXY_UID
