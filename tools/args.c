@@ -12,6 +12,7 @@
 #include "kuma.h"
 #include "parse.h"
 #include "util.h"
+#include "validate.h"
 
 enum flag_id {
 	F_REDIRECT_INBOUND,
@@ -40,6 +41,7 @@ enum flag_id {
 	F_PID,
 	F_HELP,
 	F_VERSION,
+	F_TIMEOUT,
 };
 
 enum flag_value {
@@ -69,13 +71,13 @@ static const struct flag flags[] = {
 	{ "include-inbound-ports", F_INCLUDE_INBOUND_PORTS, V_REQUIRED, C_CFG },
 	{ "exclude-inbound-ips", F_EXCLUDE_INBOUND_IPS, V_REQUIRED, C_CFG },
 	{ "redirect-outbound", F_REDIRECT_OUTBOUND, V_BOOL, C_CFG },
-	{ "redirect-outbound-port", F_REDIRECT_OUTBOUND_PORT, V_REQUIRED, C_CFG },
+	{ "redirect-outbound-port", F_REDIRECT_OUTBOUND_PORT, V_REQUIRED, C_CFG | C(CMD_VALIDATE) },
 	{ "exclude-outbound-ports", F_EXCLUDE_OUTBOUND_PORTS, V_REQUIRED, C_CFG },
 	{ "include-outbound-ports", F_INCLUDE_OUTBOUND_PORTS, V_REQUIRED, C_CFG },
 	{ "exclude-outbound-ips", F_EXCLUDE_OUTBOUND_IPS, V_REQUIRED, C_CFG },
 	{ "exclude-outbound-ports-for-uids", F_EXCLUDE_OUTBOUND_PORTS_FOR_UIDS, V_REQUIRED,
 	  C_CFG },
-	{ "kuma-dp-user", F_KUMA_DP_USER, V_REQUIRED, C_CFG },
+	{ "kuma-dp-user", F_KUMA_DP_USER, V_REQUIRED, C_CFG | C(CMD_VALIDATE) },
 	/* kumactl's older name of the same flag. */
 	{ "kuma-dp-uid", F_KUMA_DP_USER, V_REQUIRED, C(CMD_INSTALL) },
 	{ "owner-uid", F_OWNER_UID, V_REQUIRED, C_CFG },
@@ -92,6 +94,7 @@ static const struct flag flags[] = {
 	{ "pid", F_PID, V_REQUIRED, C_ALL },
 	{ "help", F_HELP, V_NONE, C_ALL },
 	{ "version", F_VERSION, V_NONE, C_ALL },
+	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
 };
 
 #define WHY_DNS "it redirects TCP only: no DNS capture"
@@ -138,6 +141,7 @@ static const struct {
 	{ "show", CMD_SHOW },
 	{ "flush", CMD_FLUSH },
 	{ "reset-counters", CMD_RESET_COUNTERS },
+	{ "validate", CMD_VALIDATE },
 	{ "help", CMD_HELP },
 	{ "version", CMD_VERSION },
 };
@@ -355,6 +359,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		cl->has_pid = true;
 		cl->pid = pid;
 		return 0;
+	case F_TIMEOUT:
+		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
 	case F_CONFIG:		/* read before every other flag */
 	case F_CONFIG_FILE:
 	case F_HELP:
@@ -529,6 +535,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 
 	memset(cl, 0, sizeof(*cl));
 	config_init(&cl->cfg);
+	cl->timeout_ms = MR_VALIDATE_TIMEOUT_MS;
 	kuma_extra_init(&x);
 	err[0] = '\0';
 
@@ -605,6 +612,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
+	cl->kuma_uid = st.kuma_uid;
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 

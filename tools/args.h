@@ -24,6 +24,7 @@ enum command {
 	CMD_INSTALL,		/* install transparent-proxy */
 	CMD_UNINSTALL,		/* uninstall transparent-proxy */
 	CMD_APPLY,
+	CMD_VALIDATE,
 	CMD_COUNT
 };
 
@@ -43,7 +44,9 @@ struct cmdline {
 	const char *netns;		/* points into argv */
 	bool has_pid;
 	pid_t pid;
-	struct tool_config cfg;		/* set, install, apply */
+	struct tool_config cfg;		/* set, install, apply; validate's port */
+	uint32_t kuma_uid;		/* validate: the proxy's UID */
+	unsigned int timeout_ms;	/* validate */
 };
 
 /*

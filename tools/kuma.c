@@ -164,7 +164,8 @@ static const struct field root_fields[] = {
 	F("waitInterval", K_SKIP_UINT, .max = UINT32_MAX),
 	F("dropInvalidPackets", K_BOOL, CFG(drop_invalid)),
 	F("storeFirewalld", K_FALSE, .why = "meshredir sets no iptables rules for firewalld to store"),
-	F("cniMode", K_FALSE, .why = "meshredir is not a CNI plugin"),
+	/* Set by Kuma in the annotation meshredir-cni reads: it changes no redirection. */
+	F("cniMode", K_SKIP_BOOL),
 	F("dryRun", K_OPTION, EXTRA(dry_run)),
 	F("verbose", K_OPTION, EXTRA(verbose)),
 	F("meshredir", K_MAP, SUB(meshredir_fields)),

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "kuma.h"
 #include "util.h"
+#include "validate.h"
 
 /* The version is dkms.conf's, given by the Makefile. */
 #ifndef MR_VERSION
@@ -34,6 +35,7 @@ static const struct {
 	[CMD_FLUSH] = { run_flush, false },
 	[CMD_UNINSTALL] = { run_uninstall, false },
 	[CMD_RESET_COUNTERS] = { run_reset_counters, false },
+	[CMD_VALIDATE] = { run_validate, false },
 };
 
 static int enter_netns(const struct cmdline *cl)

@@ -464,3 +464,30 @@ int parse_uint(const char *flag, const char *value, unsigned long long max,
 		return fail(err, errlen, "%s: \"%s\" is not a number (0-%llu)", flag, value, max);
 	return 0;
 }
+
+int parse_timeout(const char *flag, const char *value, unsigned int *ms,
+		  char *err, size_t errlen)
+{
+	unsigned long long v = 0;
+	const char *p = value;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (*p++ - '0');
+		if (v > 3600 * 1000)
+			goto bad;
+	}
+	if (!*p || !strcmp(p, "s"))
+		v *= 1000;
+	else if (strcmp(p, "ms"))
+		goto bad;
+	if (!v || v > 3600 * 1000)
+		goto bad;
+	*ms = v;
+	return 0;
+bad:
+	return fail(err, errlen,
+		    "%s: \"%s\" is not a timeout (seconds, or a number with s or ms: 5, 5s, 500ms; at most an hour)",
+		    flag, value);
+}

@@ -39,6 +39,9 @@ int parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
 int parse_uint(const char *flag, const char *value, unsigned long long max,
 	       char *err, size_t errlen);
 int parse_duration(const char *flag, const char *value, char *err, size_t errlen);
+/* validate's --timeout: 5, 5s or 500ms, into milliseconds; 1 ms to an hour. */
+int parse_timeout(const char *flag, const char *value, unsigned int *ms,
+		  char *err, size_t errlen);
 
 /* What Go's strconv.ParseBool, and so kumactl, accepts; no message. */
 bool bool_literal(const char *s, bool *out);

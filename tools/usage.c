@@ -24,6 +24,8 @@ static const char usage_main[] =
 "                   print the configuration and the decision counters\n"
 "  flush            remove the configuration\n"
 "  reset-counters   set every counter back to zero\n"
+"  validate         prove that outbound connections reach the proxy's port,\n"
+"                   and the proxy's own do not, before the proxy starts\n"
 "  help [COMMAND]   this text, or a command's\n"
 "  version          print the version\n"
 "\n"
@@ -202,10 +204,10 @@ static const char usage_apply[] =
 "  false: redirect.dns.enabled, redirect.dns.captureAll,\n"
 "         redirect.inbound.insertRedirectInsteadOfAppend,\n"
 "         redirect.outbound.insertRedirectInsteadOfAppend, ebpf.enabled,\n"
-"         log.enabled, storeFirewalld, cniMode\n"
+"         log.enabled, storeFirewalld\n"
 "  an empty list: redirect.vnet.networks, redirect.inbound.excludePortsForUIDs\n"
 "Checked, then ignored, as they only tune how kumactl runs iptables or only\n"
-"act with a feature meshredir does not have: wait, waitInterval,\n"
+"act with a feature meshredir does not have: cniMode, wait, waitInterval,\n"
 "retry.maxRetries, retry.sleepBetweenRetries, comments.disabled,\n"
 "iptablesExecutables.*, log.level, redirect.dns.port,\n"
 "redirect.dns.skipConntrackZoneSplit, redirect.dns.resolvConfigPath and\n"
@@ -248,6 +250,34 @@ static const char usage_reset[] =
 "Sets every decision counter back to zero. In a namespace that is not\n"
 "configured it says so and exits 0.\n";
 
+static const char usage_validate[] =
+"Usage: meshredir validate [--kuma-dp-user UID|NAME]\n"
+"                          [--redirect-outbound-port PORT] [--timeout TIME]\n"
+"\n"
+"Proves that the namespace redirects, before the proxy starts (as an init\n"
+"container of the pod, or with --netns or --pid): it listens on the outbound\n"
+"port, connects to a TEST-NET address (192.0.2.200, and 2001:db8::200 in\n"
+"dualstack) as a user that is not the proxy, and requires that connection to\n"
+"land on its listener with that address as SO_ORIGINAL_DST; then connects as\n"
+"the proxy's UID and requires that it does not. The destination port and the\n"
+"user are ones the namespace's configuration redirects (port 80 and UID\n"
+"65534 unless excluded). Prints one line and exits 0 if both held for IPv4\n"
+"and, in dualstack, IPv6; otherwise one line saying which failed, exit 1.\n"
+"It fails in a namespace that is not configured, and in one configured for\n"
+"another port, another proxy UID, or no outbound redirection. It warns, and\n"
+"still passes, of nat rules that meshredir's decision at priority -110 goes\n"
+"before (iptables-legacy or nftables), of NOTRACK rules, and of IPv6\n"
+"addresses in a namespace that redirects IPv4 only. Needs root: it enters\n"
+"the namespace and connects as other users (CAP_SETUID and CAP_SETGID do in\n"
+"the pod itself); without CAP_NET_ADMIN it cannot read the configuration or\n"
+"the rules, and then probes IPv6 where the namespace has IPv6 addresses,\n"
+"warning only if that probe fails.\n"
+"\n"
+"  --kuma-dp-user UID|NAME         the proxy's user (5678)\n"
+"  --redirect-outbound-port PORT   the proxy's outbound port (15001)\n"
+"  --timeout TIME                  how long a connection may take: seconds,\n"
+"                                  or with s or ms (5s)\n";
+
 static const char *const texts[CMD_COUNT] = {
 	[CMD_SET] = usage_set,
 	[CMD_INSTALL] = usage_install,
@@ -256,6 +286,7 @@ static const char *const texts[CMD_COUNT] = {
 	[CMD_SHOW] = usage_show,
 	[CMD_FLUSH] = usage_flush,
 	[CMD_RESET_COUNTERS] = usage_reset,
+	[CMD_VALIDATE] = usage_validate,
 };
 
 void usage(FILE *f, enum command topic)

@@ -28,6 +28,8 @@ TNAME=$(basename "$TABLE")
 
 [ -r "$TABLE" ] || { echo "no table $TABLE" >&2; exit 1; }
 [ -x "$MR_TOOL" ] || { echo "missing $MR_TOOL (make tools?)" >&2; exit 1; }
+MR_CNI=${MR_CNI:-$(dirname "$MR_TOOL")/meshredir-cni}
+[ -x "$MR_CNI" ] || { echo "missing $MR_CNI (make tools?)" >&2; exit 1; }
 
 # The known configuration: every setting away from its default, so that any
 # set that got through, whole or in part, shows in show --json.
@@ -68,13 +70,16 @@ if [ "$MODE" = guest ]; then
 	fi
 	# nsenter, not ip netns exec: no mount namespace and /sys to set up.
 	run_tool() { nsenter --net="/run/netns/$ns" "$MR_TOOL" "$@"; }
+	run_cni() { nsenter --net="/run/netns/$ns" env "$@"; }
 else
 	pretty "$TEST on the host (no kernel)"
 	ns=mr-bad-input-host-no-such-ns
 	if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
 		run_tool() { unshare -n "$MR_TOOL" "$@"; }
+		run_cni() { unshare -n env "$@"; }
 	else
 		run_tool() { "$MR_TOOL" "$@"; }
+		run_cni() { env "$@"; }
 	fi
 fi
 
@@ -108,16 +113,29 @@ run_case() {
 		fail "$where: run: is not valid shell words: $C_RUN"
 		return 0
 	fi
+	# meshredir-cni: its leading NAME=VALUE words are its environment.
+	local tool=meshredir
+	if [ "$C_TOOL" = meshredir-cni ]; then
+		local i=0
+		while [ $i -lt ${#args[@]} ] && [[ ${args[i]} == [A-Z_]*=* ]]; do i=$((i + 1)); done
+		args=("${args[@]:0:i}" "$MR_CNI" "${args[@]:i}")
+		tool=
+	elif [ -n "$C_TOOL" ]; then
+		fail "$where: tool: is meshredir-cni or nothing, not '$C_TOOL'"
+		return 0
+	fi
 	rm -f "$file"
 	if [ -n "$C_GEN" ] && ! eval "$C_GEN" >"$file"; then
 		fail "$where: file-gen: failed: $C_GEN"
 		return 0
 	fi
 	[ -z "$C_HAS_FILE" ] || printf '%s' "$C_FILE" >"$file"
+	local runner=run_tool
+	[ -n "$tool" ] || runner=run_cni
 	if [ -e "$file" ]; then
-		run_tool "${args[@]}" <"$file" >"$WORK/out" 2>"$WORK/err" || rc=$?
+		$runner "${args[@]}" <"$file" >"$WORK/out" 2>"$WORK/err" || rc=$?
 	else
-		run_tool "${args[@]}" </dev/null >"$WORK/out" 2>"$WORK/err" || rc=$?
+		$runner "${args[@]}" </dev/null >"$WORK/out" 2>"$WORK/err" || rc=$?
 	fi
 	err=$(<"$WORK/err")
 	out=$(<"$WORK/out")
@@ -140,7 +158,8 @@ run_case() {
 		fi
 	fi
 	# The command line as run; a long one cut, it is in the table anyway.
-	local shown="meshredir${args[*]:+ ${args[*]}}"
+	local shown="$tool${args[*]:+ ${args[*]}}"
+	shown=${shown# }
 	[ ${#shown} -le 160 ] || shown="${shown:0:150}... (${#shown} chars)"
 	if [ -z "$diff" ]; then
 		ok "$where: $shown: exit $rc: $err"
@@ -151,7 +170,7 @@ run_case() {
 
 reset_case() {
 	C_LINE= C_RUN= C_RUN_SET= C_ERR= C_ERR_SET= C_EXIT= C_ONLY= C_STDOUT=
-	C_FILE= C_HAS_FILE= C_GEN=
+	C_FILE= C_HAS_FILE= C_GEN= C_TOOL=
 }
 
 # The table: blocks of "key: value" lines, separated by blank lines; see
@@ -173,6 +192,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	exit:*) C_EXIT=${line#exit:} C_EXIT=${C_EXIT// /} ;;
 	only:*) C_ONLY=${line#only:} C_ONLY=${C_ONLY// /} ;;
 	stdout:*) C_STDOUT=${line#stdout:} C_STDOUT=${C_STDOUT// /} ;;
+	tool:*) C_TOOL=${line#tool:} C_TOOL=${C_TOOL// /} ;;
 	file-gen:*) C_GEN=${line#file-gen:} ;;
 	# Everything after "file: " (or "file:" alone: an empty line), verbatim.
 	file:*) line=${line#file:}; C_FILE+=${line# }$'\n' C_HAS_FILE=1 ;;

@@ -241,7 +241,7 @@ static void test_accepted_no_ops(void)
 		"waitInterval: 0\n"
 		"dropInvalidPackets: false\n"
 		"storeFirewalld: false\n"
-		"cniMode: false\n"
+		"cniMode: true\n"
 		"dryRun: false\n"
 		"verbose: false\n";
 	struct tool_config cfg, def;
@@ -331,8 +331,6 @@ static void test_errors(void)
 			"config.yaml:1: dropInvalidPackets: expected a single value, found a list");
 	EXPECT_YAML_ERR("storeFirewalld: true\n",
 			"config.yaml:1: storeFirewalld: true is not supported: meshredir sets no iptables rules for firewalld to store");
-	EXPECT_YAML_ERR("cniMode: true\n",
-			"config.yaml:1: cniMode: true is not supported: meshredir is not a CNI plugin");
 
 	/* structure */
 	EXPECT_YAML_ERR("redirect:\n  inbound:\n    prot: 1\n",

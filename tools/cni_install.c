@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshredir-cni install and uninstall: the plugin put on a node as
+ * kuma-cni's installer puts itself, its binary copied into the CNI bin
+ * directory and its entry appended to the "plugins" of the node's
+ * .conflist, the one the runtime reads (the first of the directory), so
+ * that it runs after the pod's network plugin. The file is edited as text:
+ * everything but the entry stays byte for byte, a second install changes
+ * nothing, and uninstall takes out exactly what install put in. Each file
+ * is replaced by rename(), so a runtime never reads half of one.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cni_conf.h"
+#include "cni_install.h"
+#include "kuma.h"
+
+static const char usage_text[] =
+"Usage: meshredir-cni install [--cni-bin-dir DIR] [--cni-conf-dir DIR]\n"
+"                             [--conflist FILE] [--transparent-proxy JSON]\n"
+"       meshredir-cni uninstall [--cni-bin-dir DIR] [--cni-conf-dir DIR]\n"
+"                               [--conflist FILE]\n"
+"       meshredir-cni version | help\n"
+"\n"
+"A chained CNI plugin (CNI 1.0.0 and 0.4.0) that configures a Kuma pod's\n"
+"network namespace for meshredir as the runtime creates it. The runtime\n"
+"runs it with CNI_COMMAND set (ADD, DEL, CHECK, VERSION); a pod whose\n"
+"annotations (the io.kubernetes.cri.pod-annotations capability) lack\n"
+"kuma.io/sidecar-injected: \"true\" is left alone. The annotation\n"
+"traffic.kuma.io/transparent-proxy-config, Kuma's whole configuration as\n"
+"YAML, is applied alone; without it, the plugin entry's \"transparentProxy\"\n"
+"(Kuma's fields) under Kuma's per-field annotations.\n"
+"\n"
+"  install     copy this binary into the CNI bin directory, and append the\n"
+"              plugin to the \"plugins\" of the node's .conflist (or update\n"
+"              its entry there); nothing changes if it is there already\n"
+"  uninstall   remove the entry and the binary again\n"
+"\n"
+"  --cni-bin-dir DIR          where the runtime finds plugins (/opt/cni/bin)\n"
+"  --cni-conf-dir DIR         the runtime's configuration directory\n"
+"                             (/etc/cni/net.d); its first file is edited\n"
+"  --conflist FILE            edit FILE instead\n"
+"  --transparent-proxy JSON   the entry's \"transparentProxy\": Kuma's\n"
+"                             transparent-proxy fields as a JSON object,\n"
+"                             the defaults of every pod\n"
+"\n"
+"Exit status: 0 on success, 1 with one line on stderr.\n";
+
+#define PLUGIN_TYPE "meshredir-cni"
+
+static int err_line(const char *fmt, const char *a, const char *b)
+{
+	fputs("meshredir-cni: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return 1;
+}
+
+char *cni_plugin_entry(const char *tp_json)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "{\"type\": \"" PLUGIN_TYPE "\", \"capabilities\": {\"" CNI_ANNOTATIONS_CAP "\": true}%s%s}",
+		     tp_json ? ", \"transparentProxy\": " : "", tp_json ? tp_json : "") < 0)
+		return NULL;
+	return out;
+}
+
+/* Whether an item of "plugins" is this plugin's entry. */
+static bool is_ours(struct json item)
+{
+	struct json t;
+	char *s;
+	bool yes;
+
+	if (json_type(item) != JSON_OBJECT || !json_get(item, "type", &t) ||
+	    json_type(t) != JSON_STRING)
+		return false;
+	s = json_string(t, NULL);
+	yes = !strcmp(s, PLUGIN_TYPE);
+	free(s);
+	return yes;
+}
+
+/* The "plugins" array of a checked conflist text. */
+static int plugins_of(const char *text, size_t len, struct json *plugins, char *err,
+		      size_t errlen)
+{
+	struct json root = { text, len };
+
+	if (json_check(text, len, err, errlen))
+		return -1;
+	while (root.len && strchr(" \t\r\n", root.p[0])) {
+		root.p++;
+		root.len--;
+	}
+	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
+		root.len--;
+	if (!json_get(root, "plugins", plugins) || json_type(*plugins) != JSON_ARRAY)
+		return fail(err, errlen, "no \"plugins\" list: not a .conflist");
+	return 0;
+}
+
+static char *text_splice(const char *text, size_t len, size_t from, size_t to, const char *with)
+{
+	size_t wl = strlen(with), n = from + wl + (len - to);
+	char *out = xrealloc(NULL, n + 1, 1);
+
+	memcpy(out, text, from);
+	memcpy(out + from, with, wl);
+	memcpy(out + from + wl, text + to, len - to);
+	out[n] = '\0';
+	return out;
+}
+
+int conflist_insert(const char *text, size_t len, const char *entry, char **out,
+		    char *err, size_t errlen)
+{
+	struct json plugins, v, last = { NULL, 0 };
+	struct json_iter it = { 0 };
+	const char *line;
+	char *with;
+	int n;
+
+	*out = NULL;
+	if (plugins_of(text, len, &plugins, err, errlen))
+		return -1;
+	while (json_next(plugins, &it, NULL, &v)) {
+		if (is_ours(v)) {
+			if (v.len == strlen(entry) && !memcmp(v.p, entry, v.len))
+				return 1;
+			*out = text_splice(text, len, v.p - text, v.p + v.len - text, entry);
+			return 0;
+		}
+		last = v;
+	}
+	if (!last.p) {
+		*out = text_splice(text, len, plugins.p + 1 - text, plugins.p + 1 - text, entry);
+		return 0;
+	}
+	/* After the last plugin, indented as it is. */
+	for (line = last.p; line > text && line[-1] != '\n'; line--)
+		;
+	n = strspn(line, " \t");
+	if (line == text || line + n != last.p)
+		n = -1;
+	if ((n < 0 ? asprintf(&with, ", %s", entry) :
+		     asprintf(&with, ",\n%.*s%s", n, line, entry)) < 0)
+		return fail(err, errlen, "out of memory");
+	*out = text_splice(text, len, last.p + last.len - text, last.p + last.len - text, with);
+	free(with);
+	return 0;
+}
+
+int conflist_remove(const char *text, size_t len, char **out, char *err, size_t errlen)
+{
+	struct json plugins, v, prev = { NULL, 0 }, next;
+	struct json_iter it = { 0 };
+	const char *from, *to;
+
+	*out = NULL;
+	if (plugins_of(text, len, &plugins, err, errlen))
+		return -1;
+	while (json_next(plugins, &it, NULL, &v)) {
+		if (!is_ours(v)) {
+			prev = v;
+			continue;
+		}
+		if (prev.p) {
+			/* From the end of the plugin before: its comma goes too. */
+			from = prev.p + prev.len;
+			to = v.p + v.len;
+		} else if (json_next(plugins, &it, NULL, &next)) {
+			from = v.p;
+			to = next.p;
+		} else {
+			from = v.p;
+			to = v.p + v.len;
+		}
+		*out = text_splice(text, len, from - text, to - text, "");
+		return 0;
+	}
+	return 1;
+}
+
+static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 8192, n = 0;
+	char *buf = NULL;
+
+	if (!f) {
+		fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		buf = xrealloc(buf, cap, 1);
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+		*len = n;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* data as path's whole new content, by rename() of a file beside it. */
+static int replace(const char *path, const void *data, size_t len, mode_t mode, char *err,
+		   size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.meshredir-tmp", path) >= (int)sizeof(tmp))
+		return fail(err, errlen, "%s: path too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return fail(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+	if (write(fd, data, len) != (ssize_t)len || fchmod(fd, mode) || fsync(fd)) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		return fail(err, errlen, "cannot write %s: %s", tmp, strerror(e));
+	}
+	close(fd);
+	if (rename(tmp, path)) {
+		e = errno;
+		unlink(tmp);
+		return fail(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(e));
+	}
+	return 0;
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int config_file(const struct dirent *d)
+{
+	const char *dot = strrchr(d->d_name, '.');
+
+	return d->d_name[0] != '.' && dot &&
+	       (!strcmp(dot, ".conflist") || !strcmp(dot, ".conf") || !strcmp(dot, ".json"));
+}
+
+/* The file the runtime reads: the first configuration file by name, as libcni picks it. */
+static int find_conflist(const char *dir, char *path, size_t len, char *err, size_t errlen)
+{
+	struct dirent **names;
+	const char *dot;
+	int n, i;
+
+	n = scandir(dir, &names, config_file, cmp_names);
+	if (n < 0)
+		return fail(err, errlen, "--cni-conf-dir: cannot read %s: %s", dir, strerror(errno));
+	if (!n)
+		return fail(err, errlen,
+			    "--cni-conf-dir: %s has no network configuration yet: install after the node's network plugin",
+			    dir);
+	snprintf(path, len, "%s/%s", dir, names[0]->d_name);
+	dot = strrchr(names[0]->d_name, '.');
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (strcmp(dot, ".conflist"))
+		return fail(err, errlen,
+			    "%s is a single-plugin configuration: chaining needs a .conflist (or name one with --conflist)",
+			    path);
+	return 0;
+}
+
+static int copy_self(const char *dir, bool remove, char *err, size_t errlen)
+{
+	char path[PATH_MAX], *data;
+	struct stat a, b;
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/" PLUGIN_TYPE, dir);
+	if (remove) {
+		if (unlink(path) && errno != ENOENT)
+			return fail(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+		return 0;
+	}
+	/* Already the binary running: installed there by a package. */
+	if (!stat("/proc/self/exe", &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return 0;
+	data = slurp("/proc/self/exe", &len, err, errlen);
+	if (!data)
+		return -1;
+	ret = replace(path, data, len, 0755, err, errlen);
+	free(data);
+	return ret;
+}
+
+struct opts {
+	const char *bin_dir, *conf_dir, *conflist, *tp;
+};
+
+static int parse_opts(int argc, char **argv, bool install, struct opts *o)
+{
+	static const char *const names[] = { "--cni-bin-dir", "--cni-conf-dir", "--conflist",
+					     "--transparent-proxy" };
+	const char **slots[] = { &o->bin_dir, &o->conf_dir, &o->conflist, &o->tp };
+	const char *a, *eq, *val;
+	size_t i, n;
+	int k;
+
+	o->bin_dir = "/opt/cni/bin";
+	o->conf_dir = "/etc/cni/net.d";
+	for (k = 2; k < argc; k++) {
+		a = argv[k];
+		eq = strchr(a, '=');
+		n = eq ? (size_t)(eq - a) : strlen(a);
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n && !strncmp(a, names[i], n))
+				break;
+		if (i == ARRAY_SIZE(names) || (!install && i == 3))
+			return err_line("unknown flag \"%s\" of %s (see meshredir-cni help)", a,
+					argv[1]);
+		val = eq ? eq + 1 : k + 1 < argc ? argv[++k] : NULL;
+		if (!val || !*val)
+			return err_line("%s: a value is needed%s", names[i], "");
+		*slots[i] = val;
+	}
+	return 0;
+}
+
+/* --transparent-proxy: a JSON object that meshredir apply would take. */
+static int check_tp(const char *tp)
+{
+	struct tool_config cfg;
+	struct kuma_extra x;
+	char err[MR_ERR_LEN];
+	struct json v = { tp, strlen(tp) };
+	int ret = 0;
+
+	if (json_check(tp, strlen(tp), err, sizeof(err)))
+		return err_line("--transparent-proxy: not JSON: %s%s", err, "");
+	while (v.len && strchr(" \t\r\n", *v.p)) {
+		v.p++;
+		v.len--;
+	}
+	if (json_type(v) != JSON_OBJECT)
+		return err_line("--transparent-proxy: expected a JSON object of Kuma's transparent-proxy fields%s%s",
+				"", "");
+	config_init(&cfg);
+	kuma_extra_init(&x);
+	if (kuma_parse("--transparent-proxy", tp, strlen(tp), &cfg, &x, err, sizeof(err)) ||
+	    config_finish(&cfg, x.kuma_dp_uid, true, err, sizeof(err)))
+		ret = err_line("%s%s", err, "");
+	config_free(&cfg);
+	return ret;
+}
+
+static int install(int argc, char **argv, bool add)
+{
+	char path[PATH_MAX], err[MR_ERR_LEN];
+	char *text = NULL, *out = NULL, *entry = NULL;
+	struct opts o = { 0 };
+	struct stat st;
+	size_t len;
+	int ret = 1, r;
+
+	if (parse_opts(argc, argv, add, &o) || (add && o.tp && check_tp(o.tp)))
+		return 1;
+	if (o.conflist)
+		snprintf(path, sizeof(path), "%s", o.conflist);
+	else if (find_conflist(o.conf_dir, path, sizeof(path), err, sizeof(err)))
+		return err_line("%s%s", err, "");
+	text = slurp(path, &len, err, sizeof(err));
+	if (!text)
+		return err_line("%s%s", err, "");
+	if (add) {
+		entry = cni_plugin_entry(o.tp);
+		r = conflist_insert(text, len, entry, &out, err, sizeof(err));
+	} else {
+		r = conflist_remove(text, len, &out, err, sizeof(err));
+	}
+	if (r < 0) {
+		err_line("%s: %s", path, err);
+		goto out;
+	}
+	/* The binary first: the entry must never name a plugin that is not there. */
+	if (add && copy_self(o.bin_dir, false, err, sizeof(err))) {
+		err_line("--cni-bin-dir: %s%s", err, "");
+		goto out;
+	}
+	if (r == 0 && (stat(path, &st) ||
+		       replace(path, out, strlen(out), st.st_mode & 07777, err, sizeof(err)))) {
+		err_line("%s%s", err[0] ? err : strerror(errno), "");
+		goto out;
+	}
+	if (!add && copy_self(o.bin_dir, true, err, sizeof(err))) {
+		err_line("--cni-bin-dir: %s%s", err, "");
+		goto out;
+	}
+	printf("meshredir-cni: %s %s\n", r ? "nothing to change in" :
+	       add ? "chained into" : "removed from", path);
+	ret = 0;
+out:
+	free(text);
+	free(out);
+	free(entry);
+	return ret;
+}
+
+int cni_install_main(int argc, char **argv, const char *version)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage_text, stderr);
+		return 1;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("meshredir-cni %s (CNI 0.4.0, 1.0.0)\n", version);
+		return 0;
+	}
+	if (!strcmp(cmd, "install") || !strcmp(cmd, "uninstall"))
+		return install(argc, argv, !strcmp(cmd, "install"));
+	return err_line("unknown command \"%s\" (see meshredir-cni help)%s", cmd, "");
+}
