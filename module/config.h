@@ -61,7 +61,7 @@ struct mr_config {
 #include <linux/slab.h>
 
 /*
- * Collects ranges while netlink.c walks a SET message, then sorts and merges
+ * Collects ranges while netlink_set.c walks a SET message, then sorts and merges
  * them into a set. Counting is done by the caller against the uapi limits.
  */
 struct mr_ranges {
@@ -103,7 +103,7 @@ struct mr_dir_input {
 
 /*
  * A SET being gathered from its message, or from the messages of a SET in
- * parts: lists add up, scalars take their last value. netlink.c checks
+ * parts: lists add up, scalars take their last value. netlink_set.c checks
  * every value and limit as it adds; mr_config_build() turns the whole into
  * a configuration.
  */

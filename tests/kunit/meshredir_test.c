@@ -167,9 +167,9 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 }
 
 /*
- * A SET in parts, as netlink.c gathers it: each part reserves room and adds
- * its ranges; earlier parts' ranges survive every regrowth, and the build
- * gives the set one message with all of them would have given.
+ * A SET in parts, as netlink_set.c gathers it: each part reserves room and
+ * adds its ranges; earlier parts' ranges survive every regrowth, and the
+ * build gives the set one message with all of them would have given.
  */
 static void mr_test_input_parts(struct kunit *test)
 {
