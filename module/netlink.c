@@ -15,6 +15,7 @@ static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_DROP_INVALID_PACKETS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_A_SET_MORE] = { .type = NLA_FLAG },
 	[MESHREDIR_A_SET_PART] = { .type = NLA_U32 },
+	[MESHREDIR_A_DNS] = { .type = NLA_NESTED },
 };
 
 static const struct genl_ops mr_genl_ops[] = {

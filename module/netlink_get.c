@@ -213,6 +213,8 @@ static int mr_put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports
 	    nla_put_u32(skb, MESHREDIR_RANGE_A_LAST, e->uids.last.lo))
 		goto cancel;
 	nla_nest_end(skb, uids);
+	if (nla_put_u8(skb, MESHREDIR_UID_PORTS_A_PROTOCOLS, e->protocols))
+		goto cancel;
 	nla_nest_end(skb, entry);
 	return 0;
 cancel:
@@ -227,7 +229,8 @@ static size_t mr_uid_ports_entry_max(const struct mr_uid_ports *up)
 	u32 i;
 
 	for (i = 0; up && i < up->count; i++) {
-		size = 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32));
+		size = 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+		       nla_total_size(sizeof(u8));
 		if (up->entry[i].ports)
 			size += up->entry[i].ports->count *
 				(nla_total_size(0) + 2 * nla_total_size(sizeof(u16)));
@@ -299,6 +302,38 @@ static int mr_walk(struct mr_walk *w)
 	mr_walk_close(w, &w->list);
 	mr_walk_close(w, &w->top);
 	return err;
+}
+
+/* DNS capture, whole: its server list is small enough for any message. */
+static int mr_put_dns(struct sk_buff *skb, const struct mr_dns *dns)
+{
+	struct mr_cursor c = {};
+	struct nlattr *nest, *list;
+
+	if (!dns->enabled)
+		return 0;
+	nest = nla_nest_start(skb, MESHREDIR_A_DNS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, MESHREDIR_DNS_A_PORT, dns->port) ||
+	    nla_put_u8(skb, MESHREDIR_DNS_A_CAPTURE_ALL, dns->capture_all) ||
+	    nla_put_u8(skb, MESHREDIR_DNS_A_ZONE_SPLIT, dns->zone_split))
+		goto cancel;
+	if (dns->servers4 || dns->servers6) {
+		list = nla_nest_start(skb, MESHREDIR_DNS_A_SERVERS);
+		if (!list ||
+		    (dns->servers4 && mr_put_cidr_set(skb, dns->servers4, false, &c)))
+			goto cancel;
+		c = (struct mr_cursor){};
+		if (dns->servers6 && mr_put_cidr_set(skb, dns->servers6, true, &c))
+			goto cancel;
+		nla_nest_end(skb, list);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
@@ -379,6 +414,7 @@ static size_t mr_uid_ports_size(const struct mr_uid_ports *up)
 
 	for (i = 0; up && i < up->count && size <= U16_MAX; i++)
 		size += 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+			nla_total_size(sizeof(u8)) +
 			mr_set_size(up->entry[i].ports, true);
 	return size;
 }
@@ -406,6 +442,17 @@ static size_t mr_counters_size(void)
 		nla_total_size((__MESHREDIR_REASON_MAX - 1) * nla_total_size_64bit(sizeof(u64))));
 }
 
+static size_t mr_dns_size(const struct mr_dns *dns)
+{
+	if (!dns->enabled)
+		return 0;
+	return nla_total_size(nla_total_size(sizeof(u16)) +
+			      2 * nla_total_size(sizeof(u8)) +
+			      mr_list_size(dns->servers4 || dns->servers6,
+					   mr_cidr_set_size(dns->servers4, false) +
+					   mr_cidr_set_size(dns->servers6, true)));
+}
+
 /* A GET reply's attributes, or 0 if a nest would pass nla_len's 64 KiB. */
 static size_t mr_reply_size(const struct mr_config *cfg)
 {
@@ -415,7 +462,8 @@ static size_t mr_reply_size(const struct mr_config *cfg)
 		mr_dir_size(&cfg->inbound, NULL),
 		mr_dir_size(&cfg->outbound, cfg->uid_ports_given),
 	};
-	size_t size = 2 * nla_total_size(sizeof(u8)) + mr_counters_size();
+	size_t size = 2 * nla_total_size(sizeof(u8)) + mr_counters_size() +
+		      mr_dns_size(&cfg->dns);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nests); i++) {
@@ -443,6 +491,7 @@ static int mr_fill(struct sk_buff *skb, struct genl_info *info,
 		return -E2BIG;
 	if (err ||
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
+	    mr_put_dns(skb, &cfg->dns) ||
 	    mr_put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
@@ -558,6 +607,7 @@ int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			nla_nest_end(skb, nest);
 		}
 		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
+		    mr_put_dns(skb, &cfg->dns) ||
 		    mr_put_counters(skb, &d->counters))
 			goto cancel;
 		d->head_done = true;

@@ -85,6 +85,7 @@ static const struct mr_dir_names mr_outbound_names = {
 
 static const struct mr_names mr_owner_uids_names = MR_NAMES("owner-uids");
 static const struct mr_names mr_owner_gids_names = MR_NAMES("owner-gids");
+static const struct mr_names mr_dns_servers_names = MR_NAMES("dns-servers");
 
 /* (u32)-1 is the invalid ID from_kuid() returns for an unmapped one. */
 static const struct netlink_range_validation mr_id_range = {
@@ -124,6 +125,9 @@ static const struct nla_policy mr_cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
 static const struct nla_policy mr_uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
 	[MESHREDIR_UID_PORTS_A_PORTS] = NLA_POLICY_NESTED(mr_port_list_policy),
 	[MESHREDIR_UID_PORTS_A_UIDS] = NLA_POLICY_NESTED(mr_id_range_policy),
+	[MESHREDIR_UID_PORTS_A_PROTOCOLS] = NLA_POLICY_RANGE(NLA_U8, MESHREDIR_PROTO_TCP,
+							     MESHREDIR_PROTO_TCP |
+							     MESHREDIR_PROTO_UDP),
 };
 
 static const struct nla_policy mr_uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
@@ -137,6 +141,13 @@ static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 	[MESHREDIR_DIR_A_INCLUDE_PORTS] = { .type = NLA_NESTED },
 	[MESHREDIR_DIR_A_EXCLUDE_IPS] = { .type = NLA_NESTED },
 	[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy mr_dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
+	[MESHREDIR_DNS_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[MESHREDIR_DNS_A_CAPTURE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MESHREDIR_DNS_A_SERVERS] = { .type = NLA_NESTED },
+	[MESHREDIR_DNS_A_ZONE_SPLIT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
@@ -287,8 +298,10 @@ static bool mr_cidr_ipv6(const struct nlattr *entry)
 	return family == AF_INET6;
 }
 
+/* A CIDR list, each family's into its ranges; *have counts both, as sent. */
 static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *names,
-			  struct mr_dir_input *dir, u32 *entries,
+			  u32 max, u32 *have, struct mr_ranges *ips4,
+			  struct mr_ranges *ips6, u32 *entries,
 			  struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
@@ -299,23 +312,23 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_cidr_list_policy, dir->exclude_ips,
-			      MESHREDIR_MAX_CIDRS, names, entries, extack);
+	count = mr_list_check(list, mr_cidr_list_policy, *have, max, names,
+			      entries, extack);
 	if (count < 0)
 		return count;
-	dir->exclude_ips += count;
+	*have += count;
 	/* Room for each family's share, not twice the whole. */
 	nla_for_each_nested(entry, list, rem)
 		v6 += mr_cidr_ipv6(entry);
-	err = mr_ranges_reserve(&dir->exclude_ips4, count - v6) ?:
-	      mr_ranges_reserve(&dir->exclude_ips6, v6);
+	err = mr_ranges_reserve(ips4, count - v6) ?:
+	      mr_ranges_reserve(ips6, v6);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
 		err = mr_cidr_get(entry, names, &ipv6, &range, extack);
 		if (err)
 			return err;
-		mr_ranges_add(ipv6 ? &dir->exclude_ips6 : &dir->exclude_ips4, range);
+		mr_ranges_add(ipv6 ? ips6 : ips4, range);
 	}
 	return 0;
 }
@@ -353,6 +366,9 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 		/* Counted before its ports are parsed: freeing in frees them. */
 		memset(e, 0, sizeof(*e));
 		in->uid_ports_count++;
+		e->protocols = tb[MESHREDIR_UID_PORTS_A_PROTOCOLS] ?
+			       nla_get_u8(tb[MESHREDIR_UID_PORTS_A_PROTOCOLS]) :
+			       MESHREDIR_PROTO_TCP;
 		err = mr_range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], mr_id_range_policy,
 				   false, names, &e->uids, extack);
 		if (err)
@@ -408,11 +424,41 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 				      &dir->include_ports, &in->entries, extack);
 	if (!err)
 		err = mr_cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
-				     dir, &in->entries, extack);
+				     MESHREDIR_MAX_CIDRS, &dir->exclude_ips,
+				     &dir->exclude_ips4, &dir->exclude_ips6,
+				     &in->entries, extack);
 	if (!err)
 		err = mr_uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
 					 &names->uid_ports, in, &in->entries, extack);
 	return err;
+}
+
+/*
+ * DNS capture. The servers do not count towards MESHREDIR_MAX_ENTRIES: they
+ * have their own, small limit, so that GET puts them in any message.
+ */
+static int mr_dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MESHREDIR_DNS_A_MAX + 1];
+	u32 unused = 0;
+
+	if (!attr)
+		return 0;
+	if (nla_parse_nested(tb, MESHREDIR_DNS_A_MAX, attr, mr_dns_policy, extack)) {
+		mr_err_prefix(extack, "dns: malformed attribute", "dns");
+		return -EINVAL;
+	}
+	dns->enabled = true;
+	if (tb[MESHREDIR_DNS_A_PORT])
+		dns->port = nla_get_u16(tb[MESHREDIR_DNS_A_PORT]);
+	if (tb[MESHREDIR_DNS_A_CAPTURE_ALL])
+		dns->capture_all = nla_get_u8(tb[MESHREDIR_DNS_A_CAPTURE_ALL]);
+	if (tb[MESHREDIR_DNS_A_ZONE_SPLIT])
+		dns->zone_split = nla_get_u8(tb[MESHREDIR_DNS_A_ZONE_SPLIT]);
+	return mr_cidrs_parse(tb[MESHREDIR_DNS_A_SERVERS], &mr_dns_servers_names,
+			      MESHREDIR_MAX_DNS_SERVERS, &dns->servers,
+			      &dns->servers4, &dns->servers6, &unused, extack);
 }
 
 /*
@@ -440,6 +486,8 @@ static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
 	if (!err)
 		err = mr_dir_parse(attrs[MESHREDIR_A_OUTBOUND], &mr_outbound_names, in,
 				   &in->outbound, extack);
+	if (!err)
+		err = mr_dns_parse(attrs[MESHREDIR_A_DNS], &in->dns, extack);
 	return err;
 }
 
@@ -457,7 +505,15 @@ static int mr_set_apply(struct net *net, struct mr_config_input *in,
 		mr_config_input_free(in);
 		return -EINVAL;
 	}
-	err = mr_config_build(in, &cfg);
+	/* Zones exist only as CONFIG_NF_CONNTRACK_ZONES; without, all are 0. */
+	if (in->dns.enabled && in->dns.zone_split &&
+	    !IS_ENABLED(CONFIG_NF_CONNTRACK_ZONES)) {
+		NL_SET_ERR_MSG(extack,
+			       "dns: the conntrack zone split needs a kernel with CONFIG_NF_CONNTRACK_ZONES; skip it (skip-dns-conntrack-zone-split)");
+		mr_config_input_free(in);
+		return -EOPNOTSUPP;
+	}
+	err = mr_config_build(net, in, &cfg);
 	mr_config_input_free(in);
 	return err ?: mr_net_configure_locked(net, cfg, extack);
 }

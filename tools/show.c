@@ -27,6 +27,9 @@ static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_FAMILY_DISABLED] = "family-disabled",
 	[MESHREDIR_REASON_RESUMED] = "resumed",
 	[MESHREDIR_REASON_MIDSTREAM] = "midstream",
+	[MESHREDIR_REASON_REDIRECTED_DNS] = "redirected-dns",
+	[MESHREDIR_REASON_DNS_PASSED] = "dns-passed",
+	[MESHREDIR_REASON_DNS_ZONED] = "dns-zoned",
 };
 
 const char *reason_name(unsigned int reason)

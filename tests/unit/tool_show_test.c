@@ -220,7 +220,10 @@ static void test_text_full(void)
 		  "  dropped-invalid                   0            3\n"
 		  "  family-disabled                   0            0\n"
 		  "  resumed                           0            0\n"
-		  "  midstream                         0            0\n");
+		  "  midstream                         0            0\n"
+		  "  redirected-dns                    0            0\n"
+		  "  dns-passed                        0            0\n"
+		  "  dns-zoned                         0            0\n");
 	free(out);
 	cmdline_free(&cl);
 }
@@ -283,7 +286,7 @@ static void test_json_full(void)
 		"assert u[1][\"ports\"] == [{\"first\": 1, \"last\": 65535}] and u[1][\"uids\"][\"first\"] == 7; "
 		"c = d[\"counters\"]; "
 		"assert sorted(c) == [\"local-out\", \"pre-routing\"]; "
-		"assert len(c[\"local-out\"]) == 16 and len(c[\"pre-routing\"]) == 16; "
+		"assert len(c[\"local-out\"]) == 19 and len(c[\"pre-routing\"]) == 19; "
 		"assert d[\"drop-invalid-packets\"] is True; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
@@ -336,6 +339,7 @@ static void test_names(void)
 		"excluded-port-for-uid", "excluded-ip", "proxy-owner", "passthrough",
 		"loopback", "localhost", "not-included", "direction-disabled", "dropped",
 		"dropped-invalid", "family-disabled", "resumed", "midstream",
+		"redirected-dns", "dns-passed", "dns-zoned",
 	};
 	unsigned int r;
 
