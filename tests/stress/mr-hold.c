@@ -14,7 +14,7 @@
  * server; prints "opened=N survived=M" and exits 0 if M is N.
  */
 #define _GNU_SOURCE
-#include "../helpers/common.h"
+#include "../e2e/helpers/common.h"
 
 #include <grp.h>
 #include <poll.h>
