@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "args.h"
 #include "kuma.h"
 #include "parse.h"
@@ -30,6 +31,10 @@ enum flag_id {
 	F_OWNER_GID,
 	F_IP_FAMILY_MODE,
 	F_DROP_INVALID_PACKETS,
+	F_REDIRECT_DNS,
+	F_REDIRECT_ALL_DNS_TRAFFIC,
+	F_REDIRECT_DNS_PORT,
+	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -82,6 +87,10 @@ static const struct flag flags[] = {
 	{ "owner-gid", F_OWNER_GID, V_REQUIRED, C_CFG },
 	{ "ip-family-mode", F_IP_FAMILY_MODE, V_REQUIRED, C_CFG },
 	{ "drop-invalid-packets", F_DROP_INVALID_PACKETS, V_BOOL, C_CFG },
+	{ "redirect-dns", F_REDIRECT_DNS, V_BOOL, C_CFG },
+	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
+	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
+	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -94,7 +103,6 @@ static const struct flag flags[] = {
 	{ "version", F_VERSION, V_NONE, C_ALL },
 };
 
-#define WHY_DNS "it redirects TCP only: no DNS capture"
 #define WHY_IPTABLES "it sets no iptables rules"
 #define WHY_EBPF "it is a netfilter module, not Kuma's eBPF mode"
 
@@ -103,11 +111,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
-	{ "redirect-dns", WHY_DNS },
-	{ "redirect-all-dns-traffic", WHY_DNS },
-	{ "redirect-dns-port", WHY_DNS },
-	{ "redirect-dns-upstream-target-chain", WHY_DNS },
-	{ "skip-dns-conntrack-zone-split", WHY_DNS },
 	{ "vnet", "it has no virtual-network redirection" },
 	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 	{ "disable-comments", WHY_IPTABLES },
@@ -324,6 +327,17 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return parse_ip_family_mode(flag, t->value, &cfg->ip_family_mode, err, errlen);
 	case F_DROP_INVALID_PACKETS:
 		return boolean(t, flag, &cfg->drop_invalid, err, errlen);
+	case F_REDIRECT_DNS:
+		return boolean(t, flag, &cfg->dns.enabled, err, errlen);
+	case F_REDIRECT_ALL_DNS_TRAFFIC:
+		return boolean(t, flag, &cfg->dns.capture_all, err, errlen);
+	case F_REDIRECT_DNS_PORT:
+		return parse_port(flag, t->value, &cfg->dns.port, err, errlen);
+	case F_SKIP_DNS_CONNTRACK_ZONE_SPLIT:
+		if (boolean(t, flag, &b, err, errlen))
+			return -1;
+		cfg->dns.zone_split = !b;
+		return 0;
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))
@@ -458,6 +472,51 @@ static int load_install_config(struct cmdline *cl, int argc, char **argv, int cm
 }
 
 /*
+ * DNS capture once every source is in, as kumactl does it: captureAll
+ * turns it on; without captureAll the servers are resolv.conf's, read now.
+ * name is what errors blame: the flag, or the file's field.
+ */
+static int dns_finish(struct tool_config *cfg, const char *name, const char *path,
+		      char *err, size_t errlen)
+{
+	struct dns_config *d = &cfg->dns;
+	size_t i, v4 = 0, len;
+	char e[MR_ERR_LEN];
+	char *text;
+	int ret;
+
+	if (d->capture_all)
+		d->enabled = true;
+	cidr_list_clear(&d->servers);
+	if (!d->enabled || d->capture_all)
+		return 0;
+	text = read_file(path, &len, e, sizeof(e));
+	if (!text)
+		return fail(err, errlen, "%s: %s", name, e);
+	ret = parse_resolv_conf(path, text, &d->servers, e, sizeof(e));
+	free(text);
+	if (ret)
+		return fail(err, errlen, "%s: %s", name, e);
+	if (!d->servers.n)
+		return fail(err, errlen,
+			    "%s: %s lists no nameserver: there is no DNS server to capture (all DNS: --redirect-all-dns-traffic)",
+			    name, path);
+	if (d->servers.n > MESHREDIR_MAX_DNS_SERVERS)
+		return fail(err, errlen, "%s: %s lists %zu nameservers, more than the limit of %d",
+			    name, path, d->servers.n, MESHREDIR_MAX_DNS_SERVERS);
+	for (i = 0; i < d->servers.n; i++)
+		v4 += d->servers.v[i].family == AF_INET;
+	/* As kumactl warns: that family gets no DNS rule at all. */
+	if (!v4)
+		fprintf(stderr, "meshredir: %s lists no IPv4 nameserver: IPv4 DNS is not captured\n",
+			path);
+	if (v4 == d->servers.n && cfg->ip_family_mode != MESHREDIR_IP_FAMILY_IPV4)
+		fprintf(stderr, "meshredir: %s lists no IPv6 nameserver: IPv6 DNS is not captured\n",
+			path);
+	return 0;
+}
+
+/*
  * --help and --version win over everything else, even a bad value, as they
  * do in most tools: `meshredir set --exclude-inbound-ports 0 --help` helps.
  */
@@ -557,7 +616,9 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return fail(err, errlen, "no command given (see meshredir --help)");
 
 	if (cl->cmd == CMD_INSTALL) {
-		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen))
+		/* Kuma's order: defaults < file < environment < flags. */
+		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen) ||
+		    kuma_env_dns(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -601,10 +662,20 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 	if (cl->cmd == CMD_APPLY) {
 		if (!cl->file)
 			return fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
-		if (load(cl, "apply", cl->file, &x, err, errlen))
+		if (load(cl, "apply", cl->file, &x, err, errlen) ||
+		    kuma_env_dns(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
+	/* kumactl refuses the two together, as flags only. */
+	if ((st.seen & (1ull << F_REDIRECT_DNS)) && cl->cfg.dns.enabled &&
+	    (st.seen & (1ull << F_REDIRECT_ALL_DNS_TRAFFIC)) && cl->cfg.dns.capture_all)
+		return fail(err, errlen,
+			    "only one of --redirect-dns or --redirect-all-dns-traffic should be specified");
+	if ((cl->cmd == CMD_SET || cl->cmd == CMD_INSTALL || cl->cmd == CMD_APPLY) &&
+	    dns_finish(&cl->cfg, cl->cmd == CMD_APPLY ? "redirect.dns" : "--redirect-dns",
+		       x.resolv_conf, err, errlen))
+		return -1;
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 
