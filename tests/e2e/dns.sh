@@ -51,13 +51,14 @@ ask() {
 }
 # assert_answer WANT WHAT NS UID SERVER NAME TYPE [dig options]
 assert_answer() {
-	local want=$1 what=$2
+	local want=$1 what=$2 opts
 	shift 2
+	opts=${*:6}
 	ask "$@"
 	if [ "$ANSWER" = "$want" ]; then
-		ok "$what: uid $2 asks $3 for $4 $5${6:+ $*}: $ANSWER"
+		ok "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: $ANSWER"
 	else
-		fail "$what: uid $2 asks $3 for $4 $5 ($*): expected '$want', seen '$ANSWER'"
+		fail "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: expected '$want', seen '$ANSWER'"
 	fi
 }
 # Wait for the three to answer, directly.
