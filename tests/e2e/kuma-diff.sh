@@ -189,10 +189,18 @@ done
 
 # One pod per side, reconfigured for each configuration.
 sides=(meshredir legacy nft)
+# The DNS proxy makes its socket as the proxy's UID (not --uid, which
+# drops privileges after): the owner match reads the socket's file, and its
+# answers must be the proxy's (D5).
+user_bin
+mkdir -m 1777 "$WORK/run"
 for side in "${sides[@]}"; do
 	topology "$ID-$side-pod" "$ID-$side-peer"
-	# The DNS proxy and a resolver, over the standard servers.
-	server_bg "$ID-$side-pod" dnsproxy 15053 --udp --uid $PROXY_UID
+	n "$ID-$side-pod" setpriv --reuid=$PROXY_UID --regid=$PROXY_UID --clear-groups \
+		"$U_SERVER" dnsproxy 15053 --udp --pidfile "$WORK/run/dnsproxy.$side.pid" \
+		>"$WORK/dnsproxy.$side.log" 2>&1 </dev/null &
+	PENDING+=("$!:$WORK/run/dnsproxy.$side.pid:$WORK/dnsproxy.$side.log")
+	disown
 	server_bg "$ID-$side-peer" resolver 53 --udp
 done
 servers_ready
