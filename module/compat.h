@@ -35,7 +35,7 @@ static inline void mr_err(struct netlink_ext_ack *extack,
  * Formatted extack messages arrived in 6.2: there a policy's own reason is
  * kept behind the attribute's name; before, the static message stands. A
  * formatted message is cut at NETLINK_MAX_FMTMSG_LEN bytes, with a kernel
- * warning: one that would not fit is not formatted (netlink.c makes sure
+ * warning: one that would not fit is not formatted (netlink_set.c makes sure
  * the reasons of lib/nlattr.c fit behind every name).
  */
 #ifdef NL_SET_ERR_MSG_FMT

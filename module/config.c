@@ -9,6 +9,8 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include "config.h"
 #include "../uapi/linux/meshredir.h"
 
@@ -104,7 +106,7 @@ static int mr_key_cmp_sort(const void *a, const void *b)
  * last, so that each piece between two cuts is covered by the same entries;
  * each covered piece gets the union of those entries' ports.
  */
-int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
+int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count, u8 protocol,
 		       const struct mr_uid_ports **out)
 {
 	struct mr_uid_ports *up = NULL;
@@ -113,12 +115,17 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 	int err = -ENOMEM;
 
 	*out = NULL;
-	if (!count)
+	for (i = 0; i < count; i++)
+		ncut += !!(in[i].protocols & protocol);
+	if (!ncut)
 		return 0;
-	cut = kvmalloc_array(2 * count, sizeof(*cut), GFP_KERNEL_ACCOUNT);
+	cut = kvmalloc_array(2 * ncut, sizeof(*cut), GFP_KERNEL_ACCOUNT);
 	if (!cut)
 		return -ENOMEM;
+	ncut = 0;
 	for (i = 0; i < count; i++) {
+		if (!(in[i].protocols & protocol))
+			continue;
 		cut[ncut++] = in[i].uids.first;
 		/* UIDs stop below U32_MAX (the policy), so +1 cannot wrap. */
 		cut[ncut++] = mr_key_inc(in[i].uids.last);
@@ -142,7 +149,8 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 		for (j = 0; j < count; j++) {
 			u32 k;
 
-			if (mr_key_cmp(in[j].uids.first, piece.first) > 0 ||
+			if (!(in[j].protocols & protocol) ||
+			    mr_key_cmp(in[j].uids.first, piece.first) > 0 ||
 			    mr_key_cmp(in[j].uids.last, piece.last) < 0)
 				continue;
 			for (k = 0; k < in[j].ports.count; k++)
@@ -181,6 +189,7 @@ int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
 	for (i = 0; i < count; i++) {
 		if (up && !err) {
 			up->entry[i].uids = in[i].uids;
+			up->entry[i].protocols = in[i].protocols;
 			err = mr_set_build(&in[i].ports, &up->entry[i].ports);
 			up->count = i + 1;
 		} else {
@@ -220,6 +229,8 @@ struct mr_config_input *mr_config_input_alloc(u32 portid)
 	in->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
 	mr_dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
 	mr_dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	in->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
+	in->dns.zone_split = true;
 	return in;
 }
 
@@ -239,6 +250,8 @@ static void mr_config_input_clear(struct mr_config_input *in)
 	mr_ranges_free(&in->owner_gids);
 	mr_dir_input_free(&in->inbound);
 	mr_dir_input_free(&in->outbound);
+	mr_ranges_free(&in->dns.servers4);
+	mr_ranges_free(&in->dns.servers6);
 	for (i = 0; i < in->uid_ports_count; i++)
 		mr_ranges_free(&in->uid_ports[i].ports);
 	kvfree(in->uid_ports);
@@ -286,7 +299,30 @@ static int mr_dir_build(struct mr_dir_input *in, struct mr_dir *dir)
 	       mr_set_build(&in->exclude_ips6, &dir->exclude_ips6);
 }
 
-int mr_config_build(struct mr_config_input *in, struct mr_config **out)
+/*
+ * The zone split's templates, as xt_CT makes them for `-j CT --zone n`:
+ * once per configuration, attached by reference to each packet.
+ */
+static int mr_dns_zones_alloc(struct net *net, struct mr_config *cfg)
+{
+	static const u16 id[] = { MESHREDIR_DNS_ZONE_UPSTREAM, MESHREDIR_DNS_ZONE_PROXY };
+	struct nf_conntrack_zone zone;
+	unsigned int i;
+
+	if (!cfg->dns.zone_split)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++) {
+		nf_ct_zone_init(&zone, id[i], NF_CT_DEFAULT_ZONE_DIR, 0);
+		cfg->dns_zone[i] = nf_ct_tmpl_alloc(net, &zone, GFP_KERNEL_ACCOUNT);
+		if (!cfg->dns_zone[i])
+			return -ENOMEM;
+		__set_bit(IPS_CONFIRMED_BIT, &cfg->dns_zone[i]->status);
+	}
+	return 0;
+}
+
+int mr_config_build(struct net *net, struct mr_config_input *in,
+		    struct mr_config **out)
 {
 	struct mr_config *cfg = mr_config_alloc();
 	int err;
@@ -298,11 +334,21 @@ int mr_config_build(struct mr_config_input *in, struct mr_config **out)
 	}
 	cfg->ip_family_mode = in->ip_family_mode;
 	cfg->drop_invalid = in->drop_invalid;
+	cfg->dns.enabled = in->dns.enabled;
+	cfg->dns.capture_all = in->dns.capture_all;
+	cfg->dns.zone_split = in->dns.enabled && in->dns.zone_split;
+	cfg->dns.port = in->dns.port;
 	err = mr_set_build(&in->owner_uids, &cfg->owner_uids) ?:
 	      mr_set_build(&in->owner_gids, &cfg->owner_gids) ?:
 	      mr_dir_build(&in->inbound, &cfg->inbound) ?:
 	      mr_dir_build(&in->outbound, &cfg->outbound) ?:
-	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count, &cfg->uid_ports);
+	      mr_set_build(&in->dns.servers4, &cfg->dns.servers4) ?:
+	      mr_set_build(&in->dns.servers6, &cfg->dns.servers6) ?:
+	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
+				 MESHREDIR_PROTO_TCP, &cfg->uid_ports) ?:
+	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
+				 MESHREDIR_PROTO_UDP, &cfg->uid_ports_udp) ?:
+	      mr_dns_zones_alloc(net, cfg);
 	if (!err) {
 		err = mr_uid_ports_keep(in->uid_ports, in->uid_ports_count,
 					&cfg->uid_ports_given);
@@ -327,12 +373,20 @@ static void mr_dir_free(struct mr_dir *dir)
 
 void mr_config_free(struct mr_config *cfg)
 {
+	unsigned int i;
+
 	if (!cfg)
 		return;
 	kvfree(cfg->owner_uids);
 	kvfree(cfg->owner_gids);
 	mr_uid_ports_free(cfg->uid_ports);
+	mr_uid_ports_free(cfg->uid_ports_udp);
 	mr_uid_ports_free(cfg->uid_ports_given);
+	kvfree(cfg->dns.servers4);
+	kvfree(cfg->dns.servers6);
+	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++)
+		if (cfg->dns_zone[i])
+			nf_ct_put(cfg->dns_zone[i]);
 	mr_dir_free(&cfg->inbound);
 	mr_dir_free(&cfg->outbound);
 	kfree(cfg);

@@ -31,12 +31,25 @@ struct mr_dir {
 struct mr_uid_ports_entry {
 	struct mr_range uids;
 	const struct mr_set *ports;
+	u8 protocols;		/* MESHREDIR_PROTO_*: as given, for GET */
 };
 
 struct mr_uid_ports {
 	u32 count;
 	struct mr_uid_ports_entry entry[];
 };
+
+/* DNS capture, Kuma's redirect.dns. */
+struct mr_dns {
+	bool enabled;				/* configured at all */
+	bool capture_all;
+	bool zone_split;
+	u16 port;
+	const struct mr_set *servers4;
+	const struct mr_set *servers6;
+};
+
+struct nf_conn;
 
 struct mr_config {
 	struct rcu_head rcu;
@@ -47,7 +60,8 @@ struct mr_config {
 	bool drop_invalid;			/* drop-invalid-packets */
 	const struct mr_set *owner_uids;
 	const struct mr_set *owner_gids;
-	const struct mr_uid_ports *uid_ports;
+	const struct mr_uid_ports *uid_ports;		/* the TCP entries */
+	const struct mr_uid_ports *uid_ports_udp;	/* the UDP ones: DNS */
 	/*
 	 * The entries as SET gave them (ports merged per entry), for GET: the
 	 * cut above can be many times bigger than what was set.
@@ -55,13 +69,21 @@ struct mr_config {
 	const struct mr_uid_ports *uid_ports_given;
 	struct mr_dir inbound;
 	struct mr_dir outbound;
+	struct mr_dns dns;
+	/*
+	 * The zone split's conntrack templates, MESHREDIR_DNS_ZONE_UPSTREAM
+	 * and _PROXY, made at SET; NULL without the split.
+	 */
+	struct nf_conn *dns_zone[2];
 };
 
 #ifdef __KERNEL__
 #include <linux/slab.h>
 
+struct net;
+
 /*
- * Collects ranges while netlink.c walks a SET message, then sorts and merges
+ * Collects ranges while netlink_set.c walks a SET message, then sorts and merges
  * them into a set. Counting is done by the caller against the uapi limits.
  */
 struct mr_ranges {
@@ -81,10 +103,11 @@ int mr_set_build(struct mr_ranges *r, const struct mr_set **set);
 struct mr_uid_ports_input {
 	struct mr_range uids;
 	struct mr_ranges ports;
+	u8 protocols;
 };
 
-/* Leaves in alone. */
-int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
+/* The entries for protocol (a MESHREDIR_PROTO_* bit); leaves in alone. */
+int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count, u8 protocol,
 		       const struct mr_uid_ports **out);
 /* Consumes every in[i].ports. */
 int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
@@ -101,9 +124,19 @@ struct mr_dir_input {
 	u32 exclude_ips;			/* CIDRs of both, as sent */
 };
 
+struct mr_dns_input {
+	bool enabled;
+	bool capture_all;
+	bool zone_split;
+	u16 port;
+	struct mr_ranges servers4;
+	struct mr_ranges servers6;
+	u32 servers;				/* of both, as sent */
+};
+
 /*
  * A SET being gathered from its message, or from the messages of a SET in
- * parts: lists add up, scalars take their last value. netlink.c checks
+ * parts: lists add up, scalars take their last value. netlink_set.c checks
  * every value and limit as it adds; mr_config_build() turns the whole into
  * a configuration.
  */
@@ -117,6 +150,7 @@ struct mr_config_input {
 	struct mr_ranges owner_gids;
 	struct mr_dir_input inbound;
 	struct mr_dir_input outbound;
+	struct mr_dns_input dns;
 	struct mr_uid_ports_input *uid_ports;
 	u32 uid_ports_count;
 	u32 uid_ports_capacity;
@@ -128,8 +162,9 @@ struct mr_config_input *mr_config_input_alloc(u32 portid);
 void mr_config_input_free(struct mr_config_input *in);
 /* Room for more exclude-outbound-ports-for-uids entries. */
 int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more);
-/* Empties in's lists into a new configuration; in is then only to be freed. */
-int mr_config_build(struct mr_config_input *in, struct mr_config **out);
+/* Empties in's lists into a new configuration of net; in is then only to be freed. */
+int mr_config_build(struct net *net, struct mr_config_input *in,
+		    struct mr_config **out);
 
 /* With one reference, the caller's. */
 struct mr_config *mr_config_alloc(void);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kuma's nat rules, TCP part, in their order. The rule names in comments
- * (A1, B3, ...) are those of module/KUMA.md, which describes the rules.
+ * Kuma's nat rules, in their order, and its raw rules of the DNS zone
+ * split. The rule names in comments (A1, B3, D2, ...) are those of
+ * module/KUMA.md, which describes the rules.
  */
 
 #include "decide.h"
@@ -58,6 +59,44 @@ static enum meshredir_reason mr_by_port(const struct mr_dir *dir, u16 dport,
 	return redirect;
 }
 
+static const struct mr_set *mr_dns_servers(const struct mr_config *cfg,
+					   const struct mr_flow *flow)
+{
+	return flow->ipv6 ? cfg->dns.servers6 : cfg->dns.servers4;
+}
+
+/*
+ * Kuma builds the DNS rules of a family only when it captures all, or its
+ * resolv.conf gives that family a server.
+ */
+static bool mr_dns_family(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	return cfg->dns.enabled &&
+	       (cfg->dns.capture_all || mr_dns_servers(cfg, flow));
+}
+
+/* D2's match: to a server, or anywhere when capturing all. */
+static bool mr_dns_captured(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	return cfg->dns.capture_all ||
+	       mr_set_contains(mr_dns_servers(cfg, flow), flow->daddr);
+}
+
+/* UDP/53 out, after A1 and A2. */
+static enum meshredir_reason mr_decide_dns(const struct mr_config *cfg,
+					   const struct mr_flow *flow)
+{
+	if (!mr_dns_family(cfg, flow))
+		return MESHREDIR_REASON_DNS_PASSED;
+	/* D1: the proxy's queries to the upstream resolvers. */
+	if (mr_is_owner(cfg, flow))
+		return MESHREDIR_REASON_PROXY_OWNER;
+	/* D2 */
+	if (mr_dns_captured(cfg, flow))
+		return MESHREDIR_REASON_REDIRECTED_DNS;
+	return MESHREDIR_REASON_DNS_PASSED;
+}
+
 static enum meshredir_reason mr_decide_local_out(const struct mr_config *cfg,
 						 const struct mr_flow *flow)
 {
@@ -67,10 +106,16 @@ static enum meshredir_reason mr_decide_local_out(const struct mr_config *cfg,
 	bool owner = mr_is_owner(cfg, flow);
 
 	/* A1, A2: inserted ahead of everything, for every protocol. */
-	if (mr_uid_port_excluded(cfg->uid_ports, flow))
+	if (mr_uid_port_excluded(flow->udp ? cfg->uid_ports_udp : cfg->uid_ports,
+				 flow))
 		return MESHREDIR_REASON_EXCLUDED_PORT_FOR_UID;
 	if (mr_set_contains(mr_exclude_ips(out, flow), flow->daddr))
 		return MESHREDIR_REASON_EXCLUDED_IP;
+	if (flow->udp)
+		return mr_decide_dns(cfg, flow);
+	/* D3: appended to OUTPUT, ahead of the jump to the outbound chain. */
+	if (flow->dport == MR_DNS_PORT && !owner && mr_dns_family(cfg, flow))
+		return MESHREDIR_REASON_DNS_PASSED;
 	/* A disabled outbound chain is only "TCP -> RETURN". */
 	if (!out->enabled)
 		return MESHREDIR_REASON_DIRECTION_DISABLED;
@@ -124,9 +169,57 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 	 * can still be registered, kept for the connections an earlier
 	 * dualstack configuration redirected.
 	 */
+	if (flow->udp && (!cfg->dns.enabled || flow->dport != MR_DNS_PORT ||
+			  flow->hook != MR_HOOK_LOCAL_OUT))
+		return MESHREDIR_REASON_UNSPEC;
 	if (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
 		return MESHREDIR_REASON_FAMILY_DISABLED;
 	if (flow->hook == MR_HOOK_LOCAL_OUT)
 		return mr_decide_local_out(cfg, flow);
 	return mr_decide_pre_routing(cfg, flow);
+}
+
+static bool mr_is_loopback(const struct mr_flow *flow, struct mr_key addr)
+{
+	if (flow->ipv6)
+		return mr_key_eq(addr, mr_localhost6);
+	return (addr.lo >> 24) == 127;
+}
+
+u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	if (!flow->udp || !cfg->dns.zone_split ||
+	    (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4) ||
+	    !mr_dns_family(cfg, flow))
+		return 0;
+	if (flow->hook == MR_HOOK_PRE_ROUTING) {
+		/* D8: a reply from a server (any, capturing all). */
+		if (flow->sport == MR_DNS_PORT &&
+		    (cfg->dns.capture_all ||
+		     mr_set_contains(mr_dns_servers(cfg, flow), flow->saddr)))
+			return MESHREDIR_DNS_ZONE_UPSTREAM;
+		return 0;
+	}
+	if (mr_is_owner(cfg, flow)) {
+		/* D4: the proxy's query upstream. */
+		if (flow->dport == MR_DNS_PORT)
+			return MESHREDIR_DNS_ZONE_UPSTREAM;
+		/* D5: the proxy's answer to the application. */
+		if (flow->sport == cfg->dns.port)
+			return MESHREDIR_DNS_ZONE_PROXY;
+	}
+	/* D6: the application's query to be captured. */
+	if (flow->dport == MR_DNS_PORT && mr_dns_captured(cfg, flow))
+		return MESHREDIR_DNS_ZONE_PROXY;
+	/*
+	 * D7: a loopback server's answer to localhost, the proxy's query
+	 * having been DNATed to another port (Docker's 127.0.0.11). Kuma has
+	 * it only with a server list.
+	 */
+	if (!cfg->dns.capture_all &&
+	    mr_key_eq(flow->daddr, flow->ipv6 ? mr_localhost6 : mr_localhost4) &&
+	    mr_is_loopback(flow, flow->saddr) &&
+	    mr_set_contains(mr_dns_servers(cfg, flow), flow->saddr))
+		return MESHREDIR_DNS_ZONE_UPSTREAM;
+	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The classification of a new TCP connection, as Kuma's transparent-proxy
- * iptables rules make it. A pure function of the configuration and a few
+ * The classification of a new TCP connection or UDP/53 flow, as Kuma's
+ * transparent-proxy iptables rules make it, and the conntrack zone Kuma's
+ * DNS zone split gives a flow's first packet. A pure function of the configuration and a few
  * facts about the flow: hooks.c gathers the facts from the skb, KUnit and
  * tests/unit hand them in directly.
  */
@@ -20,10 +21,12 @@ enum mr_hook {
 struct mr_flow {
 	u8 hook;		/* enum mr_hook */
 	bool ipv6;
+	bool udp;		/* else TCP */
 	/* LOCAL_OUT only: routed out through a loopback device. */
 	bool oif_loopback;
 	/* A local socket with a file, whose credentials uid and gid are. */
 	bool has_owner;
+	u16 sport;		/* the zone split only */
 	u16 dport;
 	u32 uid;		/* fsuid, in the netns owner's user namespace */
 	u32 gid;		/* fsgid, likewise */
@@ -31,13 +34,27 @@ struct mr_flow {
 	struct mr_key daddr;
 };
 
+/* The port DNS goes to, Kuma's and every resolver's. */
+#define MR_DNS_PORT 53
+
+/*
+ * MESHREDIR_REASON_UNSPEC for a flow no rule classifies (UDP other than
+ * outbound to port 53 with DNS capture): it is neither acted on nor counted.
+ */
 enum meshredir_reason mr_decide(const struct mr_config *cfg,
 				const struct mr_flow *flow);
+
+/*
+ * The zone split: MESHREDIR_DNS_ZONE_UPSTREAM or _PROXY for a packet that
+ * has no conntrack entry yet, or 0 to leave it in the default zone.
+ */
+u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow);
 
 static inline bool mr_reason_redirects(enum meshredir_reason reason)
 {
 	return reason == MESHREDIR_REASON_REDIRECTED_INBOUND ||
-	       reason == MESHREDIR_REASON_REDIRECTED_OUTBOUND;
+	       reason == MESHREDIR_REASON_REDIRECTED_OUTBOUND ||
+	       reason == MESHREDIR_REASON_REDIRECTED_DNS;
 }
 
 /*
@@ -51,7 +68,9 @@ static inline bool mr_reason_redirects(enum meshredir_reason reason)
 static inline enum meshredir_reason mr_decide_pickup(enum meshredir_reason reason,
 						     bool proxy_holds)
 {
-	if (mr_reason_redirects(reason) && proxy_holds)
+	/* TCP only: a UDP flow has no mid-stream. */
+	if ((reason == MESHREDIR_REASON_REDIRECTED_INBOUND ||
+	     reason == MESHREDIR_REASON_REDIRECTED_OUTBOUND) && proxy_holds)
 		return MESHREDIR_REASON_RESUMED;
 	return MESHREDIR_REASON_MIDSTREAM;
 }

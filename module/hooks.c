@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packet path. nf_nat_inet_fn() calls us, under RCU, for the first
- * packet of a connection that has no destination NAT yet; we gather the
+ * packet of a connection (TCP, or UDP to port 53) that has no destination
+ * NAT yet; we gather the
  * facts, let decide.c classify them, and bind the connection to the proxy's
  * port with nf_nat_setup_info(), choosing the address exactly as iptables'
  * REDIRECT (net/netfilter/nf_nat_redirect.c) does. Conntrack applies the
  * binding to every later packet; we never see them. With
  * drop-invalid-packets, a second function sees every packet at PRE_ROUTING
- * and drops those conntrack found INVALID, as Kuma's mangle rule does.
+ * and drops those conntrack found INVALID, as Kuma's mangle rule does. With
+ * the DNS zone split, a third sees packets ahead of conntrack and gives the
+ * first of a DNS flow its zone, as Kuma's raw rules do.
  */
 
 #include <linux/inetdevice.h>
@@ -20,6 +23,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/sock.h>
+#include <net/udp.h>
 #include "hooks.h"
 #include "netns.h"
 
@@ -180,13 +184,20 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	    (ctinfo != IP_CT_NEW && ctinfo != IP_CT_RELATED))
 		return NF_ACCEPT;
 	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	if (tuple->dst.protonum != IPPROTO_TCP)
-		return NF_ACCEPT;
+	if (tuple->dst.protonum != IPPROTO_TCP) {
+		/* Only outbound UDP to port 53 has a rule, and only with DNS. */
+		if (tuple->dst.protonum != IPPROTO_UDP ||
+		    tuple->dst.u.udp.port != htons(MR_DNS_PORT) ||
+		    state->hook != NF_INET_LOCAL_OUT)
+			return NF_ACCEPT;
+		flow.udp = true;
+	}
 	cfg = rcu_dereference(mn->config);
-	if (!cfg)
+	if (!cfg || (flow.udp && !cfg->dns.enabled))
 		return NF_ACCEPT;
 	/* Not begun with a SYN: conntrack picked it up mid-stream. */
-	pickup = READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT;
+	pickup = !flow.udp &&
+		 READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT;
 
 	flow.ipv6 = state->pf == NFPROTO_IPV6;
 	flow.dport = ntohs(tuple->dst.u.tcp.port);
@@ -201,9 +212,15 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	}
 
 	reason = mr_decide(cfg, &flow);
+	if (reason == MESHREDIR_REASON_UNSPEC)
+		return NF_ACCEPT;
 	if (mr_reason_redirects(reason)) {
-		port = reason == MESHREDIR_REASON_REDIRECTED_INBOUND ?
-		       cfg->inbound.port : cfg->outbound.port;
+		if (reason == MESHREDIR_REASON_REDIRECTED_INBOUND)
+			port = cfg->inbound.port;
+		else if (reason == MESHREDIR_REASON_REDIRECTED_DNS)
+			port = cfg->dns.port;
+		else
+			port = cfg->outbound.port;
 		ok = redirect_addr(skb, &flow, &tuple->dst.u3, &to);
 		if (!ok && !pickup)
 			reason = MESHREDIR_REASON_DROPPED;
@@ -255,4 +272,85 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 	if (stats)
 		mr_count(stats, MR_HOOK_PRE_ROUTING, MESHREDIR_REASON_DROPPED_INVALID);
 	return NF_DROP;
+}
+
+/* The UDP packet's facts the zone split looks at; false if not UDP. */
+static bool mr_zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
+{
+	union nf_inet_addr saddr = {}, daddr = {};
+	const struct udphdr *uh;
+	struct udphdr _uh;
+	int thoff;
+
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		/* Defragmented already, at a priority before ours. */
+		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+			return false;
+		thoff = ip_hdrlen(skb);
+		saddr.ip = iph->saddr;
+		daddr.ip = iph->daddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		u8 nexthdr = ip6h->nexthdr;
+		__be16 frag_off;
+
+		thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+		if (thoff < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
+			return false;
+		saddr.in6 = ip6h->saddr;
+		daddr.in6 = ip6h->daddr;
+	}
+	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+	if (!uh)
+		return false;
+	flow->udp = true;
+	flow->ipv6 = pf == NFPROTO_IPV6;
+	flow->sport = ntohs(uh->source);
+	flow->dport = ntohs(uh->dest);
+	flow->saddr = mr_key_of(&saddr, flow->ipv6);
+	flow->daddr = mr_key_of(&daddr, flow->ipv6);
+	return true;
+}
+
+/*
+ * The DNS zone split, at raw priority: registered only while a
+ * configuration asks for it, which is read again all the same, as the
+ * drop-invalid function does. The template is attached as xt_CT attaches
+ * it; conntrack then looks the packet up, or creates its entry, in that
+ * zone.
+ */
+unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	struct mr_net *mn = mr_net(state->net);
+	const struct mr_config *cfg;
+	struct mr_flow flow = {};
+	struct mr_stats *stats;
+	struct nf_conn *tmpl;
+	u16 zone;
+
+	/* Looped back through lo, with the conntrack it got going out. */
+	if (skb->_nfct)
+		return NF_ACCEPT;
+	cfg = rcu_dereference(mn->config);
+	if (!cfg || !cfg->dns.zone_split || !mr_zone_flow(skb, state->pf, &flow))
+		return NF_ACCEPT;
+	if (state->hook == NF_INET_LOCAL_OUT) {
+		flow.hook = MR_HOOK_LOCAL_OUT;
+		mr_flow_owner(&flow, skb, state->net);
+	} else {
+		flow.hook = MR_HOOK_PRE_ROUTING;
+	}
+	zone = mr_decide_zone(cfg, &flow);
+	if (!zone)
+		return NF_ACCEPT;
+	tmpl = cfg->dns_zone[zone == MESHREDIR_DNS_ZONE_UPSTREAM ? 0 : 1];
+	nf_conntrack_get(&tmpl->ct_general);
+	nf_ct_set(skb, tmpl, IP_CT_NEW);
+	stats = rcu_dereference(mn->stats);
+	if (stats)
+		mr_count(stats, flow.hook, MESHREDIR_REASON_DNS_ZONED);
+	return NF_ACCEPT;
 }

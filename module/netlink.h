@@ -1,7 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The meshredir generic netlink family: the only code that touches attributes. */
+/*
+ * The meshredir generic netlink family: the only code that touches
+ * attributes. netlink.c registers it; netlink_set.c and netlink_get.c
+ * handle its commands.
+ */
 #ifndef MR_NETLINK_H
 #define MR_NETLINK_H
+
+#include <net/genetlink.h>
+#include "../uapi/linux/meshredir.h"
+
+extern struct genl_family mr_genl_family;
+
+int mr_nl_set(struct sk_buff *skb, struct genl_info *info);
+int mr_nl_del(struct sk_buff *skb, struct genl_info *info);
+int mr_nl_reset_counters(struct sk_buff *skb, struct genl_info *info);
+
+int mr_nl_get(struct sk_buff *skb, struct genl_info *info);
+int mr_nl_get_start(struct netlink_callback *cb);
+int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int mr_nl_get_done(struct netlink_callback *cb);
 
 int mr_genl_init(void);
 void mr_genl_exit(void);

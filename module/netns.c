@@ -156,36 +156,65 @@ static const struct nf_hook_ops mr_invalid_ops[] = {
 };
 
 /*
- * Moves the drop-invalid registrations to want; all or nothing. Only for
- * families whose conntrack we hold: without it every packet would look
- * INVALID.
+ * The DNS zone split: Kuma's raw OUTPUT and PREROUTING rules, so at raw
+ * priority, ahead of conntrack (-200), which reads the zone from the
+ * template attached.
  */
-static int mr_invalid_set(struct net *net, struct mr_net *mn, u8 want)
+static const struct nf_hook_ops mr_zone_ops[] = {
+	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = NF_IP_PRI_RAW },
+	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_RAW },
+	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_LOCAL_OUT, .priority = NF_IP6_PRI_RAW },
+	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV6,
+	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP6_PRI_RAW },
+};
+
+/*
+ * Moves the registrations of a plain function to want; all or nothing. ops
+ * holds n for IPv4, then n for IPv6. Only for families whose conntrack we
+ * hold: without it every packet would look INVALID, and no zone would
+ * matter.
+ */
+static int mr_hooks_set(struct net *net, struct mr_net *mn,
+			const struct nf_hook_ops *ops, unsigned int n,
+			u8 *have, u8 want)
 {
-	u8 add = want & ~mn->invalid_families, drop = mn->invalid_families & ~want;
+	u8 add = want & ~*have, drop = *have & ~want;
 	int err;
 
 	if (WARN_ON_ONCE(want & ~mn->families))
 		return -EINVAL;
 	if (add & MR_FAMILY_IPV4) {
-		err = nf_register_net_hook(net, &mr_invalid_ops[0]);
+		err = nf_register_net_hooks(net, ops, n);
 		if (err)
 			return err;
 	}
 	if (add & MR_FAMILY_IPV6) {
-		err = nf_register_net_hook(net, &mr_invalid_ops[1]);
+		err = nf_register_net_hooks(net, ops + n, n);
 		if (err) {
 			if (add & MR_FAMILY_IPV4)
-				nf_unregister_net_hook(net, &mr_invalid_ops[0]);
+				nf_unregister_net_hooks(net, ops, n);
 			return err;
 		}
 	}
 	if (drop & MR_FAMILY_IPV4)
-		nf_unregister_net_hook(net, &mr_invalid_ops[0]);
+		nf_unregister_net_hooks(net, ops, n);
 	if (drop & MR_FAMILY_IPV6)
-		nf_unregister_net_hook(net, &mr_invalid_ops[1]);
-	mn->invalid_families = want;
+		nf_unregister_net_hooks(net, ops + n, n);
+	*have = want;
 	return 0;
+}
+
+static int mr_invalid_set(struct net *net, struct mr_net *mn, u8 want)
+{
+	return mr_hooks_set(net, mn, mr_invalid_ops, 1, &mn->invalid_families, want);
+}
+
+static int mr_zone_set(struct net *net, struct mr_net *mn, u8 want)
+{
+	return mr_hooks_set(net, mn, mr_zone_ops, 2, &mn->zone_families, want);
 }
 
 static void mr_stats_free_rcu(struct rcu_head *rcu)
@@ -218,6 +247,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 {
 	struct mr_net *mn = mr_net(net);
 	u8 old_families = mn->families, want = mr_config_families(cfg);
+	u8 old_invalid = mn->invalid_families, old_zone = mn->zone_families;
 	struct mr_stats *stats = NULL;
 	struct mr_config *old;
 	int err;
@@ -244,13 +274,28 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 		NL_SET_ERR_MSG(extack, "cannot take conntrack or register the NAT functions");
 		goto err_stats;
 	}
-	err = mr_invalid_set(net, mn, cfg->drop_invalid ? want : 0);
+	/*
+	 * The plain functions are added first and dropped once every
+	 * addition succeeded: undoing an addition only drops, which cannot
+	 * fail.
+	 */
+	err = mr_invalid_set(net, mn, old_invalid | (cfg->drop_invalid ? want : 0));
 	if (err) {
 		mr_families_set(net, mn, old_families);
 		NL_SET_ERR_MSG(extack,
 			       "drop-invalid-packets: cannot register the netfilter function");
 		goto err_stats;
 	}
+	err = mr_zone_set(net, mn, old_zone | (cfg->dns.zone_split ? want : 0));
+	if (err) {
+		mr_invalid_set(net, mn, old_invalid);
+		mr_families_set(net, mn, old_families);
+		NL_SET_ERR_MSG(extack,
+			       "dns: cannot register the conntrack zone split's netfilter function");
+		goto err_stats;
+	}
+	mr_invalid_set(net, mn, cfg->drop_invalid ? want : 0);
+	mr_zone_set(net, mn, cfg->dns.zone_split ? want : 0);
 	/* Counters first: a hook that sees the configuration counts into them. */
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);
@@ -277,6 +322,7 @@ static int mr_net_teardown(struct net *net, struct mr_net *mn)
 	if (!old)
 		return -ENOENT;
 	/* Unregistering cannot fail; it only ever drops registrations. */
+	mr_zone_set(net, mn, 0);
 	mr_invalid_set(net, mn, 0);
 	mr_families_set(net, mn, 0);
 	stats = rcu_replace_pointer(mn->stats, NULL, lockdep_is_held(&mn->lock));

@@ -60,6 +60,7 @@ struct mr_net {
 	 */
 	u8 families;
 	u8 invalid_families;		/* MR_FAMILY_* whose drop-invalid function is */
+	u8 zone_families;		/* MR_FAMILY_* whose DNS zone function is */
 	struct mr_config_input *pending;	/* a SET in parts, until its last part */
 	/*
 	 * Its socket's port ID, 0 while none is pending: read without the

@@ -8,7 +8,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "args.h"
+#include "file.h"
+#include "resolv.h"
 #include "kuma.h"
 #include "parse.h"
 #include "util.h"
@@ -31,6 +34,10 @@ enum flag_id {
 	F_OWNER_GID,
 	F_IP_FAMILY_MODE,
 	F_DROP_INVALID_PACKETS,
+	F_REDIRECT_DNS,
+	F_REDIRECT_ALL_DNS_TRAFFIC,
+	F_REDIRECT_DNS_PORT,
+	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -84,6 +91,10 @@ static const struct flag flags[] = {
 	{ "owner-gid", F_OWNER_GID, V_REQUIRED, C_CFG },
 	{ "ip-family-mode", F_IP_FAMILY_MODE, V_REQUIRED, C_CFG },
 	{ "drop-invalid-packets", F_DROP_INVALID_PACKETS, V_BOOL, C_CFG },
+	{ "redirect-dns", F_REDIRECT_DNS, V_BOOL, C_CFG },
+	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
+	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
+	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -97,7 +108,6 @@ static const struct flag flags[] = {
 	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
 };
 
-#define WHY_DNS "it redirects TCP only: no DNS capture"
 #define WHY_IPTABLES "it sets no iptables rules"
 #define WHY_EBPF "it is a netfilter module, not Kuma's eBPF mode"
 
@@ -106,11 +116,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
-	{ "redirect-dns", WHY_DNS },
-	{ "redirect-all-dns-traffic", WHY_DNS },
-	{ "redirect-dns-port", WHY_DNS },
-	{ "redirect-dns-upstream-target-chain", WHY_DNS },
-	{ "skip-dns-conntrack-zone-split", WHY_DNS },
 	{ "vnet", "it has no virtual-network redirection" },
 	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 	{ "disable-comments", WHY_IPTABLES },
@@ -328,6 +333,17 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return parse_ip_family_mode(flag, t->value, &cfg->ip_family_mode, err, errlen);
 	case F_DROP_INVALID_PACKETS:
 		return boolean(t, flag, &cfg->drop_invalid, err, errlen);
+	case F_REDIRECT_DNS:
+		return boolean(t, flag, &cfg->dns.enabled, err, errlen);
+	case F_REDIRECT_ALL_DNS_TRAFFIC:
+		return boolean(t, flag, &cfg->dns.capture_all, err, errlen);
+	case F_REDIRECT_DNS_PORT:
+		return parse_port(flag, t->value, &cfg->dns.port, err, errlen);
+	case F_SKIP_DNS_CONNTRACK_ZONE_SPLIT:
+		if (boolean(t, flag, &b, err, errlen))
+			return -1;
+		cfg->dns.zone_split = !b;
+		return 0;
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))
@@ -368,50 +384,6 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return 0;
 	}
 	return 0;
-}
-
-/*
- * The whole of PATH, or of stdin for "-", NUL-terminated, in a buffer to
- * free(); NULL with "cannot read PATH: why" in err.
- */
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	bool in = !strcmp(path, "-");
-	FILE *f = in ? stdin : fopen(path, "r");
-	size_t cap = 4096, n = 0, got;
-	char *buf = NULL, *nb;
-
-	if (!f) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		nb = realloc(buf, cap);
-		if (!nb) {
-			snprintf(err, errlen, "cannot read %s: out of memory", in ? "stdin" : path);
-			goto fail;
-		}
-		buf = nb;
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (n < cap - 1)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read %s: %s", in ? "stdin" : path, strerror(errno));
-		goto fail;
-	}
-	buf[n] = '\0';
-	if (!in)
-		fclose(f);
-	*len = n;
-	return buf;
-fail:
-	free(buf);
-	if (!in)
-		fclose(f);
-	return NULL;
 }
 
 /* YAML text from --config, --config-file or apply's FILE, onto cl->cfg and x. */
@@ -564,7 +536,9 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return fail(err, errlen, "no command given (see meshredir --help)");
 
 	if (cl->cmd == CMD_INSTALL) {
-		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen))
+		/* Kuma's order: defaults < file < environment < flags. */
+		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen) ||
+		    kuma_env_dns(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -608,11 +582,21 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 	if (cl->cmd == CMD_APPLY) {
 		if (!cl->file)
 			return fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
-		if (load(cl, "apply", cl->file, &x, err, errlen))
+		if (load(cl, "apply", cl->file, &x, err, errlen) ||
+		    kuma_env_dns(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
 	cl->kuma_uid = st.kuma_uid;
+	/* kumactl refuses the two together, as flags only. */
+	if ((st.seen & (1ull << F_REDIRECT_DNS)) && cl->cfg.dns.enabled &&
+	    (st.seen & (1ull << F_REDIRECT_ALL_DNS_TRAFFIC)) && cl->cfg.dns.capture_all)
+		return fail(err, errlen,
+			    "only one of --redirect-dns or --redirect-all-dns-traffic should be specified");
+	if ((cl->cmd == CMD_SET || cl->cmd == CMD_INSTALL || cl->cmd == CMD_APPLY) &&
+	    dns_load_servers(&cl->cfg, cl->cmd == CMD_APPLY ? "redirect.dns" : "--redirect-dns",
+		       x.resolv_conf, err, errlen))
+		return -1;
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 

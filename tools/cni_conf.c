@@ -20,6 +20,7 @@
 #include <string.h>
 #include "cni_conf.h"
 #include "kuma.h"
+#include "resolv.h"
 #include "parse.h"
 #include "util.h"
 
@@ -335,6 +336,12 @@ int cni_build_config(const struct cni_conf *c, struct tool_config *cfg, struct c
 	}
 	free(v);
 finish:
+	/* Where the plugin runs, on the node, as Kuma's plugin reads it. */
+	if (dns_load_servers(cfg, "redirect.dns", x.resolv_conf, err, sizeof(err))) {
+		cni_fail(e, CNI_ERR_IO, "cannot read the name servers DNS capture is limited to",
+			 err);
+		goto out;
+	}
 	if (config_finish(cfg, x.kuma_dp_uid, true, err, sizeof(err))) {
 		cni_fail(e, CNI_ERR_ANNOTATION, "the pod's transparent-proxy configuration is over a limit",
 			 err);

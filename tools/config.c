@@ -26,6 +26,7 @@ struct uid_ports *uid_ports_list_add(struct uid_ports_list *l)
 {
 	GROW(l);
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	l->v[l->n].protocols = MESHREDIR_PROTO_TCP;	/* the kernel's default */
 	return &l->v[l->n++];
 }
 
@@ -84,6 +85,8 @@ void config_init(struct tool_config *cfg)
 	cfg->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
 	dir_init(&cfg->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
 	dir_init(&cfg->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	cfg->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
+	cfg->dns.zone_split = true;
 }
 
 static void dir_free(struct dir_config *d)
@@ -101,6 +104,7 @@ void config_free(struct tool_config *cfg)
 	free(cfg->owner_gids.v);
 	dir_free(&cfg->inbound);
 	dir_free(&cfg->outbound);
+	free(cfg->dns.servers.v);
 	config_init(cfg);
 }
 
@@ -232,6 +236,7 @@ void config_normalize(struct tool_config *cfg)
 	range_list_normalize(&cfg->owner_gids);
 	dir_normalize(&cfg->inbound);
 	dir_normalize(&cfg->outbound);
+	cidr_list_normalize(&cfg->dns.servers);
 }
 
 void cidr_format(const struct cidr *c, char *buf, size_t len)
@@ -241,6 +246,17 @@ void cidr_format(const struct cidr *c, char *buf, size_t len)
 	if (!inet_ntop(c->family, c->addr, a, sizeof(a)))
 		snprintf(a, sizeof(a), "?");
 	snprintf(buf, len, "%s/%u", a, c->prefix_len);
+}
+
+const char *uid_ports_protocol(uint8_t protocols)
+{
+	switch (protocols) {
+	case MESHREDIR_PROTO_TCP:
+		return "tcp";
+	case MESHREDIR_PROTO_UDP:
+		return "udp";
+	}
+	return "*";
 }
 
 const char *ip_family_name(uint8_t mode, char *buf, size_t len)

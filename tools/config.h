@@ -41,10 +41,11 @@ struct cidr_list {
 	size_t n, cap;
 };
 
-/* One exclude-outbound-ports-for-uids entry, TCP only by then. */
+/* One exclude-outbound-ports-for-uids entry. */
 struct uid_ports {
 	struct range_list ports;	/* "*" is stored as 1-65535, never empty */
 	struct range uids;
+	uint8_t protocols;		/* MESHREDIR_PROTO_* bits */
 };
 
 struct uid_ports_list {
@@ -61,6 +62,15 @@ struct dir_config {
 	struct uid_ports_list exclude_ports_for_uids;	/* outbound only */
 };
 
+/* DNS capture: Kuma's redirect.dns. */
+struct dns_config {
+	bool enabled;
+	bool capture_all;
+	bool zone_split;		/* not --skip-dns-conntrack-zone-split */
+	uint16_t port;
+	struct cidr_list servers;	/* resolv.conf's, read when sent */
+};
+
 enum counter_hook {
 	HOOK_LOCAL_OUT,
 	HOOK_PRE_ROUTING,
@@ -74,6 +84,7 @@ struct tool_config {
 	struct dir_config inbound;
 	struct dir_config outbound;
 	bool drop_invalid;		/* --drop-invalid-packets, Kuma's dropInvalidPackets */
+	struct dns_config dns;
 	/* GET only. */
 	bool has_counters;
 	uint64_t counters[HOOK_COUNT][MESHREDIR_REASON_MAX + 1];
@@ -117,6 +128,9 @@ unsigned int cidr_bits(const struct cidr *c);
 void cidr_mask(struct cidr *c);
 /* "10.0.0.0/8", "fd00::/8": how show and show --format yaml write a CIDR. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+
+/* An exclude-outbound-ports-for-uids entry's protocol as kumactl writes it. */
+const char *uid_ports_protocol(uint8_t protocols);
 
 /* "ipv4", "dualstack", or a newer kernel's mode as "unknown-N" in buf. */
 const char *ip_family_name(uint8_t mode, char *buf, size_t len);

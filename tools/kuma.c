@@ -29,9 +29,11 @@ enum kind {
 	K_CIDRS,	/* struct cidr_list */
 	K_UID_PORTS,	/* struct uid_ports_list */
 	K_FAMILY,	/* ip_family_mode */
+	K_NOT_BOOL,	/* bool, the field's negation: skipConntrackZoneSplit */
 	K_USER,		/* kumaDPUser: a UID or name, "" for the default */
 	/* The kinds above are written by kuma_write, those below only read. */
 	K_OPTION,	/* a bool of how to run, not of the configuration */
+	K_PATH,		/* char[KUMA_PATH_MAX] */
 	K_FALSE,	/* what meshredir does not do, accepted as false only */
 	K_EMPTY,	/* the same, as an empty list only */
 	/* Checked, then ignored: they tune kumactl's iptables runs, or a feature off. */
@@ -66,9 +68,9 @@ struct field {
 #define CFG(m) .where = IN_CFG, .off = offsetof(struct tool_config, m)
 #define EXTRA(m) .where = IN_EXTRA, .off = offsetof(struct kuma_extra, m)
 #define DIR(m) .where = IN_PARENT, .off = offsetof(struct dir_config, m)
+#define DNS(m) .where = IN_PARENT, .off = offsetof(struct dns_config, m)
 #define SUB(t) .sub = t, .nsub = ARRAY_SIZE(t)
 
-#define NO_DNS "meshredir redirects TCP only and does not capture DNS"
 #define NO_RULES "meshredir sets no iptables rules, so there is no rule order to change"
 
 static const struct field inbound_fields[] = {
@@ -93,11 +95,11 @@ static const struct field outbound_fields[] = {
 };
 
 static const struct field dns_fields[] = {
-	F("enabled", K_FALSE, .why = NO_DNS),
-	F("captureAll", K_FALSE, .why = NO_DNS),
-	F("port", K_SKIP_PORT),
-	F("skipConntrackZoneSplit", K_SKIP_BOOL),
-	F("resolvConfigPath", K_SKIP_STRING),
+	F("enabled", K_BOOL, DNS(enabled)),
+	F("captureAll", K_BOOL, DNS(capture_all)),
+	F("port", K_PORT, DNS(port)),
+	F("skipConntrackZoneSplit", K_NOT_BOOL, DNS(zone_split)),
+	F("resolvConfigPath", K_PATH, EXTRA(resolv_conf)),
 };
 
 static const struct field vnet_fields[] = {
@@ -107,7 +109,7 @@ static const struct field vnet_fields[] = {
 static const struct field redirect_fields[] = {
 	F("inbound", K_MAP, CFG(inbound), SUB(inbound_fields)),
 	F("outbound", K_MAP, CFG(outbound), SUB(outbound_fields)),
-	F("dns", K_MAP, SUB(dns_fields)),
+	F("dns", K_MAP, CFG(dns), SUB(dns_fields)),
 	F("vnet", K_MAP, SUB(vnet_fields)),
 };
 
@@ -184,6 +186,7 @@ void kuma_extra_init(struct kuma_extra *x)
 	x->kuma_dp_uid = MR_DEFAULT_KUMA_DP_UID;
 	x->dry_run = false;
 	x->verbose = false;
+	snprintf(x->resolv_conf, sizeof(x->resolv_conf), "%s", KUMA_RESOLV_CONF);
 }
 
 /* ---- reading ---- */
@@ -352,6 +355,17 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	case K_SKIP_BOOL:
 		if (parse_bool(path, s, &b, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_NOT_BOOL:
+		if (parse_bool(path, s, &b, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		*(bool *)to = !b;
+		return 0;
+	case K_PATH:
+		/* Kuma: empty is the default. */
+		if (strlen(s) >= KUMA_PATH_MAX)
+			return y_fail(y, n, "%s: longer than %d bytes", path, KUMA_PATH_MAX - 1);
+		snprintf(to, KUMA_PATH_MAX, "%s", *s ? s : KUMA_RESOLV_CONF);
 		return 0;
 	case K_PORT:
 	case K_SKIP_PORT:
@@ -552,7 +566,7 @@ static void put_range(struct writer *o, const struct range *r)
 	}
 }
 
-/* One entry in kumactl's own syntax: tcp:PORTS|*:UID[-UID]. */
+/* One entry in kumactl's own syntax: PROTOCOL:PORTS|*:UID[-UID]. */
 static void put_uid_ports(struct writer *o, const struct uid_ports *up)
 {
 	size_t i, cap = 48 + up->ports.n * 12, n = 0;
@@ -562,7 +576,7 @@ static void put_uid_ports(struct writer *o, const struct uid_ports *up)
 		o->ok = false;
 		return;
 	}
-	n += snprintf(buf + n, cap - n, "tcp:");
+	n += snprintf(buf + n, cap - n, "%s:", uid_ports_protocol(up->protocols));
 	if (range_list_all_ports(&up->ports)) {
 		n += snprintf(buf + n, cap - n, "*");
 	} else {
@@ -639,6 +653,9 @@ static void write_fields(struct writer *o, const struct field *fields, size_t n,
 			break;
 		case K_BOOL:
 			put(o, *(const bool *)v ? "true" : "false", false);
+			break;
+		case K_NOT_BOOL:
+			put(o, *(const bool *)v ? "false" : "true", false);
 			break;
 		case K_PORT:
 			put_uint(o, *(const uint16_t *)v, false);
@@ -721,4 +738,49 @@ void kuma_write(FILE *f, const struct tool_config *cfg)
 			o.e.problem ? o.e.problem : "cannot write");
 	yaml_emitter_delete(&o.e);
 	free(w.owner_uids.v);
+}
+
+/* The variables of the fields above, in kumactl's names. */
+int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen)
+{
+#define ENV "KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_"
+	static const char *const names[] = {
+		ENV "ENABLED", ENV "CAPTURE_ALL", ENV "PORT",
+		ENV "SKIP_CONNTRACK_ZONE_SPLIT", ENV "RESOLV_CONFIG_PATH",
+	};
+	struct dns_config *d = &cfg->dns;
+	const char *v;
+	size_t i;
+	bool b;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		v = getenv(names[i]);
+		if (!v)
+			continue;
+		switch (i) {
+		case 0:
+		case 1:
+		case 3:
+			if (parse_bool(names[i], v, &b, err, errlen))
+				return -1;
+			if (i == 3)
+				d->zone_split = !b;
+			else
+				*(i ? &d->capture_all : &d->enabled) = b;
+			break;
+		case 2:
+			if (parse_port(names[i], v, &d->port, err, errlen))
+				return -1;
+			break;
+		default:
+			if (strlen(v) >= sizeof(x->resolv_conf))
+				return fail(err, errlen, "%s: longer than %zu bytes", names[i],
+					    sizeof(x->resolv_conf) - 1);
+			snprintf(x->resolv_conf, sizeof(x->resolv_conf), "%s",
+				 *v ? v : KUMA_RESOLV_CONF);
+			break;
+		}
+	}
+	return 0;
+#undef ENV
 }

@@ -15,11 +15,16 @@
 #include <stdio.h>
 #include "config.h"
 
+/* Kuma's redirect.dns.resolvConfigPath default. */
+#define KUMA_RESOLV_CONF "/etc/resolv.conf"
+#define KUMA_PATH_MAX 4096
+
 /* What a file sets besides the kernel's configuration. */
 struct kuma_extra {
 	uint32_t kuma_dp_uid;	/* kumaDPUser, MR_DEFAULT_KUMA_DP_UID if not given */
 	bool dry_run;		/* dryRun */
 	bool verbose;		/* verbose */
+	char resolv_conf[KUMA_PATH_MAX];	/* redirect.dns.resolvConfigPath */
 };
 
 void kuma_extra_init(struct kuma_extra *x);
@@ -42,5 +47,12 @@ int kuma_parse(const char *name, const char *text, size_t len,
  * for the owners Kuma has no field for. Counters are not written.
  */
 void kuma_write(FILE *f, const struct tool_config *cfg);
+
+/*
+ * Kuma's KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_* environment variables onto
+ * cfg and x, as kumactl reads them after its file: -1 with "NAME: ..." in
+ * err for a bad value.
+ */
+int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen);
 
 #endif /* MR_KUMA_H */

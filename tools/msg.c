@@ -279,6 +279,9 @@ static void uid_ports_entry(struct builder *b, const void *list, size_t i)
 		b_end(b);
 	}
 	b_range(b, MESHREDIR_UID_PORTS_A_UIDS, &up->uids, false);
+	/* Left out for TCP alone, the kernel's default. */
+	if (up->protocols != MESHREDIR_PROTO_TCP)
+		b_u8(b, MESHREDIR_UID_PORTS_A_PROTOCOLS, up->protocols);
 	b_end(b);
 }
 
@@ -311,6 +314,26 @@ static void b_dir(struct builder *b, uint16_t type, const struct dir_config *d, 
 		b_list(b, MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS, d->exclude_ports_for_uids.n,
 		       "--exclude-outbound-ports-for-uids", uid_ports_entry,
 		       &d->exclude_ports_for_uids);
+	b_end(b);
+}
+
+/* Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS). */
+static void b_dns(struct builder *b, const struct dns_config *d)
+{
+	const char *what = "--redirect-dns";
+	struct mark m;
+
+	if (!d->enabled)
+		return;
+	b_open(b, MESHREDIR_A_DNS, what);
+	do {
+		m = b_mark(b);
+		b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
+		b_u8(b, MESHREDIR_DNS_A_CAPTURE_ALL, d->capture_all);
+		b_u8(b, MESHREDIR_DNS_A_ZONE_SPLIT, d->zone_split);
+	} while (b_retry(b, m, what));
+	b_list(b, MESHREDIR_DNS_A_SERVERS, d->servers.n, "resolv.conf", cidr_entry,
+	       &d->servers);
 	b_end(b);
 }
 
@@ -349,6 +372,7 @@ int msg_build_set(struct set_parts *p, const struct tool_config *cfg,
 	if (cfg->drop_invalid)
 		b_scalar(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1, &one,
 			 "--drop-invalid-packets");
+	b_dns(&b, &cfg->dns);
 	if (b.failed) {
 		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);
 		set_parts_free(p);
@@ -527,6 +551,11 @@ static void p_uid_ports(struct parser *p, const struct nlattr *list,
 				p_range(p, a, false, &up->uids.first, &up->uids.last, what);
 				has_uids = true;
 				break;
+			case MESHREDIR_UID_PORTS_A_PROTOCOLS:
+				if (!get(a, 1, &up->protocols) || !up->protocols ||
+				    up->protocols > (MESHREDIR_PROTO_TCP | MESHREDIR_PROTO_UDP))
+					bad(p, what);
+				break;
 			}
 			if (p->bad)
 				return;
@@ -585,6 +614,41 @@ static void p_dir(struct parser *p, const struct nlattr *nest, struct dir_config
 	}
 	if (!nest_done(nest, a))
 		bad(p, in ? "inbound" : "outbound");
+}
+
+static void p_dns(struct parser *p, const struct nlattr *nest, struct dns_config *d)
+{
+	const struct nlattr *a;
+	uint8_t v;
+
+	d->enabled = true;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case MESHREDIR_DNS_A_PORT:
+			if (!get(a, 2, &d->port))
+				bad(p, "redirect-dns-port");
+			break;
+		case MESHREDIR_DNS_A_CAPTURE_ALL:
+			if (!get(a, 1, &v) || v > 1)
+				bad(p, "redirect-all-dns-traffic");
+			else
+				d->capture_all = v;
+			break;
+		case MESHREDIR_DNS_A_ZONE_SPLIT:
+			if (!get(a, 1, &v) || v > 1)
+				bad(p, "skip-dns-conntrack-zone-split");
+			else
+				d->zone_split = v;
+			break;
+		case MESHREDIR_DNS_A_SERVERS:
+			p_cidrs(p, a, &d->servers, "dns-servers");
+			break;
+		}
+		if (p->bad)
+			return;
+	}
+	if (!nest_done(nest, a))
+		bad(p, "dns");
 }
 
 static void p_counters(struct parser *p, const struct nlattr *nest,
@@ -665,6 +729,9 @@ int msg_merge_get(const struct nlmsghdr *nlh, struct tool_config *cfg,
 			break;
 		case MESHREDIR_A_COUNTERS:
 			p_counters(&p, a, cfg);
+			break;
+		case MESHREDIR_A_DNS:
+			p_dns(&p, a, &cfg->dns);
 			break;
 		case MESHREDIR_A_DROP_INVALID_PACKETS: {
 			uint8_t v;

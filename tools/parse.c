@@ -258,15 +258,16 @@ int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 /*
  * Kuma's [protocol:][ports:]uids: one field is uids, two are ports:uids,
  * three are protocol:ports:uids (kumactl's own parser reads them so).
- * protocol is tcp, udp, a comma list of them, * or empty; ports * or empty
- * mean all. The entry is kept only if it names tcp.
+ * protocol is tcp, udp, a comma list of them, * or empty (both); ports *
+ * or empty mean all. A udp entry matters to DNS capture only.
  */
 int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *out,
 		    char *err, size_t errlen)
 {
 	struct str v = trim(str(value)), rest = v, f[3], proto, ports, uids, p;
 	struct range_list list = { 0 };
-	bool tcp = false, more;
+	uint8_t protocols = 0;
+	bool more;
 	uint64_t first, last;
 	struct uid_ports *e;
 	char prefix[MR_ERR_LEN];
@@ -285,15 +286,17 @@ int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *
 	uids = f[n - 1];
 
 	if (!proto.n || streq(proto, "*")) {
-		tcp = true;
+		protocols = MESHREDIR_PROTO_TCP | MESHREDIR_PROTO_UDP;
 	} else {
 		rest = proto;
 		do {
 			more = cut(&rest, ',', &p);
 			p = trim(p);
 			if (strcaseeq(p, "tcp"))
-				tcp = true;
-			else if (!strcaseeq(p, "udp"))
+				protocols |= MESHREDIR_PROTO_TCP;
+			else if (strcaseeq(p, "udp"))
+				protocols |= MESHREDIR_PROTO_UDP;
+			else
 				return fail(err, errlen, "%s: \"%.*s\" is not a protocol (tcp, udp or *)",
 					    prefix, (int)p.n, p.p);
 		} while (more);
@@ -319,14 +322,10 @@ int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *
 	if (range_of(prefix, &kinds[RANGE_UID], uids, &first, &last, err, errlen))
 		goto bad;
 
-	/* meshredir redirects TCP only: a UDP exclusion has nothing to exclude. */
-	if (!tcp) {
-		free(list.v);
-		return 0;
-	}
 	e = uid_ports_list_add(out);
 	e->ports = list;
 	e->uids = (struct range){ first, last };
+	e->protocols = protocols;
 	return 0;
 bad:
 	free(list.v);
@@ -490,4 +489,61 @@ bad:
 	return fail(err, errlen,
 		    "%s: \"%s\" is not a timeout (seconds, or a number with s or ms: 5, 5s, 500ms; at most an hour)",
 		    flag, value);
+}
+
+/*
+ * As miekg/dns reads it, which kumactl uses: a line's first word, then its
+ * second. A value that is not an address is refused here: Kuma turns it
+ * into an IPv6 server without an address, which captures all IPv6 DNS.
+ */
+int parse_resolv_conf(const char *name, const char *text, struct cidr_list *out,
+		      char *err, size_t errlen)
+{
+	struct str rest = str(text), line, w;
+	unsigned int lineno = 0;
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct cidr c;
+	bool more;
+
+	do {
+		more = cut(&rest, '\n', &line);
+		lineno++;
+		line = trim(line);
+		/* The first word, then the rest. */
+		for (w.p = line.p, w.n = 0; w.n < line.n && !isspace((unsigned char)w.p[w.n]);)
+			w.n++;
+		if (!streq(w, "nameserver"))
+			continue;
+		line.p += w.n;
+		line.n -= w.n;
+		line = trim(line);
+		for (w.p = line.p, w.n = 0; w.n < line.n && !isspace((unsigned char)w.p[w.n]);)
+			w.n++;
+		if (!w.n)
+			return fail(err, errlen, "%s:%u: nameserver without an address", name,
+				    lineno);
+		memset(&c, 0, sizeof(c));
+		if (w.n < sizeof(addr)) {
+			memcpy(addr, w.p, w.n);
+			addr[w.n] = '\0';
+			if (inet_pton(AF_INET, addr, c.addr) == 1) {
+				c.family = AF_INET;
+			} else if (inet_pton(AF_INET6, addr, c.addr) == 1) {
+				static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+				c.family = AF_INET6;
+				if (!memcmp(c.addr, mapped, sizeof(mapped))) {
+					memmove(c.addr, c.addr + 12, 4);
+					memset(c.addr + 4, 0, 12);
+					c.family = AF_INET;
+				}
+			}
+		}
+		if (!c.family)
+			return fail(err, errlen, "%s:%u: nameserver \"%.*s\" is not an IP address",
+				    name, lineno, (int)w.n, w.p);
+		c.prefix_len = c.family == AF_INET ? 32 : 128;
+		cidr_list_add(out, &c);
+	} while (more);
+	return 0;
 }

@@ -27,7 +27,7 @@ int parse_range_list(const char *flag, enum range_kind kind, const char *value,
 		     struct range_list *out, char *err, size_t errlen);
 int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 		    char *err, size_t errlen);
-/* Kuma's [protocol:][ports:]uids; an entry for UDP only is dropped. */
+/* Kuma's [protocol:][ports:]uids; a UDP entry matters to DNS capture only. */
 int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *out,
 		    char *err, size_t errlen);
 /* A UID or a user name of this system. */
@@ -42,6 +42,14 @@ int parse_duration(const char *flag, const char *value, char *err, size_t errlen
 /* validate's --timeout: 5, 5s or 500ms, into milliseconds; 1 ms to an hour. */
 int parse_timeout(const char *flag, const char *value, unsigned int *ms,
 		  char *err, size_t errlen);
+
+/*
+ * resolv.conf's text: each "nameserver ADDR" line's address, in file order,
+ * into out as a /32 or /128 (an IPv4-mapped IPv6 address as IPv4, as Kuma
+ * reads it). name is the file's path, for "PATH:LINE: ..." messages.
+ */
+int parse_resolv_conf(const char *name, const char *text, struct cidr_list *out,
+		      char *err, size_t errlen);
 
 /* What Go's strconv.ParseBool, and so kumactl, accepts; no message. */
 bool bool_literal(const char *s, bool *out);

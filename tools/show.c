@@ -27,6 +27,9 @@ static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_FAMILY_DISABLED] = "family-disabled",
 	[MESHREDIR_REASON_RESUMED] = "resumed",
 	[MESHREDIR_REASON_MIDSTREAM] = "midstream",
+	[MESHREDIR_REASON_REDIRECTED_DNS] = "redirected-dns",
+	[MESHREDIR_REASON_DNS_PASSED] = "dns-passed",
+	[MESHREDIR_REASON_DNS_ZONED] = "dns-zoned",
 };
 
 const char *reason_name(unsigned int reason)
@@ -99,7 +102,7 @@ static void text_dir(FILE *f, const char *name, const struct dir_config *d, bool
 		const struct uid_ports *up = &d->exclude_ports_for_uids.v[i];
 
 		/* In the flag's own syntax. */
-		fputs("    tcp:", f);
+		fprintf(f, "    %s:", uid_ports_protocol(up->protocols));
 		if (range_list_all_ports(&up->ports))
 			fputc('*', f);
 		else
@@ -108,6 +111,28 @@ static void text_dir(FILE *f, const char *name, const struct dir_config *d, bool
 		text_range(f, up->uids.first, up->uids.last);
 		fputc('\n', f);
 	}
+}
+
+static void text_dns(FILE *f, const struct dns_config *d)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	size_t i;
+
+	fputs("dns:\n", f);
+	fprintf(f, "  enabled: %s\n", d->enabled ? "true" : "false");
+	if (!d->enabled)
+		return;
+	fprintf(f, "  port: %u\n", d->port);
+	fprintf(f, "  capture-all: %s\n", d->capture_all ? "true" : "false");
+	fprintf(f, "  conntrack-zone-split: %s\n", d->zone_split ? "true" : "false");
+	fputs("  servers: ", f);
+	if (!d->servers.n)
+		fputs("none", f);
+	for (i = 0; i < d->servers.n; i++) {
+		cidr_format(&d->servers.v[i], buf, sizeof(buf));
+		fprintf(f, "%s%s", i ? "," : "", buf);
+	}
+	fputc('\n', f);
 }
 
 void show_text(FILE *f, const struct tool_config *cfg)
@@ -124,6 +149,7 @@ void show_text(FILE *f, const struct tool_config *cfg)
 	text_dir(f, "inbound", &cfg->inbound, false);
 	text_dir(f, "outbound", &cfg->outbound, true);
 	fprintf(f, "drop-invalid-packets: %s\n", cfg->drop_invalid ? "true" : "false");
+	text_dns(f, &cfg->dns);
 	if (!cfg->has_counters)
 		return;
 	/* The space before each column keeps even 20-digit counts apart. */
@@ -178,7 +204,8 @@ static void json_dir(FILE *f, const char *name, const struct dir_config *d, bool
 		for (i = 0; i < d->exclude_ports_for_uids.n; i++) {
 			const struct uid_ports *up = &d->exclude_ports_for_uids.v[i];
 
-			fprintf(f, "%s\n      {\"protocol\": \"tcp\", \"ports\": ", i ? "," : "");
+			fprintf(f, "%s\n      {\"protocol\": \"%s\", \"ports\": ", i ? "," : "",
+				uid_ports_protocol(up->protocols));
 			json_ranges(f, &up->ports);
 			fputs(", \"uids\": ", f);
 			json_range(f, up->uids.first, up->uids.last);
@@ -206,6 +233,21 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	fputs(",\n", f);
 	json_dir(f, "outbound", &cfg->outbound, true);
 	fprintf(f, ",\n  \"drop-invalid-packets\": %s", cfg->drop_invalid ? "true" : "false");
+	fprintf(f, ",\n  \"dns\": {\"enabled\": %s", cfg->dns.enabled ? "true" : "false");
+	if (cfg->dns.enabled) {
+		char a[INET6_ADDRSTRLEN + 8];
+		size_t i;
+
+		fprintf(f, ", \"port\": %u, \"capture-all\": %s, \"conntrack-zone-split\": %s, \"servers\": [",
+			cfg->dns.port, cfg->dns.capture_all ? "true" : "false",
+			cfg->dns.zone_split ? "true" : "false");
+		for (i = 0; i < cfg->dns.servers.n; i++) {
+			cidr_format(&cfg->dns.servers.v[i], a, sizeof(a));
+			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
+		}
+		fputc(']', f);
+	}
+	fputc('}', f);
 	if (cfg->has_counters) {
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < HOOK_COUNT; h++) {

@@ -28,7 +28,14 @@ CONFIGS=(
 	# the pod's own address excluded: A2 ahead of B3 (proxy-to-pod)
 	"pod-ip-excluded|--exclude-outbound-ips 192.0.2.2/32,2001:db8::2/128"
 	"ipv4-only|--ip-family-mode ipv4"
+	# DNS: resolv.conf lists PEER's two addresses (dns_servers); a udp
+	# exclusion for root's DNS; the zone split off
+	"dns|--redirect-dns"
+	"dns-all|--redirect-all-dns-traffic --exclude-outbound-ports-for-uids udp:53:0"
+	"dns-no-split|--redirect-dns --skip-dns-conntrack-zone-split --redirect-dns-port 15053"
 )
+# resolv.conf's nameservers in the DNS configurations, both sides.
+DNS_SERVERS=$PEER4,$PEER6
 
 # The debug kernel is there for KASAN, lockdep and kmemleak, and is many
 # times slower under TCG: it runs the default configuration only (all three
@@ -65,6 +72,14 @@ flows() {
 	in-5002|peer|$POD|5002|
 	in-other-src|peer|$POD|5000|--src $OTHER
 	in-to-15006|peer|$POD|15006|
+	dns-app|pod|$PEER|53|--udp --uid $APP_UID
+	dns-root|pod|$PEER|53|--udp
+	dns-proxy|pod|$PEER|53|--udp --uid $PROXY_UID
+	dns-app-other|pod|$OTHER|53|--udp --uid $APP_UID
+	dns-tcp-app|pod|$PEER|53|--uid $APP_UID
+	dns-tcp-proxy|pod|$PEER|53|--uid $PROXY_UID
+	dns-tcp-app-other|pod|$OTHER|53|--uid $APP_UID
+	udp-app-5000|pod|$PEER|5000|--udp --uid $APP_UID
 	EOF
 	if [ "$f" = 4 ]; then
 		cat <<-EOF
@@ -120,6 +135,7 @@ apply_iptables() { # apply_iptables VARIANT NS CONFIG
 	for f in 4 6; do
 		[ $f = 4 ] && t=iptables-$variant || t=ip6tables-$variant
 		n "$ns" "$t" -t nat -F && n "$ns" "$t" -t nat -X &&
+			{ n "$ns" "$t" -t raw -F 2>/dev/null || true; } &&
 			n "$ns" "$t-restore" --noflush <"$WORK/$cfg.rules.v$f" || return 1
 	done
 }
@@ -130,11 +146,16 @@ apply_nft() { apply_iptables nft "$@"; }
 # family stays until flush, for the connections it redirected), where
 # Kuma's rules, gone, take it with them, and SO_ORIGINAL_DST of a flow
 # that passes would then find an entry on one side only.
+# install reads the nameservers from the resolv.conf it is given.
 apply_meshredir() {
+	local out
 	mr "$1" flush || return 1
 	# shellcheck disable=SC2086
-	mr_set "$1" ${FLAGS[$2]}
+	out=$(mr "$1" install transparent-proxy ${FLAGS[$2]} \
+		--config "{redirect: {dns: {resolvConfigPath: $WORK/resolv.conf}}}" 2>&1) ||
+		{ echo "$out"; return 1; }
 }
+printf 'nameserver %s\n' ${DNS_SERVERS//,/ } >"$WORK/resolv.conf"
 
 pretty "kuma-diff on kernel $MR_KERNEL"
 for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
@@ -142,7 +163,7 @@ for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
 done
 mr_load
 # Best effort: the rig preloads most of these; x_tables targets may be missing.
-for m in xt_REDIRECT xt_owner xt_multiport xt_tcpudp nft_compat nft_chain_nat; do
+for m in xt_REDIRECT xt_owner xt_multiport xt_tcpudp xt_CT nft_compat nft_chain_nat; do
 	modprobe -q "$m" 2>/dev/null || true
 done
 
@@ -154,7 +175,7 @@ for entry in "${CONFIGS[@]}"; do
 	names+=("$cfg")
 	FLAGS[$cfg]=${entry#*|}
 	# shellcheck disable=SC2086
-	"$PYTHON" "$GEN" --out "$WORK/$cfg.rules" ${FLAGS[$cfg]}
+	"$PYTHON" "$GEN" --out "$WORK/$cfg.rules" ${FLAGS[$cfg]} --dns-servers "$DNS_SERVERS"
 done
 for f in 4 6; do
 	if diff -u "$KUMA/kuma-default.rules.v$f" "$WORK/default.rules.v$f" >"$WORK/gen.diff"; then
@@ -168,9 +189,21 @@ done
 
 # One pod per side, reconfigured for each configuration.
 sides=(meshredir legacy nft)
+# The DNS proxy makes its socket as the proxy's UID (not --uid, which
+# drops privileges after): the owner match reads the socket's file, and its
+# answers must be the proxy's (D5).
+user_bin
+mkdir -m 1777 "$WORK/run"
 for side in "${sides[@]}"; do
 	topology "$ID-$side-pod" "$ID-$side-peer"
+	n "$ID-$side-pod" setpriv --reuid=$PROXY_UID --regid=$PROXY_UID --clear-groups \
+		"$U_SERVER" dnsproxy 15053 --udp --pidfile "$WORK/run/dnsproxy.$side.pid" \
+		>"$WORK/dnsproxy.$side.log" 2>&1 </dev/null &
+	PENDING+=("$!:$WORK/run/dnsproxy.$side.pid:$WORK/dnsproxy.$side.log")
+	disown
+	server_bg "$ID-$side-peer" resolver 53 --udp
 done
+servers_ready
 for cfg in "${names[@]}"; do
 	pretty "config $cfg: ${FLAGS[$cfg]:-(defaults)}"
 	refs=()

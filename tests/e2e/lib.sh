@@ -404,7 +404,8 @@ assert_lost() {
 HOOKS=(local-out pre-routing)
 REASONS=(redirected-inbound redirected-outbound excluded-port excluded-port-for-uid
 	excluded-ip proxy-owner passthrough loopback localhost not-included
-	direction-disabled dropped dropped-invalid family-disabled resumed midstream)
+	direction-disabled dropped dropped-invalid family-disabled resumed midstream
+	redirected-dns dns-passed dns-zoned)
 
 # read_counters NS: fills CTR[hook:reason] from show --json, every hook and
 # reason of the uapi (a missing one is an error). Bash only: python3 takes

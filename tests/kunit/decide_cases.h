@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The classification table: each case is a configuration, one flow, and the
- * reason Kuma's iptables rules give it (module/KUMA.md).
+ * reason Kuma's iptables rules give it (module/KUMA.md), or, for a zone
+ * case, the conntrack zone Kuma's raw rules give its first packet.
  * Compiled into the KUnit suite and into tests/unit/decide_test.c, so the
  * kernel and userspace run the very same cases against the very same
  * decide.c. The includer provides nothing but a zeroed arena.
@@ -39,19 +40,29 @@ struct mr_spec_uid_ports {
 	struct mr_spec_range ports[MR_SPEC_N];
 };
 
+struct mr_spec_dns {
+	bool on;
+	bool all;			/* capture-all */
+	bool split;			/* the conntrack zone split */
+	struct mr_spec_cidr servers[MR_SPEC_N];
+};
+
 struct mr_spec {
 	bool ipv4_only;			/* ip-family-mode ipv4 */
 	struct mr_spec_range owner_uids[MR_SPEC_N];
 	struct mr_spec_range owner_gids[MR_SPEC_N];
 	struct mr_spec_uid_ports uid_ports[2];
+	struct mr_spec_uid_ports uid_ports_udp[2];
 	struct mr_spec_dir in, out;
+	struct mr_spec_dns dns;
 };
 
 struct mr_case {
 	const char *name;
 	struct mr_spec spec;
 	struct mr_flow flow;
-	enum meshredir_reason want;
+	int want;			/* enum meshredir_reason, or the zone */
+	bool zone;			/* mr_decide_zone(), not mr_decide() */
 };
 
 #define V4(a, b, c, d) { 0, ((u64)(a) << 24) | ((b) << 16) | ((c) << 8) | (d) }
@@ -67,6 +78,9 @@ struct mr_case {
 #define CLIENT6		DB8(3, 5)
 #define LOCALHOST6	{ 0, 1 }
 #define ANY4		{ V4(0, 0, 0, 0), 0, false, true }
+#define NS4		V4(10, 96, 0, 10)
+#define NS6		DB8(4, 0x53)
+#define STUB4		V4(127, 0, 0, 53)
 #define PASSTHRU6	{ 0, 6 }
 
 #define KUMA_DP		.owner_uids = { { 5678, 5678 } }
@@ -77,8 +91,14 @@ struct mr_case {
 #define OUT6(...)	{ .hook = MR_HOOK_LOCAL_OUT, .ipv6 = true, __VA_ARGS__ }
 #define IN4(...)	{ .hook = MR_HOOK_PRE_ROUTING, __VA_ARGS__ }
 #define IN6(...)	{ .hook = MR_HOOK_PRE_ROUTING, .ipv6 = true, __VA_ARGS__ }
+#define UDP		.udp = true
+/* DNS capture with the zone split, to NS4 and NS6; NS4 only; every address. */
+#define DNS46		.dns = { true, false, true, { { NS4, 32 }, { NS6, 128, true } } }
+#define DNS4		.dns = { true, false, true, { { NS4, 32 } } }
+#define DNSALL		.dns = { true, true, true }
+#define ZONE(n)		(n), true
 
-#define R(reason)	MESHREDIR_REASON_##reason
+#define R(reason)	MESHREDIR_REASON_##reason, false
 
 static const struct mr_case mr_cases[] = {
 	/* Default configuration: B7 and the inbound chain. */
@@ -265,7 +285,127 @@ static const struct mr_case mr_cases[] = {
 	{ "inbound knobs do not touch outbound", { KUMA_DP,
 	  .in.exclude_ports = { { 80, 80 } }, .in.exclude_ips = { { REMOTE4, 32 } } },
 	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	/* DNS capture: A1, A2, D1, D2 for UDP/53; D3 for TCP/53. */
+	{ "dns: app's UDP/53 to a server: DNS port", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: app's UDP/53 to a server v6: DNS port", { KUMA_DP, DNS46 },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: to an address not a server: passes", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: capture-all takes any address", { KUMA_DP, DNSALL },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: capture-all takes any address v6", { KUMA_DP, DNSALL },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = REMOTE6, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: the proxy's query upstream passes (D1)", { KUMA_DP, DNS46 },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(PROXY_OWNER) },
+	{ "dns: the proxy's query passes with capture-all", { KUMA_DP, DNSALL },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(PROXY_OWNER) },
+	{ "dns: no socket: owner test fails, captured", { KUMA_DP, DNS46 },
+	  OUT4(UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: a family without a server has no capture", { KUMA_DP, DNS4 },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), R(DNS_PASSED) },
+	{ "dns: a loopback server is captured", { KUMA_DP,
+	  .dns = { true, false, true, { { STUB4, 32 } } } },
+	  OUT4(APP, UDP, LO, .saddr = LOCALHOST4, .daddr = STUB4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: app's TCP/53 passes (D3)", { KUMA_DP, DNS46 },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: app's TCP/53 anywhere passes (D3)", { KUMA_DP, DNS46 },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: app's TCP/53 over loopback: D3 ahead of B4", { KUMA_DP, DNS46 },
+	  OUT4(APP, LO, .saddr = LOCALHOST4, .daddr = STUB4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: the proxy's TCP/53 goes on to the TCP rules", { KUMA_DP, DNS46 },
+	  OUT4(PROXY, .saddr = POD4, .daddr = NS4, .dport = 53), R(PROXY_OWNER) },
+	{ "dns: TCP/53 in a family without a server goes out", { KUMA_DP, DNS4 },
+	  OUT6(APP, .saddr = POD6, .daddr = NS6, .dport = 53), R(REDIRECTED_OUTBOUND) },
+	{ "dns: TCP/53 without DNS capture goes out", { KUMA_DP },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_OUTBOUND) },
+	{ "dns: UDP without DNS capture is not classified", { KUMA_DP },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(UNSPEC) },
+	{ "dns: UDP to another port is not classified", { KUMA_DP, DNSALL },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 123), R(UNSPEC) },
+	{ "dns: arriving UDP/53 is not classified", { KUMA_DP, DNSALL },
+	  IN4(UDP, .saddr = CLIENT4, .daddr = POD4, .dport = 53), R(UNSPEC) },
+	{ "dns: a udp exclusion for the app's UID (A1)", { KUMA_DP, DNS46,
+	  .uid_ports_udp = { { { 1000, 1000 }, { { 53, 53 } } } } },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(EXCLUDED_PORT_FOR_UID) },
+	{ "dns: a tcp exclusion leaves UDP/53 captured", { KUMA_DP, DNS46,
+	  .uid_ports = { { { 1000, 1000 }, { { 53, 53 } } } } },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: a tcp exclusion takes TCP/53 ahead of D3", { KUMA_DP, DNS46,
+	  .uid_ports = { { { 1000, 1000 }, { { 53, 53 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(EXCLUDED_PORT_FOR_UID) },
+	{ "dns: a udp exclusion leaves TCP/53 to D3", { KUMA_DP, DNS46,
+	  .uid_ports_udp = { { { 1000, 1000 }, { { 53, 53 } } } } },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: an excluded server address (A2)", { KUMA_DP, DNS46,
+	  .out.exclude_ips = { { NS4, 32 } } },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(EXCLUDED_IP) },
+	{ "dns: outbound off keeps DNS capture", { KUMA_DP, DNS46, .out.disabled = true },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "dns: outbound off keeps D3", { KUMA_DP, DNS46, .out.disabled = true },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(DNS_PASSED) },
+	{ "dns: ipv4 mode: IPv6 DNS passes first", { KUMA_DP, DNS46, .ipv4_only = true },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), R(FAMILY_DISABLED) },
+	/* The zone split: Kuma's raw rules D4 to D8. */
+	{ "zone: app's query to a server: proxy zone (D6)", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: app's query to a server v6 (D6)", { KUMA_DP, DNS46 },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: the proxy's query: upstream zone (D4)", { KUMA_DP, DNS46 },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(1) },
+	{ "zone: the proxy's answer from the DNS port (D5)", { KUMA_DP, DNS46 },
+	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = POD4, .sport = 15053,
+	       .dport = 40000), ZONE(2) },
+	{ "zone: from the DNS port, not the proxy's: none", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .sport = 15053, .dport = 40000),
+	  ZONE(0) },
+	{ "zone: a server's reply arriving (D8)", { KUMA_DP, DNS46 },
+	  IN4(UDP, .saddr = NS4, .daddr = POD4, .sport = 53, .dport = 40000), ZONE(1) },
+	{ "zone: a reply from another address: none", { KUMA_DP, DNS46 },
+	  IN4(UDP, .saddr = REMOTE4, .daddr = POD4, .sport = 53, .dport = 40000), ZONE(0) },
+	{ "zone: capture-all: any reply from port 53 (D8)", { KUMA_DP, DNSALL },
+	  IN6(UDP, .saddr = REMOTE6, .daddr = POD6, .sport = 53, .dport = 40000), ZONE(1) },
+	{ "zone: capture-all: any query (D6)", { KUMA_DP, DNSALL },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: a loopback server's answer to localhost (D7)", { KUMA_DP,
+	  .dns = { true, false, true, { { V4(127, 0, 0, 11), 32 } } } },
+	  OUT4(APP, UDP, LO, .saddr = V4(127, 0, 0, 11), .daddr = LOCALHOST4, .sport = 41000,
+	       .dport = 40000), ZONE(1) },
+	{ "zone: D7 only to localhost", { KUMA_DP,
+	  .dns = { true, false, true, { { V4(127, 0, 0, 11), 32 } } } },
+	  OUT4(APP, UDP, LO, .saddr = V4(127, 0, 0, 11), .daddr = POD4, .sport = 41000,
+	       .dport = 40000), ZONE(0) },
+	{ "zone: D7 only for a loopback server", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, LO, .saddr = NS4, .daddr = LOCALHOST4, .sport = 41000,
+	       .dport = 40000), ZONE(0) },
+	{ "zone: D7 not with capture-all", { KUMA_DP, DNSALL },
+	  OUT4(APP, UDP, LO, .saddr = V4(127, 0, 0, 11), .daddr = LOCALHOST4, .sport = 41000,
+	       .dport = 40000), ZONE(0) },
+	{ "zone: to an address not a server: none", { KUMA_DP, DNS46 },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: split skipped: none", { KUMA_DP,
+	  .dns = { true, false, false, { { NS4, 32 } } } },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: TCP: none", { KUMA_DP, DNS46 },
+	  OUT4(APP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: a family without a server: none", { KUMA_DP, DNS4 },
+	  OUT6(PROXY, UDP, .saddr = POD6, .daddr = NS6, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: an excluded UID's query is zoned all the same", { KUMA_DP, DNS46,
+	  .uid_ports_udp = { { { 1000, 1000 }, { { 53, 53 } } } } },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: ipv4 mode: IPv6 none", { KUMA_DP, DNS46, .ipv4_only = true },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: without DNS capture: none", { KUMA_DP },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(0) },
 };
+
+/* What the case's function says of its flow. */
+static inline int mr_case_run(const struct mr_config *cfg, const struct mr_case *c)
+{
+	if (c->zone)
+		return mr_decide_zone(cfg, &c->flow);
+	return mr_decide(cfg, &c->flow);
+}
 
 /* The arena: cases allocate, nothing is freed, the includer resets it. */
 struct mr_arena {
@@ -342,13 +482,35 @@ static void mr_spec_dir(struct mr_arena *a, const struct mr_spec_dir *s,
 	d->exclude_ips6 = mr_spec_cidrs(a, s->exclude_ips, true);
 }
 
+/* false only if the arena is too small. */
+static bool mr_spec_uid_ports(struct mr_arena *a, const struct mr_spec_uid_ports *s,
+			      const struct mr_uid_ports **out)
+{
+	struct mr_uid_ports *up;
+	u32 i, n = 0;
+
+	while (n < 2 && s[n].uids.last)
+		n++;
+	if (!n)
+		return true;
+	up = mr_arena_alloc(a, sizeof(*up) + n * sizeof(up->entry[0]));
+	if (!up)
+		return false;
+	up->count = n;
+	for (i = 0; i < n; i++) {
+		up->entry[i].uids.first = mr_key_u32(s[i].uids.first);
+		up->entry[i].uids.last = mr_key_u32(s[i].uids.last);
+		up->entry[i].ports = mr_spec_set(a, s[i].ports);
+	}
+	*out = up;
+	return true;
+}
+
 /* NULL only if the arena is too small, which a test reports. */
 static const struct mr_config *mr_spec_config(struct mr_arena *a,
 					      const struct mr_spec *s)
 {
 	struct mr_config *cfg = mr_arena_alloc(a, sizeof(*cfg));
-	struct mr_uid_ports *up;
-	u32 i, n = 0;
 
 	if (!cfg)
 		return NULL;
@@ -358,20 +520,15 @@ static const struct mr_config *mr_spec_config(struct mr_arena *a,
 	cfg->owner_gids = mr_spec_set(a, s->owner_gids);
 	mr_spec_dir(a, &s->in, &cfg->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
 	mr_spec_dir(a, &s->out, &cfg->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
-	while (n < 2 && s->uid_ports[n].uids.last)
-		n++;
-	if (n) {
-		up = mr_arena_alloc(a, sizeof(*up) + n * sizeof(up->entry[0]));
-		if (!up)
-			return NULL;
-		up->count = n;
-		for (i = 0; i < n; i++) {
-			up->entry[i].uids.first = mr_key_u32(s->uid_ports[i].uids.first);
-			up->entry[i].uids.last = mr_key_u32(s->uid_ports[i].uids.last);
-			up->entry[i].ports = mr_spec_set(a, s->uid_ports[i].ports);
-		}
-		cfg->uid_ports = up;
-	}
+	cfg->dns.enabled = s->dns.on;
+	cfg->dns.capture_all = s->dns.all;
+	cfg->dns.zone_split = s->dns.split;
+	cfg->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
+	cfg->dns.servers4 = mr_spec_cidrs(a, s->dns.servers, false);
+	cfg->dns.servers6 = mr_spec_cidrs(a, s->dns.servers, true);
+	if (!mr_spec_uid_ports(a, s->uid_ports, &cfg->uid_ports) ||
+	    !mr_spec_uid_ports(a, s->uid_ports_udp, &cfg->uid_ports_udp))
+		return NULL;
 	return cfg;
 }
 

@@ -30,7 +30,7 @@ static void mr_test_decide(struct kunit *test)
 	memset(&mr_test_arena, 0, sizeof(mr_test_arena));
 	cfg = mr_spec_config(&mr_test_arena, &c->spec);
 	KUNIT_ASSERT_NOT_NULL(test, cfg);
-	KUNIT_EXPECT_EQ(test, (int)mr_decide(cfg, &c->flow), (int)c->want);
+	KUNIT_EXPECT_EQ(test, mr_case_run(cfg, c), c->want);
 }
 
 /* Mid-stream pickups and drop-invalid, the two rules beside the table. */
@@ -44,8 +44,9 @@ static void mr_test_pickup_and_invalid(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (int)mr_decide_pickup(r, false),
 				(int)MESHREDIR_REASON_MIDSTREAM);
 		KUNIT_EXPECT_EQ(test, (int)mr_decide_pickup(r, true),
-				mr_reason_redirects(r) ? (int)MESHREDIR_REASON_RESUMED :
-							 (int)MESHREDIR_REASON_MIDSTREAM);
+				r == MESHREDIR_REASON_REDIRECTED_INBOUND ||
+				r == MESHREDIR_REASON_REDIRECTED_OUTBOUND ?
+				(int)MESHREDIR_REASON_RESUMED : (int)MESHREDIR_REASON_MIDSTREAM);
 	}
 	KUNIT_EXPECT_TRUE(test, mr_drops_invalid(&v4, false, false, false));
 	KUNIT_EXPECT_FALSE(test, mr_drops_invalid(&v4, true, false, false));
@@ -122,8 +123,8 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 {
 	/* uids 100-200 exclude port 80; 150-300 exclude 443. */
 	struct mr_uid_ports_input in[2] = {
-		{ .uids = { { 0, 100 }, { 0, 200 } } },
-		{ .uids = { { 0, 150 }, { 0, 300 } } },
+		{ .uids = { { 0, 100 }, { 0, 200 } }, .protocols = MESHREDIR_PROTO_TCP },
+		{ .uids = { { 0, 150 }, { 0, 300 } }, .protocols = MESHREDIR_PROTO_TCP },
 	};
 	const struct mr_uid_ports *up, *given;
 	struct mr_flow f = { .has_owner = true, .dport = 80 };
@@ -132,7 +133,7 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mr_ranges_init(&in[1].ports, 1), 0);
 	mr_ranges_add(&in[0].ports, (struct mr_range){ { 0, 80 }, { 0, 80 } });
 	mr_ranges_add(&in[1].ports, (struct mr_range){ { 0, 443 }, { 0, 443 } });
-	KUNIT_ASSERT_EQ(test, mr_uid_ports_build(in, 2, &up), 0);
+	KUNIT_ASSERT_EQ(test, mr_uid_ports_build(in, 2, MESHREDIR_PROTO_TCP, &up), 0);
 	KUNIT_ASSERT_NOT_NULL(test, up);
 	/* What GET reports: the entries as given, not the cut. */
 	KUNIT_ASSERT_EQ(test, mr_uid_ports_keep(in, 2, &given), 0);
@@ -167,9 +168,9 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 }
 
 /*
- * A SET in parts, as netlink.c gathers it: each part reserves room and adds
- * its ranges; earlier parts' ranges survive every regrowth, and the build
- * gives the set one message with all of them would have given.
+ * A SET in parts, as netlink_set.c gathers it: each part reserves room and
+ * adds its ranges; earlier parts' ranges survive every regrowth, and the
+ * build gives the set one message with all of them would have given.
  */
 static void mr_test_input_parts(struct kunit *test)
 {
@@ -210,13 +211,14 @@ static void mr_test_input_parts(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, mr_config_input_reserve_uid_ports(in, 1), 0);
 		e = &in->uid_ports[in->uid_ports_count++];
 		e->uids.first = e->uids.last = mr_key_u32(1000 + part);
+		e->protocols = MESHREDIR_PROTO_TCP;
 		KUNIT_ASSERT_EQ(test, mr_ranges_reserve(&e->ports, 1), 0);
 		r.first = r.last = mr_key_u32(80 + part);
 		mr_ranges_add(&e->ports, r);
 	}
 	KUNIT_EXPECT_EQ(test, in->uid_ports[0].ports.range[0].first.lo, 80ULL);
 
-	KUNIT_ASSERT_EQ(test, mr_config_build(in, &cfg), 0);
+	KUNIT_ASSERT_EQ(test, mr_config_build(&init_net, in, &cfg), 0);
 	/* The input is emptied: freeing it frees nothing twice. */
 	KUNIT_EXPECT_EQ(test, in->outbound.exclude_ports.count, 0U);
 	KUNIT_EXPECT_NULL(test, in->uid_ports);

@@ -237,8 +237,13 @@ static void test_uid_ports(void)
 			     "--exclude-outbound-ports-for-uids", "TCP:1-10,5-20:4294967294",
 			     NULL), 0);
 	l = &cl.cfg.outbound.exclude_ports_for_uids;
-	/* udp:53:1000 is dropped: meshredir redirects TCP only. */
-	if (CHECK_UINT(l->n, 7)) {
+	/* udp:53:1000 is kept, for DNS capture; no protocol is both. */
+	if (CHECK_UINT(l->n, 8)) {
+		CHECK_UINT(l->v[0].protocols, MESHREDIR_PROTO_TCP | MESHREDIR_PROTO_UDP);
+		CHECK_UINT(l->v[2].protocols, MESHREDIR_PROTO_TCP);
+		CHECK_UINT(l->v[3].protocols, MESHREDIR_PROTO_UDP);
+		CHECK_UINT(l->v[4].protocols, MESHREDIR_PROTO_TCP | MESHREDIR_PROTO_UDP);
+		CHECK_UINT(l->v[7].protocols, MESHREDIR_PROTO_TCP);
 		CHECK(l->v[0].ports.n == 1 && l->v[0].ports.v[0].first == 1 &&
 		      l->v[0].ports.v[0].last == 65535);
 		CHECK(l->v[0].uids.first == 1000 && l->v[0].uids.last == 1000);
@@ -247,12 +252,13 @@ static void test_uid_ports(void)
 		CHECK(l->v[1].uids.first == 1000 && l->v[1].uids.last == 1010);
 		CHECK(l->v[2].ports.n == 1 && l->v[2].ports.v[0].first == 22 &&
 		      l->v[2].uids.first == 0);
-		CHECK(l->v[3].ports.v[0].first == 53 && l->v[3].uids.first == 7);
-		CHECK(l->v[4].ports.v[0].first == 1 && l->v[4].ports.v[0].last == 65535 &&
-		      l->v[4].uids.first == 8);
-		CHECK(l->v[5].ports.v[0].last == 65535 && l->v[5].uids.first == 9);
-		CHECK(l->v[6].ports.n == 1 && l->v[6].ports.v[0].first == 1 &&
-		      l->v[6].ports.v[0].last == 20 && l->v[6].uids.first == 4294967294u);
+		CHECK(l->v[3].ports.v[0].first == 53 && l->v[3].uids.first == 1000);
+		CHECK(l->v[4].ports.v[0].first == 53 && l->v[4].uids.first == 7);
+		CHECK(l->v[5].ports.v[0].first == 1 && l->v[5].ports.v[0].last == 65535 &&
+		      l->v[5].uids.first == 8);
+		CHECK(l->v[6].ports.v[0].last == 65535 && l->v[6].uids.first == 9);
+		CHECK(l->v[7].ports.n == 1 && l->v[7].ports.v[0].first == 1 &&
+		      l->v[7].ports.v[0].last == 20 && l->v[7].uids.first == 4294967294u);
 	}
 	CHECK_UINT(cl.cfg.inbound.exclude_ports_for_uids.n, 0);
 	cmdline_free(&cl);
@@ -484,8 +490,10 @@ static void test_errors_usage(void)
 	EXPECT_ERR("unexpected argument \"extra\"", "show", "extra");
 	EXPECT_ERR("unknown flag \"--foo\" (see meshredir set --help)", "set", "--foo=1");
 	EXPECT_ERR("unknown flag \"-x\" (see meshredir show --help)", "show", "-x");
-	EXPECT_ERR("--redirect-dns: a kumactl flag meshredir does not have (it redirects TCP only: no DNS capture)",
-		   "set", "--redirect-dns");
+	EXPECT_ERR("--vnet: a kumactl flag meshredir does not have (it has no virtual-network redirection)",
+		   "set", "--vnet=docker0:172.17.0.0/16");
+	EXPECT_ERR("unknown flag \"--redirect-dns-upstream-target-chain\" (see meshredir set --help)",
+		   "set", "--redirect-dns-upstream-target-chain=RETURN");
 	EXPECT_ERR("--redirect-inbound-port: a value is needed", "set", "--redirect-inbound-port");
 	EXPECT_ERR("--json: takes no value", "show", "--json=yes");
 	EXPECT_ERR("--json: not a flag of \"set\" (see meshredir set --help)", "set", "--json");

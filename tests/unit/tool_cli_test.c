@@ -83,7 +83,8 @@ static void test_help_version(void)
 	RUN_TOOL(&r, "help", "set");
 	CHECK_INT(r.status, 0);
 	CHECK(strstr(r.out, "--exclude-outbound-ports-for-uids [PROTO:][PORTS:]UIDS"));
-	CHECK(strstr(r.out, "udp alone is accepted and dropped"));
+	CHECK(strstr(r.out, "UDP entries only matter to DNS"));
+	CHECK(strstr(r.out, "--redirect-dns-port PORT           the DNS proxy's port (15053)"));
 
 	RUN_TOOL(&r, "set", "--help");
 	CHECK_INT(r.status, 0);
@@ -147,9 +148,9 @@ static void test_new_command_errors(void)
 	CHECK_STR(r.err, "meshredir: install: missing \"transparent-proxy\" (meshredir install transparent-proxy [FLAGS])\n");
 	CHECK_STR(r.out, "");
 
-	RUN_TOOL(&r, "install", "transparent-proxy", "--redirect-dns");
+	RUN_TOOL(&r, "install", "transparent-proxy", "--vnet", "docker0:172.17.0.0/16");
 	CHECK_INT(r.status, 1);
-	CHECK_STR(r.err, "meshredir: --redirect-dns: a kumactl flag meshredir does not have (it redirects TCP only: no DNS capture)\n");
+	CHECK_STR(r.err, "meshredir: --vnet: a kumactl flag meshredir does not have (it has no virtual-network redirection)\n");
 
 	RUN_TOOL(&r, "install", "transparent-proxy", "--config", "redirect: {inbound: {port: 0}}");
 	CHECK_INT(r.status, 1);
@@ -205,6 +206,11 @@ static void test_dry_run(void)
 		"    excludePorts: []\n"
 		"    excludePortsForIPs: []\n"
 		"    excludePortsForUIDs: []\n"
+		"  dns:\n"
+		"    enabled: false\n"
+		"    captureAll: false\n"
+		"    port: 15053\n"
+		"    skipConntrackZoneSplit: false\n"
 		"dropInvalidPackets: false\n"
 		"meshredir:\n"
 		"  ownerUIDs: []\n"

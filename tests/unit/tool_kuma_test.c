@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "check.h"
 #include "tool_util.h"
@@ -157,12 +158,15 @@ static void test_full(void)
 		CHECK(cfg.outbound.exclude_ports.v[0].first == 81 &&
 		      cfg.outbound.exclude_ports.v[0].last == 82);
 	CHECK_UINT(cfg.outbound.exclude_ips.n, 1);
-	/* the udp-only entry is dropped, as from the flag */
-	CHECK_UINT(cfg.outbound.exclude_ports_for_uids.n, 2);
-	if (cfg.outbound.exclude_ports_for_uids.n == 2) {
+	/* the udp-only entry is kept, for DNS capture, as from the flag */
+	CHECK_UINT(cfg.outbound.exclude_ports_for_uids.n, 3);
+	if (cfg.outbound.exclude_ports_for_uids.n == 3) {
 		up = &cfg.outbound.exclude_ports_for_uids.v[0];
 		CHECK(up->uids.first == 1000 && up->uids.last == 1002 && up->ports.n == 2);
+		CHECK_UINT(up->protocols, MESHREDIR_PROTO_TCP);
 		up = &cfg.outbound.exclude_ports_for_uids.v[1];
+		CHECK(up->uids.first == 106 && up->protocols == MESHREDIR_PROTO_UDP);
+		up = &cfg.outbound.exclude_ports_for_uids.v[2];
 		CHECK(up->uids.first == 3000 && up->uids.last == 3000 && up->ports.n == 1 &&
 		      up->ports.v[0].first == 1 && up->ports.v[0].last == 65535);
 	}
@@ -311,10 +315,10 @@ static void test_errors(void)
 			"config.yaml:2: ebpf.bpffsPath: expected a single value, found a list");
 
 	/* what meshredir does not do */
-	EXPECT_YAML_ERR("redirect:\n  dns:\n    enabled: true\n",
-			"config.yaml:3: redirect.dns.enabled: true is not supported: meshredir redirects TCP only and does not capture DNS");
-	EXPECT_YAML_ERR("redirect:\n  dns:\n    captureAll: true\n",
-			"config.yaml:3: redirect.dns.captureAll: true is not supported: meshredir redirects TCP only and does not capture DNS");
+	EXPECT_YAML_ERR("redirect:\n  dns:\n    enabled: maybe\n",
+			"config.yaml:3: redirect.dns.enabled: \"maybe\" is not true or false");
+	EXPECT_YAML_ERR("redirect:\n  dns:\n    skipConntrackZoneSplit: 2\n",
+			"config.yaml:3: redirect.dns.skipConntrackZoneSplit: \"2\" is not true or false");
 	EXPECT_YAML_ERR("redirect:\n  vnet:\n    networks: [\"docker0:172.17.0.0/16\"]\n",
 			"config.yaml:3: redirect.vnet.networks: not supported: meshredir has no virtual-network (vnet) redirection (only an empty list is accepted)");
 	EXPECT_YAML_ERR("redirect:\n  inbound:\n    excludePortsForUIDs: [\"1000\"]\n",
@@ -406,8 +410,13 @@ static void test_written(void)
 		"    excludePorts: []\n"
 		"    excludePortsForIPs: []\n"
 		"    excludePortsForUIDs:\n"
-		"    - \"tcp:*:1000\"\n"
-		"    - \"tcp:53,80-88:2000-2009\"\n"
+		"    - \"*:*:1000\"\n"
+		"    - \"*:53,80-88:2000-2009\"\n"
+		"  dns:\n"
+		"    enabled: false\n"
+		"    captureAll: false\n"
+		"    port: 15053\n"
+		"    skipConntrackZoneSplit: false\n"
 		"dropInvalidPackets: true\n"
 		"meshredir:\n"
 		"  ownerUIDs:\n"
@@ -645,9 +654,8 @@ static void test_install_args(void)
 	cmdline_free(&cl);
 	unlink(path);
 
-	path = tmp_file("redirect:\n  dns:\n    enabled: true\n");
-	snprintf(msg, sizeof(msg), "%s:3: redirect.dns.enabled: true is not supported: meshredir redirects TCP only and does not capture DNS",
-		 path);
+	path = tmp_file("redirect:\n  dns:\n    enabled: true\n    resolvConfigPath: /nonexistent/resolv.conf\n");
+	snprintf(msg, sizeof(msg), "--redirect-dns: cannot read /nonexistent/resolv.conf: No such file or directory");
 	EXPECT_ERR(msg, "install", "transparent-proxy", "--config-file", path);
 	unlink(path);
 	EXPECT_ERR("--config:1: redirect: expected a mapping, found a value",
@@ -677,11 +685,6 @@ static void test_install_kumactl_only(void)
 	static const struct {
 		const char *flag, *why;
 	} refused[] = {
-		{ "--redirect-dns", "it redirects TCP only: no DNS capture" },
-		{ "--redirect-all-dns-traffic", "it redirects TCP only: no DNS capture" },
-		{ "--redirect-dns-port=15053", "it redirects TCP only: no DNS capture" },
-		{ "--redirect-dns-upstream-target-chain=RETURN", "it redirects TCP only: no DNS capture" },
-		{ "--skip-dns-conntrack-zone-split", "it redirects TCP only: no DNS capture" },
 		{ "--vnet=docker0:172.17.0.0/16", "it has no virtual-network redirection" },
 		{ "--iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 		{ "--disable-comments", "it sets no iptables rules" },
@@ -755,8 +758,93 @@ static void test_uninstall_show_args(void)
 	cmdline_free(&cl);
 }
 
+/* DNS capture: resolv.conf, the flags, the file and the environment. */
+static void test_dns(void)
+{
+	struct cmdline cl;
+	char err[MR_ERR_LEN], msg[MR_ERR_LEN + 64], cfgtext[256], path[sizeof(tmp_path)];
+	const struct cidr_list *l;
+	size_t i, v4 = 0;
+
+	snprintf(path, sizeof(path), "%s",
+		 tmp_file("# pod\nsearch ns.svc.cluster.local\nnameserver 10.96.0.10\n"
+			  "nameserver ::ffff:10.0.0.1\nnameserver  fd00::53  # six\n"
+			  "options ndots:5\n"));
+	snprintf(cfgtext, sizeof(cfgtext), "{redirect: {dns: {resolvConfigPath: %s}}}", path);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", cfgtext,
+			     "--redirect-dns", "--redirect-dns-port", "5353", NULL), 0);
+	l = &cl.cfg.dns.servers;
+	CHECK(cl.cfg.dns.enabled && !cl.cfg.dns.capture_all && cl.cfg.dns.zone_split);
+	CHECK_UINT(cl.cfg.dns.port, 5353);
+	/* the IPv4-mapped one is IPv4, as Kuma reads it */
+	if (CHECK_UINT(l->n, 3)) {
+		for (i = 0; i < l->n; i++)
+			v4 += l->v[i].family == AF_INET && l->v[i].prefix_len == 32;
+		CHECK_UINT(v4, 2);
+	}
+	cmdline_free(&cl);
+
+	/* no nameserver at all: no DNS capture in either family, as Kuma */
+	snprintf(path, sizeof(path), "%s", tmp_file("search x\noptions ndots:5\n"));
+	snprintf(cfgtext, sizeof(cfgtext), "{redirect: {dns: {resolvConfigPath: %s}}}", path);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", cfgtext,
+			     "--redirect-dns", NULL), 0);
+	CHECK(cl.cfg.dns.enabled && !cl.cfg.dns.capture_all);
+	CHECK_UINT(cl.cfg.dns.servers.n, 0);
+	cmdline_free(&cl);
+	unlink(path);
+
+	/* capture-all turns DNS on and reads no file */
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config",
+			     "{redirect: {dns: {resolvConfigPath: /nonexistent}}}",
+			     "--redirect-all-dns-traffic", "--skip-dns-conntrack-zone-split", NULL), 0);
+	CHECK(cl.cfg.dns.enabled && cl.cfg.dns.capture_all && !cl.cfg.dns.zone_split);
+	CHECK_UINT(cl.cfg.dns.servers.n, 0);
+	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--redirect-dns=false",
+			     "--redirect-all-dns-traffic", NULL), 0);
+	cmdline_free(&cl);
+	EXPECT_ERR("only one of --redirect-dns or --redirect-all-dns-traffic should be specified",
+		   "install", "transparent-proxy", "--redirect-dns", "--redirect-all-dns-traffic");
+	EXPECT_ERR("--redirect-dns-port: \"0\" is not a port (1-65535)",
+		   "set", "--redirect-dns-port=0");
+
+	/* precedence: file < environment < flags */
+	setenv("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_PORT", "2000", 1);
+	setenv("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_CAPTURE_ALL", "true", 1);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config",
+			     "{redirect: {dns: {port: 1000}}}", NULL), 0);
+	CHECK(cl.cfg.dns.enabled && cl.cfg.dns.capture_all);
+	CHECK_UINT(cl.cfg.dns.port, 2000);
+	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config",
+			     "{redirect: {dns: {port: 1000}}}", "--redirect-dns-port=3000", NULL), 0);
+	CHECK_UINT(cl.cfg.dns.port, 3000);
+	cmdline_free(&cl);
+	setenv("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_PORT", "0", 1);
+	EXPECT_ERR("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_PORT: \"0\" is not a port (1-65535)",
+		   "install", "transparent-proxy");
+	unsetenv("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_PORT");
+	unsetenv("KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_CAPTURE_ALL");
+	unlink(path);
+
+	/* resolv.conf's errors, each naming the file and line */
+	snprintf(path, sizeof(path), "%s", tmp_file("nameserver 10.0.0.1\nnameserver fe80::1%eth0\n"));
+	snprintf(cfgtext, sizeof(cfgtext), "{redirect: {dns: {resolvConfigPath: %s}}}", path);
+	snprintf(msg, sizeof(msg),
+		 "--redirect-dns: %s:2: nameserver \"fe80::1%%eth0\" is not an IP address", path);
+	EXPECT_ERR(msg, "install", "transparent-proxy", "--config", cfgtext, "--redirect-dns");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s", tmp_file("search x\nnameserver\n"));
+	snprintf(cfgtext, sizeof(cfgtext), "{redirect: {dns: {resolvConfigPath: %s}}}", path);
+	snprintf(msg, sizeof(msg), "--redirect-dns: %s:2: nameserver without an address", path);
+	EXPECT_ERR(msg, "install", "transparent-proxy", "--config", cfgtext, "--redirect-dns");
+	unlink(path);
+}
+
 int main(void)
 {
+	RUN(test_dns);
 	RUN(test_defaults);
 	RUN(test_full);
 	RUN(test_same_as_flags);

@@ -168,7 +168,9 @@ static void full_config(struct cmdline *cl)
 			     "--exclude-outbound-ips=192.168.0.1",
 			     "--exclude-outbound-ports-for-uids=80,443:1000-1010",
 			     "--exclude-outbound-ports-for-uids=7",
-			     "--owner-gid=100-200", "--drop-invalid-packets", NULL), 0);
+			     "--owner-gid=100-200", "--drop-invalid-packets",
+			     "--redirect-all-dns-traffic", "--redirect-dns-port=5353",
+			     "--skip-dns-conntrack-zone-split", NULL), 0);
 	cl->cfg.has_counters = true;
 	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_REDIRECTED_INBOUND] = 5;
 	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_PROXY_OWNER] = 12;
@@ -200,9 +202,15 @@ static void test_text_full(void)
 		  "  include-ports: all\n"
 		  "  exclude-ips: 192.168.0.1/32\n"
 		  "  exclude-ports-for-uids:\n"
-		  "    tcp:80,443:1000-1010\n"
-		  "    tcp:*:7\n"
+		  "    *:80,443:1000-1010\n"
+		  "    *:*:7\n"
 		  "drop-invalid-packets: true\n"
+		  "dns:\n"
+		  "  enabled: true\n"
+		  "  port: 5353\n"
+		  "  capture-all: true\n"
+		  "  conntrack-zone-split: false\n"
+		  "  servers: none\n"
 		  "counters:\n"
 		  "  reason                    local-out  pre-routing\n"
 		  "  redirected-inbound                5            0\n"
@@ -220,7 +228,10 @@ static void test_text_full(void)
 		  "  dropped-invalid                   0            3\n"
 		  "  family-disabled                   0            0\n"
 		  "  resumed                           0            0\n"
-		  "  midstream                         0            0\n");
+		  "  midstream                         0            0\n"
+		  "  redirected-dns                    0            0\n"
+		  "  dns-passed                        0            0\n"
+		  "  dns-zoned                         0            0\n");
 	free(out);
 	cmdline_free(&cl);
 }
@@ -251,7 +262,9 @@ static void test_text_defaults(void)
 		  "  include-ports: all\n"
 		  "  exclude-ips: none\n"
 		  "  exclude-ports-for-uids: none\n"
-		  "drop-invalid-packets: false\n");
+		  "drop-invalid-packets: false\n"
+		  "dns:\n"
+		  "  enabled: false\n");
 	free(out);
 	cmdline_free(&cl);
 }
@@ -279,12 +292,13 @@ static void test_json_full(void)
 		"assert o[\"exclude-ports\"] == [] and o[\"include-ports\"] == []; "
 		"assert o[\"exclude-ips\"] == [\"192.168.0.1/32\"]; "
 		"u = o[\"exclude-ports-for-uids\"]; "
-		"assert u[0] == {\"protocol\": \"tcp\", \"ports\": [{\"first\": 80, \"last\": 80}, {\"first\": 443, \"last\": 443}], \"uids\": {\"first\": 1000, \"last\": 1010}}; "
+		"assert u[0] == {\"protocol\": \"*\", \"ports\": [{\"first\": 80, \"last\": 80}, {\"first\": 443, \"last\": 443}], \"uids\": {\"first\": 1000, \"last\": 1010}}; "
 		"assert u[1][\"ports\"] == [{\"first\": 1, \"last\": 65535}] and u[1][\"uids\"][\"first\"] == 7; "
 		"c = d[\"counters\"]; "
 		"assert sorted(c) == [\"local-out\", \"pre-routing\"]; "
-		"assert len(c[\"local-out\"]) == 16 and len(c[\"pre-routing\"]) == 16; "
+		"assert len(c[\"local-out\"]) == 19 and len(c[\"pre-routing\"]) == 19; "
 		"assert d[\"drop-invalid-packets\"] is True; "
+		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": False, \"servers\": []}; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
 		"assert c[\"local-out\"][\"redirected-inbound\"] == 5; "
@@ -336,6 +350,7 @@ static void test_names(void)
 		"excluded-port-for-uid", "excluded-ip", "proxy-owner", "passthrough",
 		"loopback", "localhost", "not-included", "direction-disabled", "dropped",
 		"dropped-invalid", "family-disabled", "resumed", "midstream",
+		"redirected-dns", "dns-passed", "dns-zoned",
 	};
 	unsigned int r;
 

@@ -90,20 +90,32 @@
  *                MESHREDIR_UID_PORTS_A_UIDS: NLA_NESTED, one UID range
  *                    MESHREDIR_RANGE_A_FIRST: NLA_U32
  *                    MESHREDIR_RANGE_A_LAST: NLA_U32
+ *                MESHREDIR_UID_PORTS_A_PROTOCOLS: NLA_U8, MESHREDIR_PROTO_*
+ *                                                 bits, 1..3, default
+ *                                                 MESHREDIR_PROTO_TCP
  *            ...
  *    MESHREDIR_A_DROP_INVALID_PACKETS: NLA_U8, 0 or 1, default 0; Kuma's
  *                                      dropInvalidPackets (see below)
+ *    MESHREDIR_A_DNS: NLA_NESTED, DNS capture (see below); absent: none
+ *        MESHREDIR_DNS_A_PORT: NLA_U16, 1..65535, default 15053
+ *        MESHREDIR_DNS_A_CAPTURE_ALL: NLA_U8, 0 or 1, default 0
+ *        MESHREDIR_DNS_A_SERVERS: NLA_NESTED, the name servers, CIDRs as
+ *                                 EXCLUDE_IPS, at most
+ *                                 MESHREDIR_MAX_DNS_SERVERS
+ *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, 0 or 1, default 1
  *
  * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
- * only. What the family's policy refuses (an unknown attribute, a wrong type
- * or length, a value out of its bounds above, e.g. a PORT of 0 or an ENABLED
- * of 2) carries the kernel's own message and the offset of the attribute,
- * with the kernel's errno (ERANGE for a top-level value out of bounds);
- * inside a nest, EINVAL, the message from 6.2 behind the nest's name (e.g.
- * "inbound: integer out of range"), on 6.1 the nest's name only. A rule
- * across attributes (a range's order, a CIDR's family, address and prefix,
- * the count) is meshredir's own: its message names the attribute by the
- * tool's flag name (e.g. "exclude-outbound-ips") and gives the reason.
+ * only. Its entries apply to the protocols PROTOCOLS names: TCP to every
+ * connection, UDP to DNS capture only. What the family's policy refuses (an
+ * unknown attribute, a wrong type or length, a value out of its bounds
+ * above, e.g. a PORT of 0 or an ENABLED of 2) carries the kernel's own
+ * message and the offset of the attribute, with the kernel's errno (ERANGE
+ * for a top-level value out of bounds); inside a nest, EINVAL, the message
+ * from 6.2 behind the nest's name (e.g. "inbound: integer out of range"), on
+ * 6.1 the nest's name only. A rule across attributes (a range's order, a
+ * CIDR's family, address and prefix, the count) is meshredir's own: its
+ * message names the attribute by the tool's flag name (e.g.
+ * "exclude-outbound-ips") and gives the reason.
  *
  * A SET in parts: a configuration bigger than one message (a nest holds at
  * most 64 KiB, about 2,300 IPv4 or 1,600 IPv6 CIDRs) is sent as several SET
@@ -154,8 +166,9 @@
  *        MESHREDIR_COUNTERS_A_PRE_ROUTING: NLA_NESTED, decisions at PRE_ROUTING
  *            MESHREDIR_REASON_*: NLA_U64
  *
- * A counter counts new TCP connections given that verdict since the first
- * SET or the last RESET_COUNTERS; DROPPED_INVALID counts packets. The CIDR
+ * A counter counts new TCP connections and UDP/53 flows given that verdict
+ * since the first SET or the last RESET_COUNTERS; DROPPED_INVALID and
+ * DNS_ZONED count packets. The CIDR
  * lists of a GET hold the smallest set of CIDRs covering the same
  * addresses; EXCLUDE_PORTS_FOR_UIDS entries come back as they were set,
  * each one's ports merged; RANGE_A_LAST is left out where it equals FIRST.
@@ -170,7 +183,7 @@
  *
  *    message 1: MESHREDIR_A_IP_FAMILY_MODE, MESHREDIR_A_COUNTERS, the other
  *               top-level scalars, MESHREDIR_A_INBOUND and _OUTBOUND with
- *               their ENABLED and PORT only
+ *               their ENABLED and PORT only, MESHREDIR_A_DNS whole
  *    message 2...: the lists, in the order of the tree above, split between
  *               messages at entry boundaries: a list continues in the next
  *               message inside the same MESHREDIR_A_OWNER_*, or the same
@@ -223,6 +236,37 @@
  *    while the configuration asks for it, and removed by a SET without
  *    it, DEL, namespace exit and module unload.
  *
+ * DNS capture
+ * -----------
+ *
+ * With MESHREDIR_A_DNS, outbound UDP to port 53 is classified as Kuma's
+ * DNS rules do (redirect.dns.enabled): an exclude-outbound-ports-for-uids
+ * entry with MESHREDIR_PROTO_UDP, or an exclude-outbound-ips CIDR, leaves
+ * it alone; so does the proxy's owner (its queries to the upstream
+ * resolvers); the rest, to one of SERVERS or, with CAPTURE_ALL, to any
+ * address, is bound to the DNS port at 127.0.0.1 or ::1
+ * (MESHREDIR_REASON_REDIRECTED_DNS), anything else passes
+ * (MESHREDIR_REASON_DNS_PASSED). Outbound TCP to port 53 from anyone but
+ * the owner passes too (DNS_PASSED), as in Kuma since 2.14; the owner's
+ * goes on to the TCP rules. A family without CAPTURE_ALL and without a
+ * server of its own in SERVERS has no DNS capture at all, as Kuma leaves
+ * out the DNS rules of a family its resolv.conf gives no server. A
+ * configuration without MESHREDIR_A_DNS leaves every UDP packet alone.
+ *
+ * ZONE_SPLIT = 1 (Kuma's default, skipConntrackZoneSplit false) puts each
+ * side of a captured query in its own conntrack zone, as Kuma's raw rules
+ * do, so that a UDP source port the proxy reuses for its upstream query
+ * never matches the application's NATed entry, nor the reverse: a
+ * netfilter function ahead of conntrack (raw priority) attaches to the
+ * first packet of a flow of a family with DNS capture a template of zone
+ * MESHREDIR_DNS_ZONE_UPSTREAM (the owner's UDP to port 53; UDP from port
+ * 53 of a server, arriving; UDP from a loopback server to a local
+ * address) or MESHREDIR_DNS_ZONE_PROXY (the owner's UDP from the DNS port;
+ * UDP to port 53 of a captured server), each counted under
+ * MESHREDIR_REASON_DNS_ZONED. The function is registered only while a
+ * configuration asks for it. A kernel built without
+ * CONFIG_NF_CONNTRACK_ZONES refuses such a SET (EOPNOTSUPP).
+ *
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
  *
@@ -230,9 +274,9 @@
  * Sets every counter back to zero. ENOENT if the
  * namespace is not configured.
  *
- * Reserved for later versions: UDP/DNS capture to port 15053 (more
- * MESHREDIR_A_* attributes and a DNS direction), and a multicast group
- * announcing redirect decisions to a live monitor.
+ * Reserved for later versions: vnet (capture of traffic routed in from
+ * named interfaces), and a multicast group announcing redirect decisions
+ * to a live monitor.
  */
 
 #ifndef _UAPI_LINUX_MESHREDIR_H
@@ -243,6 +287,15 @@
 
 #define MESHREDIR_DEFAULT_INBOUND_PORT 15006
 #define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
+#define MESHREDIR_DEFAULT_DNS_PORT 15053
+
+/* The conntrack zones of the DNS zone split, Kuma's. */
+#define MESHREDIR_DNS_ZONE_UPSTREAM 1	/* the proxy and the upstream resolvers */
+#define MESHREDIR_DNS_ZONE_PROXY 2	/* the application and the DNS proxy */
+
+/* MESHREDIR_UID_PORTS_A_PROTOCOLS bits. */
+#define MESHREDIR_PROTO_TCP 0x1
+#define MESHREDIR_PROTO_UDP 0x2
 
 /*
  * Limits per namespace, on a SET's lists as sent (before merging) and
@@ -265,6 +318,7 @@
 #define MESHREDIR_MAX_UID_PORTS 64		/* exclude-outbound-ports-for-uids entries */
 #define MESHREDIR_MAX_UID_PORTS_RANGES 1024	/* port ranges over all those entries */
 #define MESHREDIR_MAX_ENTRIES 131072		/* entries over every list */
+#define MESHREDIR_MAX_DNS_SERVERS 64		/* DNS_A_SERVERS, not in ENTRIES */
 
 enum meshredir_cmd {
 	MESHREDIR_CMD_UNSPEC,
@@ -297,6 +351,7 @@ enum meshredir_attr {
 	MESHREDIR_A_DROP_INVALID_PACKETS,
 	MESHREDIR_A_SET_MORE,
 	MESHREDIR_A_SET_PART,
+	MESHREDIR_A_DNS,
 	__MESHREDIR_A_MAX
 };
 
@@ -346,10 +401,22 @@ enum meshredir_uid_ports_attr {
 	MESHREDIR_UID_PORTS_A_UNSPEC,
 	MESHREDIR_UID_PORTS_A_PORTS,
 	MESHREDIR_UID_PORTS_A_UIDS,
+	MESHREDIR_UID_PORTS_A_PROTOCOLS,
 	__MESHREDIR_UID_PORTS_A_MAX
 };
 
 #define MESHREDIR_UID_PORTS_A_MAX (__MESHREDIR_UID_PORTS_A_MAX - 1)
+
+enum meshredir_dns_attr {
+	MESHREDIR_DNS_A_UNSPEC,
+	MESHREDIR_DNS_A_PORT,
+	MESHREDIR_DNS_A_CAPTURE_ALL,
+	MESHREDIR_DNS_A_SERVERS,
+	MESHREDIR_DNS_A_ZONE_SPLIT,
+	__MESHREDIR_DNS_A_MAX
+};
+
+#define MESHREDIR_DNS_A_MAX (__MESHREDIR_DNS_A_MAX - 1)
 
 enum meshredir_counters_attr {
 	MESHREDIR_COUNTERS_A_UNSPEC,
@@ -361,7 +428,7 @@ enum meshredir_counters_attr {
 #define MESHREDIR_COUNTERS_A_MAX (__MESHREDIR_COUNTERS_A_MAX - 1)
 
 /*
- * Why a new TCP connection was, or was not, redirected. Each is also the
+ * Why a new TCP connection, or a UDP/53 flow, was, or was not, redirected. Each is also the
  * attribute type of its counter inside MESHREDIR_COUNTERS_A_*.
  */
 enum meshredir_reason {
@@ -394,6 +461,11 @@ enum meshredir_reason {
 	 * first SET, say): passed, left as it is
 	 */
 	MESHREDIR_REASON_MIDSTREAM,
+	MESHREDIR_REASON_REDIRECTED_DNS,	/* UDP/53, to the DNS port */
+	/* UDP/53 to a server not captured, or TCP/53 not the owner's */
+	MESHREDIR_REASON_DNS_PASSED,
+	/* a packet given a DNS zone-split conntrack zone */
+	MESHREDIR_REASON_DNS_ZONED,
 	__MESHREDIR_REASON_MAX
 };
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# gen-rules.py: Kuma's transparent-proxy nat rules (TCP part, DNS and vnet
-# off, logging off) as iptables-restore / ip6tables-restore input, built from
+# gen-rules.py: Kuma's transparent-proxy nat rules (TCP and DNS, vnet and
+# logging off), and its raw rules of the DNS zone split, as iptables-restore / ip6tables-restore input, built from
 # the kumactl flags that meshredir also takes, rule by rule as
 # module/KUMA.md describes them. The rule names in the comments (A1, B3,
 # ...) are that file's.
@@ -15,6 +15,8 @@
 #       [--exclude-inbound-ips L] [--exclude-outbound-ips L]
 #       [--exclude-outbound-ports-for-uids [proto:][ports:]uids]...
 #       [--drop-invalid-packets] [--ip-family-mode dualstack|ipv4]
+#       [--redirect-dns] [--redirect-all-dns-traffic] [--redirect-dns-port N]
+#       [--skip-dns-conntrack-zone-split] [--dns-servers L]
 #
 # Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
 # families (each family takes its own). Rule comments are left out: they
@@ -28,6 +30,8 @@
 # table after the nat one, in Kuma's loading order.
 # --ip-family-mode ipv4 leaves IPv6 without rules: the .v6 output is an
 # empty nat table, as kumactl installs no ip6tables rules then.
+# --dns-servers stands for resolv.conf's nameservers, in file order: a
+# family without one gets no DNS rule (D1-D8), as in kumactl.
 
 import argparse
 import ipaddress
@@ -92,7 +96,16 @@ def main():
     ap.add_argument("--exclude-outbound-ports-for-uids", action="append", default=[])
     ap.add_argument("--drop-invalid-packets", action="store_true")
     ap.add_argument("--ip-family-mode", choices=("dualstack", "ipv4"), default="dualstack")
+    ap.add_argument("--redirect-dns", type=boolean, nargs="?", const=True, default=False)
+    ap.add_argument("--redirect-all-dns-traffic", type=boolean, nargs="?", const=True,
+                    default=False)
+    ap.add_argument("--redirect-dns-port", default="15053")
+    ap.add_argument("--skip-dns-conntrack-zone-split", type=boolean, nargs="?", const=True,
+                    default=False)
+    ap.add_argument("--dns-servers", default="")
     a = ap.parse_args()
+    # kumactl: captureAll turns DNS on.
+    a.redirect_dns = a.redirect_dns or a.redirect_all_dns_traffic
     if a.family:
         sys.stdout.write(rules(a, a.family))
         return 0
@@ -128,6 +141,17 @@ def rules(a, fam):
     # A2: excluded outbound destinations, any protocol.
     for net in ips(a.exclude_outbound_ips, fam):
         add("-A OUTPUT -d %s -j RETURN" % net)
+    # DNS, for a family with capture-all or a server of its own.
+    servers = [s.split("/")[0] for s in ips(a.dns_servers, fam)]
+    dns = a.redirect_dns and (a.redirect_all_dns_traffic or servers)
+    if dns:
+        # D1 (inserted), D2 (inserted after it)
+        add("-A OUTPUT -p udp -m udp --dport 53 -m owner --uid-owner %s -j RETURN" % uid)
+        for d in ([""] if a.redirect_all_dns_traffic else ["-d %s " % ns for ns in servers]):
+            add("-A OUTPUT %s-p udp -m udp --dport 53 -j REDIRECT --to-ports %s"
+                % (d, a.redirect_dns_port))
+        # D3 (appended, ahead of the jump below)
+        add("-A OUTPUT -p tcp -m tcp --dport 53 -m owner ! --uid-owner %s -j RETURN" % uid)
     # Appended: TCP -> KUMA_MESH_OUTBOUND (B1-B7).
     add("-A OUTPUT -p tcp -j KUMA_MESH_OUTBOUND")
 
@@ -176,6 +200,22 @@ def rules(a, fam):
     add("-A KUMA_MESH_OUTBOUND_REDIRECT -p tcp -j REDIRECT --to-ports %s"
         % a.redirect_outbound_port)
     add("COMMIT")
+
+    if dns and not a.skip_dns_conntrack_zone_split:
+        add("*raw")
+        # D4, D5
+        add("-A OUTPUT -p udp -m udp --dport 53 -m owner --uid-owner %s -j CT --zone 1" % uid)
+        add("-A OUTPUT -p udp -m udp --sport %s -m owner --uid-owner %s -j CT --zone 2"
+            % (a.redirect_dns_port, uid))
+        if a.redirect_all_dns_traffic:
+            add("-A OUTPUT -p udp -m udp --dport 53 -j CT --zone 2")         # D6
+            add("-A PREROUTING -p udp -m udp --sport 53 -j CT --zone 1")     # D8
+        for ns in ([] if a.redirect_all_dns_traffic else servers):
+            add("-A OUTPUT -d %s -p udp -m udp --dport 53 -j CT --zone 2" % ns)   # D6
+            if ipaddress.ip_address(ns).is_loopback:                              # D7
+                add("-A OUTPUT -s %s -d %s -p udp -j CT --zone 1" % (ns, local))
+            add("-A PREROUTING -s %s -p udp -m udp --sport 53 -j CT --zone 1" % ns)  # D8
+        add("COMMIT")
 
     if a.drop_invalid_packets:
         add("*mangle")
