@@ -83,7 +83,7 @@ int mr_set_build(struct mr_ranges *r, const struct mr_set **out)
 	return 0;
 }
 
-static void mr_uid_ports_free(const struct mr_uid_ports *up)
+static void uid_ports_free(const struct mr_uid_ports *up)
 {
 	u32 i;
 
@@ -94,7 +94,7 @@ static void mr_uid_ports_free(const struct mr_uid_ports *up)
 	kvfree(up);
 }
 
-static int mr_key_cmp_sort(const void *a, const void *b)
+static int key_cmp_sort(const void *a, const void *b)
 {
 	return mr_key_cmp(*(const struct mr_key *)a, *(const struct mr_key *)b);
 }
@@ -124,7 +124,7 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 		cut[ncut++] = mr_key_inc(in[i].uids.last);
 		total += in[i].ports.count;
 	}
-	mr_sort(cut, ncut, sizeof(*cut), mr_key_cmp_sort);
+	mr_sort(cut, ncut, sizeof(*cut), key_cmp_sort);
 
 	up = kvzalloc(struct_size(up, entry, ncut), GFP_KERNEL_ACCOUNT);
 	if (!up)
@@ -162,7 +162,7 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count,
 	up = NULL;
 	err = 0;
 out:
-	mr_uid_ports_free(up);
+	uid_ports_free(up);
 	kvfree(cut);
 	return err;
 }
@@ -188,7 +188,7 @@ int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
 		}
 	}
 	if (!up || err) {
-		mr_uid_ports_free(up);
+		uid_ports_free(up);
 		return -ENOMEM;
 	}
 	*out = up;
@@ -204,7 +204,7 @@ struct mr_config *mr_config_alloc(void)
 	return cfg;
 }
 
-static void mr_dir_input_init(struct mr_dir_input *d, u16 port)
+static void dir_input_init(struct mr_dir_input *d, u16 port)
 {
 	d->enabled = true;
 	d->port = port;
@@ -218,12 +218,12 @@ struct mr_config_input *mr_config_input_alloc(u32 portid)
 		return NULL;
 	in->portid = portid;
 	in->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
-	mr_dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
-	mr_dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
+	dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
 	return in;
 }
 
-static void mr_dir_input_free(struct mr_dir_input *d)
+static void dir_input_free(struct mr_dir_input *d)
 {
 	mr_ranges_free(&d->exclude_ports);
 	mr_ranges_free(&d->include_ports);
@@ -231,14 +231,14 @@ static void mr_dir_input_free(struct mr_dir_input *d)
 	mr_ranges_free(&d->exclude_ips6);
 }
 
-static void mr_config_input_clear(struct mr_config_input *in)
+static void config_input_clear(struct mr_config_input *in)
 {
 	u32 i;
 
 	mr_ranges_free(&in->owner_uids);
 	mr_ranges_free(&in->owner_gids);
-	mr_dir_input_free(&in->inbound);
-	mr_dir_input_free(&in->outbound);
+	dir_input_free(&in->inbound);
+	dir_input_free(&in->outbound);
 	for (i = 0; i < in->uid_ports_count; i++)
 		mr_ranges_free(&in->uid_ports[i].ports);
 	kvfree(in->uid_ports);
@@ -251,7 +251,7 @@ void mr_config_input_free(struct mr_config_input *in)
 {
 	if (!in)
 		return;
-	mr_config_input_clear(in);
+	config_input_clear(in);
 	kfree(in);
 }
 
@@ -276,7 +276,7 @@ int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more)
 	return 0;
 }
 
-static int mr_dir_build(struct mr_dir_input *in, struct mr_dir *dir)
+static int dir_build(struct mr_dir_input *in, struct mr_dir *dir)
 {
 	dir->enabled = in->enabled;
 	dir->port = in->port;
@@ -293,22 +293,22 @@ int mr_config_build(struct mr_config_input *in, struct mr_config **out)
 
 	*out = NULL;
 	if (!cfg) {
-		mr_config_input_clear(in);
+		config_input_clear(in);
 		return -ENOMEM;
 	}
 	cfg->ip_family_mode = in->ip_family_mode;
 	cfg->drop_invalid = in->drop_invalid;
 	err = mr_set_build(&in->owner_uids, &cfg->owner_uids) ?:
 	      mr_set_build(&in->owner_gids, &cfg->owner_gids) ?:
-	      mr_dir_build(&in->inbound, &cfg->inbound) ?:
-	      mr_dir_build(&in->outbound, &cfg->outbound) ?:
+	      dir_build(&in->inbound, &cfg->inbound) ?:
+	      dir_build(&in->outbound, &cfg->outbound) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count, &cfg->uid_ports);
 	if (!err) {
 		err = mr_uid_ports_keep(in->uid_ports, in->uid_ports_count,
 					&cfg->uid_ports_given);
 		in->uid_ports_count = 0;	/* consumed, even on error */
 	}
-	mr_config_input_clear(in);
+	config_input_clear(in);
 	if (err) {
 		mr_config_free(cfg);
 		return err;
@@ -317,7 +317,7 @@ int mr_config_build(struct mr_config_input *in, struct mr_config **out)
 	return 0;
 }
 
-static void mr_dir_free(struct mr_dir *dir)
+static void dir_free(struct mr_dir *dir)
 {
 	kvfree(dir->exclude_ports);
 	kvfree(dir->include_ports);
@@ -331,14 +331,14 @@ void mr_config_free(struct mr_config *cfg)
 		return;
 	kvfree(cfg->owner_uids);
 	kvfree(cfg->owner_gids);
-	mr_uid_ports_free(cfg->uid_ports);
-	mr_uid_ports_free(cfg->uid_ports_given);
-	mr_dir_free(&cfg->inbound);
-	mr_dir_free(&cfg->outbound);
+	uid_ports_free(cfg->uid_ports);
+	uid_ports_free(cfg->uid_ports_given);
+	dir_free(&cfg->inbound);
+	dir_free(&cfg->outbound);
 	kfree(cfg);
 }
 
-static void mr_config_free_rcu_cb(struct rcu_head *rcu)
+static void config_free_rcu(struct rcu_head *rcu)
 {
 	mr_config_free(container_of(rcu, struct mr_config, rcu));
 }
@@ -351,5 +351,5 @@ static void mr_config_free_rcu_cb(struct rcu_head *rcu)
 void mr_config_put(struct mr_config *cfg)
 {
 	if (cfg && refcount_dec_and_test(&cfg->ref))
-		call_rcu(&cfg->rcu, mr_config_free_rcu_cb);
+		call_rcu(&cfg->rcu, config_free_rcu);
 }

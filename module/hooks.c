@@ -23,7 +23,7 @@
 #include "hooks.h"
 #include "netns.h"
 
-static struct mr_key mr_key_of(const union nf_inet_addr *addr, bool ipv6)
+static struct mr_key key_of(const union nf_inet_addr *addr, bool ipv6)
 {
 	if (!ipv6)
 		return mr_key_u32(ntohl(addr->ip));
@@ -34,8 +34,8 @@ static struct mr_key mr_key_of(const union nf_inet_addr *addr, bool ipv6)
 }
 
 /* The owner of the socket, read as xt_owner reads it. */
-static void mr_flow_owner(struct mr_flow *flow, struct sk_buff *skb,
-			  struct net *net)
+static void flow_owner(struct mr_flow *flow, struct sk_buff *skb,
+		       struct net *net)
 {
 	struct sock *sk = skb_to_full_sk(skb);
 	const struct file *filp;
@@ -53,7 +53,7 @@ static void mr_flow_owner(struct mr_flow *flow, struct sk_buff *skb,
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
+static bool ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
 {
 	unsigned int type = ipv6_addr_type(&ifa->addr);
 
@@ -64,7 +64,7 @@ static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
 	return !scope || (scope & type & IPV6_ADDR_SCOPE_MASK);
 }
 
-static bool mr_inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
+static bool inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
 {
 	const struct in_device *indev = __in_dev_get_rcu(skb->dev);
 	const struct in_ifaddr *ifa;
@@ -76,9 +76,9 @@ static bool mr_inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
 	return out->ip != 0;
 }
 
-static bool mr_inbound_addr6(const struct sk_buff *skb,
-			     const union nf_inet_addr *daddr,
-			     union nf_inet_addr *out)
+static bool inbound_addr6(const struct sk_buff *skb,
+			  const union nf_inet_addr *daddr,
+			  union nf_inet_addr *out)
 {
 	unsigned int scope = ipv6_addr_scope(&daddr->in6);
 	struct inet6_dev *idev = __in6_dev_get(skb->dev);
@@ -89,7 +89,7 @@ static bool mr_inbound_addr6(const struct sk_buff *skb,
 		return false;
 	read_lock_bh(&idev->lock);
 	list_for_each_entry(ifa, &idev->addr_list, if_list) {
-		if (mr_ipv6_usable(ifa, scope)) {
+		if (ipv6_usable(ifa, scope)) {
 			out->in6 = ifa->addr;
 			found = true;
 			break;
@@ -106,8 +106,8 @@ static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
 {
 	/* Inbound: the receiving interface's first usable address. */
 	if (flow->hook == MR_HOOK_PRE_ROUTING)
-		return flow->ipv6 ? mr_inbound_addr6(skb, daddr, to) :
-				    mr_inbound_addr4(skb, to);
+		return flow->ipv6 ? inbound_addr6(skb, daddr, to) :
+				    inbound_addr4(skb, to);
 	if (flow->ipv6)
 		to->in6 = in6addr_loopback;
 	else
@@ -190,12 +190,12 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 
 	flow.ipv6 = state->pf == NFPROTO_IPV6;
 	flow.dport = ntohs(tuple->dst.u.tcp.port);
-	flow.saddr = mr_key_of(&tuple->src.u3, flow.ipv6);
-	flow.daddr = mr_key_of(&tuple->dst.u3, flow.ipv6);
+	flow.saddr = key_of(&tuple->src.u3, flow.ipv6);
+	flow.daddr = key_of(&tuple->dst.u3, flow.ipv6);
 	if (state->hook == NF_INET_LOCAL_OUT) {
 		flow.hook = MR_HOOK_LOCAL_OUT;
 		flow.oif_loopback = state->out && (state->out->flags & IFF_LOOPBACK);
-		mr_flow_owner(&flow, skb, state->net);
+		flow_owner(&flow, skb, state->net);
 	} else {
 		flow.hook = MR_HOOK_PRE_ROUTING;
 	}

@@ -23,7 +23,7 @@
  * 6.1's extack keeps a pointer to a static string, so each message is
  * spelled out whole, per attribute, at compile time.
  */
-struct mr_names {
+struct list_names {
 	const char *name;
 	const char *malformed;
 	const char *too_many;
@@ -56,16 +56,16 @@ struct mr_names {
 	.prefix6 = n ": prefix length exceeds 128",			\
 }
 
-struct mr_dir_names {
+struct dir_names {
 	const char *name;
 	const char *malformed;
-	struct mr_names exclude_ports;
-	struct mr_names include_ports;
-	struct mr_names exclude_ips;
-	struct mr_names uid_ports;
+	struct list_names exclude_ports;
+	struct list_names include_ports;
+	struct list_names exclude_ips;
+	struct list_names uid_ports;
 };
 
-static const struct mr_dir_names mr_inbound_names = {
+static const struct dir_names inbound_names = {
 	.name = "inbound" + MR_NAME_FITS("inbound"),
 	.malformed = "inbound: malformed attribute",
 	.exclude_ports = MR_NAMES("exclude-inbound-ports"),
@@ -74,7 +74,7 @@ static const struct mr_dir_names mr_inbound_names = {
 	.uid_ports = MR_NAMES("exclude-inbound-ports-for-uids"),
 };
 
-static const struct mr_dir_names mr_outbound_names = {
+static const struct dir_names outbound_names = {
 	.name = "outbound" + MR_NAME_FITS("outbound"),
 	.malformed = "outbound: malformed attribute",
 	.exclude_ports = MR_NAMES("exclude-outbound-ports"),
@@ -83,54 +83,54 @@ static const struct mr_dir_names mr_outbound_names = {
 	.uid_ports = MR_NAMES("exclude-outbound-ports-for-uids"),
 };
 
-static const struct mr_names mr_owner_uids_names = MR_NAMES("owner-uids");
-static const struct mr_names mr_owner_gids_names = MR_NAMES("owner-gids");
+static const struct list_names owner_uids_names = MR_NAMES("owner-uids");
+static const struct list_names owner_gids_names = MR_NAMES("owner-gids");
 
 /* (u32)-1 is the invalid ID from_kuid() returns for an unmapped one. */
-static const struct netlink_range_validation mr_id_range = {
+static const struct netlink_range_validation id_range = {
 	.min = 0,
 	.max = U32_MAX - 1,
 };
 
-static const struct nla_policy mr_port_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
+static const struct nla_policy port_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
 	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
-static const struct nla_policy mr_id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
-	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
-	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
+static const struct nla_policy id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
+	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&id_range)),
+	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&id_range)),
 };
 
-static const struct nla_policy mr_cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
+static const struct nla_policy cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
 	[MESHREDIR_CIDR_A_FAMILY] = { .type = NLA_U16 },
 	[MESHREDIR_CIDR_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
 						   sizeof(struct in6_addr)),
 	[MESHREDIR_CIDR_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-static const struct nla_policy mr_port_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_port_range_policy),
+static const struct nla_policy port_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(port_range_policy),
 };
 
-static const struct nla_policy mr_id_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_id_range_policy),
+static const struct nla_policy id_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(id_range_policy),
 };
 
-static const struct nla_policy mr_cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_cidr_policy),
+static const struct nla_policy cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(cidr_policy),
 };
 
-static const struct nla_policy mr_uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
-	[MESHREDIR_UID_PORTS_A_PORTS] = NLA_POLICY_NESTED(mr_port_list_policy),
-	[MESHREDIR_UID_PORTS_A_UIDS] = NLA_POLICY_NESTED(mr_id_range_policy),
+static const struct nla_policy uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
+	[MESHREDIR_UID_PORTS_A_PORTS] = NLA_POLICY_NESTED(port_list_policy),
+	[MESHREDIR_UID_PORTS_A_UIDS] = NLA_POLICY_NESTED(id_range_policy),
 };
 
-static const struct nla_policy mr_uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_uid_ports_policy),
+static const struct nla_policy uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(uid_ports_policy),
 };
 
-static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
+static const struct nla_policy dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 	[MESHREDIR_DIR_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DIR_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_DIR_A_EXCLUDE_PORTS] = { .type = NLA_NESTED },
@@ -140,9 +140,9 @@ static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
-static int mr_list_check(const struct nlattr *list, const struct nla_policy *policy,
-			 u32 have, u32 max, const struct mr_names *names,
-			 u32 *entries, struct netlink_ext_ack *extack)
+static int list_check(const struct nlattr *list, const struct nla_policy *policy,
+		      u32 have, u32 max, const struct list_names *names,
+		      u32 *entries, struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
 	int rem;
@@ -167,9 +167,9 @@ static int mr_list_check(const struct nlattr *list, const struct nla_policy *pol
 }
 
 /* One validated range entry; LAST defaults to FIRST. */
-static int mr_range_get(const struct nlattr *entry, const struct nla_policy *policy,
-			bool port, const struct mr_names *names,
-			struct mr_range *out, struct netlink_ext_ack *extack)
+static int range_get(const struct nlattr *entry, const struct nla_policy *policy,
+		     bool port, const struct list_names *names,
+		     struct mr_range *out, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_RANGE_A_MAX + 1];
 	u32 first, last;
@@ -195,27 +195,27 @@ static int mr_range_get(const struct nlattr *entry, const struct nla_policy *pol
 }
 
 /* A port or ID list, added to the ranges out already holds. */
-static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
-			   const struct mr_names *names, struct mr_ranges *out,
-			   u32 *entries, struct netlink_ext_ack *extack)
+static int ranges_parse(const struct nlattr *list, bool port, u32 max,
+			const struct list_names *names, struct mr_ranges *out,
+			u32 *entries, struct netlink_ext_ack *extack)
 {
-	const struct nla_policy *policy = port ? mr_port_list_policy : mr_id_list_policy;
-	const struct nla_policy *range_policy = port ? mr_port_range_policy :
-						       mr_id_range_policy;
+	const struct nla_policy *policy = port ? port_list_policy : id_list_policy;
+	const struct nla_policy *range_policy = port ? port_range_policy :
+						       id_range_policy;
 	const struct nlattr *entry;
 	struct mr_range range;
 	int rem, count, err;
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, policy, out->count, max, names, entries, extack);
+	count = list_check(list, policy, out->count, max, names, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_ranges_reserve(out, count);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = mr_range_get(entry, range_policy, port, names, &range, extack);
+		err = range_get(entry, range_policy, port, names, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(out, range);
@@ -223,16 +223,16 @@ static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
 	return 0;
 }
 
-static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
-		       bool *ipv6, struct mr_range *out,
-		       struct netlink_ext_ack *extack)
+static int cidr_get(const struct nlattr *entry, const struct list_names *names,
+		    bool *ipv6, struct mr_range *out,
+		    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_CIDR_A_MAX + 1];
 	unsigned int bits, prefix_len;
 	struct mr_key key;
 	u16 family;
 
-	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, mr_cidr_policy, extack))
+	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, cidr_policy, extack))
 		return -EINVAL;
 	family = tb[MESHREDIR_CIDR_A_FAMILY] ?
 		 nla_get_u16(tb[MESHREDIR_CIDR_A_FAMILY]) : AF_UNSPEC;
@@ -270,12 +270,12 @@ static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
 }
 
 /*
- * The family nla_parse_nested() will see in mr_cidr_get(): the last FAMILY
+ * The family nla_parse_nested() will see in cidr_get(): the last FAMILY
  * attribute of the entry, as a duplicate overrides. Counting by the first
  * one instead let an entry with AF_INET then AF_INET6 overflow the room
  * reserved for IPv6 (found by the fuzzer at full size).
  */
-static bool mr_cidr_ipv6(const struct nlattr *entry)
+static bool cidr_ipv6(const struct nlattr *entry)
 {
 	const struct nlattr *a;
 	u16 family = AF_UNSPEC;
@@ -287,9 +287,9 @@ static bool mr_cidr_ipv6(const struct nlattr *entry)
 	return family == AF_INET6;
 }
 
-static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *names,
-			  struct mr_dir_input *dir, u32 *entries,
-			  struct netlink_ext_ack *extack)
+static int cidrs_parse(const struct nlattr *list, const struct list_names *names,
+		       struct mr_dir_input *dir, u32 *entries,
+		       struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
 	struct mr_range range;
@@ -299,20 +299,20 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_cidr_list_policy, dir->exclude_ips,
-			      MESHREDIR_MAX_CIDRS, names, entries, extack);
+	count = list_check(list, cidr_list_policy, dir->exclude_ips_count,
+			   MESHREDIR_MAX_CIDRS, names, entries, extack);
 	if (count < 0)
 		return count;
-	dir->exclude_ips += count;
+	dir->exclude_ips_count += count;
 	/* Room for each family's share, not twice the whole. */
 	nla_for_each_nested(entry, list, rem)
-		v6 += mr_cidr_ipv6(entry);
+		v6 += cidr_ipv6(entry);
 	err = mr_ranges_reserve(&dir->exclude_ips4, count - v6) ?:
 	      mr_ranges_reserve(&dir->exclude_ips6, v6);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = mr_cidr_get(entry, names, &ipv6, &range, extack);
+		err = cidr_get(entry, names, &ipv6, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(ipv6 ? &dir->exclude_ips6 : &dir->exclude_ips4, range);
@@ -320,11 +320,11 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 	return 0;
 }
 
-static const struct mr_range mr_all_ports = { { 0, 1 }, { 0, 65535 } };
+static const struct mr_range all_ports = { { 0, 1 }, { 0, 65535 } };
 
-static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *names,
-			      struct mr_config_input *in, u32 *entries,
-			      struct netlink_ext_ack *extack)
+static int uid_ports_parse(const struct nlattr *list, const struct list_names *names,
+			   struct mr_config_input *in, u32 *entries,
+			   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_UID_PORTS_A_MAX + 1];
 	const struct nlattr *entry;
@@ -332,8 +332,8 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_uid_ports_list_policy, in->uid_ports_count,
-			      MESHREDIR_MAX_UID_PORTS, names, entries, extack);
+	count = list_check(list, uid_ports_list_policy, in->uid_ports_count,
+			   MESHREDIR_MAX_UID_PORTS, names, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_config_input_reserve_uid_ports(in, count);
@@ -343,7 +343,7 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 		struct mr_uid_ports_input *e = &in->uid_ports[in->uid_ports_count];
 
 		err = nla_parse_nested(tb, MESHREDIR_UID_PORTS_A_MAX, entry,
-				       mr_uid_ports_policy, extack);
+				       uid_ports_policy, extack);
 		if (err)
 			return err;
 		if (!tb[MESHREDIR_UID_PORTS_A_UIDS]) {
@@ -353,18 +353,18 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 		/* Counted before its ports are parsed: freeing in frees them. */
 		memset(e, 0, sizeof(*e));
 		in->uid_ports_count++;
-		err = mr_range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], mr_id_range_policy,
-				   false, names, &e->uids, extack);
+		err = range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], id_range_policy,
+				false, names, &e->uids, extack);
 		if (err)
 			return err;
 		if (tb[MESHREDIR_UID_PORTS_A_PORTS]) {
-			err = mr_ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
-					      MESHREDIR_MAX_UID_PORTS_RANGES, names,
-					      &e->ports, entries, extack);
+			err = ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
+					   MESHREDIR_MAX_UID_PORTS_RANGES, names,
+					   &e->ports, entries, extack);
 		} else {
 			err = mr_ranges_reserve(&e->ports, 1);
 			if (!err)
-				mr_ranges_add(&e->ports, mr_all_ports);
+				mr_ranges_add(&e->ports, all_ports);
 		}
 		if (err)
 			return err;
@@ -377,16 +377,16 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 	return 0;
 }
 
-static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *names,
-			struct mr_config_input *in, struct mr_dir_input *dir,
-			struct netlink_ext_ack *extack)
+static int dir_parse(const struct nlattr *attr, const struct dir_names *names,
+		     struct mr_config_input *in, struct mr_dir_input *dir,
+		     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_DIR_A_MAX + 1] = {};
 	int err;
 
 	if (!attr)
 		return 0;
-	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, mr_dir_policy, extack)) {
+	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, dir_policy, extack)) {
 		mr_err_prefix(extack, names->malformed, names->name);
 		return -EINVAL;
 	}
@@ -399,19 +399,19 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 				    "exclude-inbound-ports-for-uids: only outbound connections have an owner");
 		return -EINVAL;
 	}
-	err = mr_ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
-			      MESHREDIR_MAX_PORT_RANGES, &names->exclude_ports,
-			      &dir->exclude_ports, &in->entries, extack);
+	err = ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
+			   MESHREDIR_MAX_PORT_RANGES, &names->exclude_ports,
+			   &dir->exclude_ports, &in->entries, extack);
 	if (!err)
-		err = mr_ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
-				      MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
-				      &dir->include_ports, &in->entries, extack);
+		err = ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
+				   MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
+				   &dir->include_ports, &in->entries, extack);
 	if (!err)
-		err = mr_cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
-				     dir, &in->entries, extack);
+		err = cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
+				  dir, &in->entries, extack);
 	if (!err)
-		err = mr_uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-					 &names->uid_ports, in, &in->entries, extack);
+		err = uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
+				      &names->uid_ports, in, &in->entries, extack);
 	return err;
 }
 
@@ -419,8 +419,8 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
  * One message of a SET, added to what in holds: lists add up, a scalar
  * given here replaces the one before. On error in is only to be freed.
  */
-static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
-			 struct netlink_ext_ack *extack)
+static int part_parse(struct nlattr **attrs, struct mr_config_input *in,
+		      struct netlink_ext_ack *extack)
 {
 	int err;
 
@@ -428,24 +428,24 @@ static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
 		in->ip_family_mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
 	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS])
 		in->drop_invalid = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
-	err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
-			      &mr_owner_uids_names, &in->owner_uids, &in->entries, extack);
+	err = ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
+			   &owner_uids_names, &in->owner_uids, &in->entries, extack);
 	if (!err)
-		err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
-				      MESHREDIR_MAX_ID_RANGES, &mr_owner_gids_names,
-				      &in->owner_gids, &in->entries, extack);
+		err = ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
+				   MESHREDIR_MAX_ID_RANGES, &owner_gids_names,
+				   &in->owner_gids, &in->entries, extack);
 	if (!err)
-		err = mr_dir_parse(attrs[MESHREDIR_A_INBOUND], &mr_inbound_names, in,
-				   &in->inbound, extack);
+		err = dir_parse(attrs[MESHREDIR_A_INBOUND], &inbound_names, in,
+				&in->inbound, extack);
 	if (!err)
-		err = mr_dir_parse(attrs[MESHREDIR_A_OUTBOUND], &mr_outbound_names, in,
-				   &in->outbound, extack);
+		err = dir_parse(attrs[MESHREDIR_A_OUTBOUND], &outbound_names, in,
+				&in->outbound, extack);
 	return err;
 }
 
 /* The last part: the whole is checked, built and swapped in. Takes in. */
-static int mr_set_apply(struct net *net, struct mr_config_input *in,
-			struct netlink_ext_ack *extack)
+static int set_apply(struct net *net, struct mr_config_input *in,
+		     struct netlink_ext_ack *extack)
 {
 	struct mr_config *cfg;
 	int err;
@@ -517,7 +517,7 @@ int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ESRCH;
 		goto out;
 	}
-	err = mr_part_parse(attrs, in, extack);
+	err = part_parse(attrs, in, extack);
 	if (err) {
 		mr_config_input_free(in);
 		goto out;
@@ -527,7 +527,7 @@ int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 		mr_net_pend_locked(mn, in);
 		goto out;
 	}
-	err = mr_set_apply(net, in, extack);
+	err = set_apply(net, in, extack);
 out:
 	mutex_unlock(&mn->lock);
 	return err;
