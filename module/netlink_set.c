@@ -20,71 +20,107 @@
 #include "netns.h"
 
 /*
- * 6.1's extack keeps a pointer to a static string, so each message is
- * spelled out whole, per attribute, at compile time.
+ * The lists a SET may carry, named by their path in uapi/meshredir.yaml.
+ * An extack message is a literal (6.1's extack keeps only its address), so
+ * list_err() spells each list's messages out whole.
  */
-struct list_names {
-	const char *name;
-	const char *malformed;
-	const char *too_many;
-	const char *too_many_total;
-	const char *reversed;
-	const char *bad_family;
-	const char *bad_addr;
-	const char *prefix4;
-	const char *prefix6;
+enum list {
+	OWNER_UIDS,
+	OWNER_GIDS,
+	IN_EXCLUDE_PORTS,
+	IN_INCLUDE_PORTS,
+	IN_EXCLUDE_IPS,
+	OUT_EXCLUDE_PORTS,
+	OUT_INCLUDE_PORTS,
+	OUT_EXCLUDE_IPS,
+	OUT_UID_PORTS,
 };
 
-/*
- * A policy failure inside a list reads "NAME: REASON" where extack can be
- * formatted; the longest REASON lib/nlattr.c gives is 39 bytes ("allowed
- * policy recursion depth exceeded"): every NAME leaves room for it.
- */
-#define MR_POLICY_REASON_MAX 39
-#define MR_NAME_FITS(n) BUILD_BUG_ON_ZERO(sizeof(n ": ") + MR_POLICY_REASON_MAX > MR_FMTMSG_LEN)
+enum list_error {
+	MALFORMED,		/* a policy failure; the attribute is already marked */
+	NO_FIRST,
+	NO_UIDS,
+	TOO_MANY,
+	TOO_MANY_TOTAL,
+	REVERSED,
+	BAD_FAMILY,
+	BAD_ADDR,
+	PREFIX4,
+	PREFIX6,
+};
 
-#define MR_NAMES(n) {							\
-	.name = (n) + MR_NAME_FITS(n),					\
-	.malformed = n ": malformed entry",				\
-	.too_many = n ": too many entries",				\
-	.too_many_total = n ": the configuration's lists hold more than "	\
-			  __stringify(MESHREDIR_MAX_ENTRIES) " entries in all", \
-	.reversed = n ": first is greater than last",			\
-	.bad_family = n ": family must be AF_INET or AF_INET6",	\
-	.bad_addr = n ": address missing or not as long as its family's", \
-	.prefix4 = n ": prefix length exceeds 32",			\
-	.prefix6 = n ": prefix length exceeds 128",			\
+/* One list's messages: a literal each, at compile time. */
+#define LIST_CASE(list, name)						\
+	case list:							\
+		switch (error) {					\
+		case MALFORMED:						\
+			NL_SET_ERR_MSG(extack, name ": malformed entry");	\
+			break;						\
+		case NO_FIRST:						\
+			NL_SET_ERR_MSG(extack, name ": entry without first"); \
+			break;						\
+		case NO_UIDS:						\
+			NL_SET_ERR_MSG(extack, name ": entry without uids"); \
+			break;						\
+		case TOO_MANY:						\
+			NL_SET_ERR_MSG(extack, name ": too many entries");	\
+			break;						\
+		case TOO_MANY_TOTAL:					\
+			NL_SET_ERR_MSG(extack, name				\
+				       ": the configuration's lists hold more than " \
+				       __stringify(MESHREDIR_MAX_ENTRIES)	\
+				       " entries in all");		\
+			break;						\
+		case REVERSED:						\
+			NL_SET_ERR_MSG(extack, name ": first is greater than last"); \
+			break;						\
+		case BAD_FAMILY:					\
+			NL_SET_ERR_MSG(extack, name ": family must be AF_INET or AF_INET6"); \
+			break;						\
+		case BAD_ADDR:						\
+			NL_SET_ERR_MSG(extack, name				\
+				       ": addr missing or not as long as its family's"); \
+			break;						\
+		case PREFIX4:						\
+			NL_SET_ERR_MSG(extack, name ": prefix-len exceeds 32"); \
+			break;						\
+		case PREFIX6:						\
+			NL_SET_ERR_MSG(extack, name ": prefix-len exceeds 128"); \
+			break;						\
+		}							\
+		break
+
+/* The message; attr, if given, is marked as the one at fault. */
+static void list_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		     enum list list, enum list_error error)
+{
+	switch (list) {
+	LIST_CASE(OWNER_UIDS, "owner-uids");
+	LIST_CASE(OWNER_GIDS, "owner-gids");
+	LIST_CASE(IN_EXCLUDE_PORTS, "inbound.exclude-ports");
+	LIST_CASE(IN_INCLUDE_PORTS, "inbound.include-ports");
+	LIST_CASE(IN_EXCLUDE_IPS, "inbound.exclude-ips");
+	LIST_CASE(OUT_EXCLUDE_PORTS, "outbound.exclude-ports");
+	LIST_CASE(OUT_INCLUDE_PORTS, "outbound.include-ports");
+	LIST_CASE(OUT_EXCLUDE_IPS, "outbound.exclude-ips");
+	LIST_CASE(OUT_UID_PORTS, "outbound.exclude-ports-for-uids");
+	}
+	if (attr)
+		NL_SET_BAD_ATTR(extack, attr);
 }
 
-struct dir_names {
-	const char *name;
-	const char *malformed;
-	struct list_names exclude_ports;
-	struct list_names include_ports;
-	struct list_names exclude_ips;
-	struct list_names uid_ports;
+/* A direction's lists. */
+struct dir_lists {
+	enum list exclude_ports, include_ports, exclude_ips;
 };
 
-static const struct dir_names inbound_names = {
-	.name = "inbound" + MR_NAME_FITS("inbound"),
-	.malformed = "inbound: malformed attribute",
-	.exclude_ports = MR_NAMES("exclude-inbound-ports"),
-	.include_ports = MR_NAMES("include-inbound-ports"),
-	.exclude_ips = MR_NAMES("exclude-inbound-ips"),
-	.uid_ports = MR_NAMES("exclude-inbound-ports-for-uids"),
+static const struct dir_lists inbound_lists = {
+	IN_EXCLUDE_PORTS, IN_INCLUDE_PORTS, IN_EXCLUDE_IPS,
 };
 
-static const struct dir_names outbound_names = {
-	.name = "outbound" + MR_NAME_FITS("outbound"),
-	.malformed = "outbound: malformed attribute",
-	.exclude_ports = MR_NAMES("exclude-outbound-ports"),
-	.include_ports = MR_NAMES("include-outbound-ports"),
-	.exclude_ips = MR_NAMES("exclude-outbound-ips"),
-	.uid_ports = MR_NAMES("exclude-outbound-ports-for-uids"),
+static const struct dir_lists outbound_lists = {
+	OUT_EXCLUDE_PORTS, OUT_INCLUDE_PORTS, OUT_EXCLUDE_IPS,
 };
-
-static const struct list_names owner_uids_names = MR_NAMES("owner-uids");
-static const struct list_names owner_gids_names = MR_NAMES("owner-gids");
 
 /* (u32)-1 is the invalid ID from_kuid() returns for an unmapped one. */
 static const struct netlink_range_validation id_range = {
@@ -141,24 +177,24 @@ static const struct nla_policy dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 
 /* Validates a list against its policy and the limits; returns its length. */
 static int list_check(const struct nlattr *list, const struct nla_policy *policy,
-		      u32 have, u32 max, const struct list_names *names,
-		      u32 *entries, struct netlink_ext_ack *extack)
+		      u32 have, u32 max, enum list id, u32 *entries,
+		      struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
 	int rem;
 	u32 count = 0;
 
 	if (nla_validate_nested(list, MESHREDIR_LIST_A_MAX, policy, extack)) {
-		mr_err_prefix(extack, names->malformed, names->name);
+		list_err(extack, NULL, id, MALFORMED);
 		return -EINVAL;
 	}
 	nla_for_each_nested(entry, list, rem) {
 		if (have + ++count > max) {
-			mr_err(extack, entry, names->too_many);
+			list_err(extack, entry, id, TOO_MANY);
 			return -E2BIG;
 		}
 		if (*entries + count > MESHREDIR_MAX_ENTRIES) {
-			mr_err(extack, entry, names->too_many_total);
+			list_err(extack, entry, id, TOO_MANY_TOTAL);
 			return -E2BIG;
 		}
 	}
@@ -168,8 +204,8 @@ static int list_check(const struct nlattr *list, const struct nla_policy *policy
 
 /* One validated range entry; LAST defaults to FIRST. */
 static int range_get(const struct nlattr *entry, const struct nla_policy *policy,
-		     bool port, const struct list_names *names,
-		     struct mr_range *out, struct netlink_ext_ack *extack)
+		     bool port, enum list id, struct mr_range *out,
+		     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_RANGE_A_MAX + 1];
 	u32 first, last;
@@ -177,7 +213,7 @@ static int range_get(const struct nlattr *entry, const struct nla_policy *policy
 	if (nla_parse_nested(tb, MESHREDIR_RANGE_A_MAX, entry, policy, extack))
 		return -EINVAL;
 	if (!tb[MESHREDIR_RANGE_A_FIRST]) {
-		mr_err(extack, entry, names->malformed);
+		list_err(extack, entry, id, NO_FIRST);
 		return -EINVAL;
 	}
 	first = port ? nla_get_u16(tb[MESHREDIR_RANGE_A_FIRST]) :
@@ -187,7 +223,7 @@ static int range_get(const struct nlattr *entry, const struct nla_policy *policy
 		last = port ? nla_get_u16(tb[MESHREDIR_RANGE_A_LAST]) :
 			      nla_get_u32(tb[MESHREDIR_RANGE_A_LAST]);
 	if (first > last) {
-		mr_err(extack, entry, names->reversed);
+		list_err(extack, entry, id, REVERSED);
 		return -EINVAL;
 	}
 	*out = (struct mr_range){ mr_key_u32(first), mr_key_u32(last) };
@@ -196,8 +232,8 @@ static int range_get(const struct nlattr *entry, const struct nla_policy *policy
 
 /* A port or ID list, added to the ranges out already holds. */
 static int ranges_parse(const struct nlattr *list, bool port, u32 max,
-			const struct list_names *names, struct mr_ranges *out,
-			u32 *entries, struct netlink_ext_ack *extack)
+			enum list id, struct mr_ranges *out, u32 *entries,
+			struct netlink_ext_ack *extack)
 {
 	const struct nla_policy *policy = port ? port_list_policy : id_list_policy;
 	const struct nla_policy *range_policy = port ? port_range_policy :
@@ -208,14 +244,14 @@ static int ranges_parse(const struct nlattr *list, bool port, u32 max,
 
 	if (!list)
 		return 0;
-	count = list_check(list, policy, out->count, max, names, entries, extack);
+	count = list_check(list, policy, out->count, max, id, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_ranges_reserve(out, count);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = range_get(entry, range_policy, port, names, &range, extack);
+		err = range_get(entry, range_policy, port, id, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(out, range);
@@ -223,9 +259,8 @@ static int ranges_parse(const struct nlattr *list, bool port, u32 max,
 	return 0;
 }
 
-static int cidr_get(const struct nlattr *entry, const struct list_names *names,
-		    bool *ipv6, struct mr_range *out,
-		    struct netlink_ext_ack *extack)
+static int cidr_get(const struct nlattr *entry, enum list id, bool *ipv6,
+		    struct mr_range *out, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_CIDR_A_MAX + 1];
 	unsigned int bits, prefix_len;
@@ -237,22 +272,22 @@ static int cidr_get(const struct nlattr *entry, const struct list_names *names,
 	family = tb[MESHREDIR_CIDR_A_FAMILY] ?
 		 nla_get_u16(tb[MESHREDIR_CIDR_A_FAMILY]) : AF_UNSPEC;
 	if (family != AF_INET && family != AF_INET6) {
-		mr_err(extack, entry, names->bad_family);
+		list_err(extack, entry, id, BAD_FAMILY);
 		return -EAFNOSUPPORT;
 	}
 	*ipv6 = family == AF_INET6;
 	bits = *ipv6 ? 128 : 32;
 	if (!tb[MESHREDIR_CIDR_A_ADDR] ||
 	    nla_len(tb[MESHREDIR_CIDR_A_ADDR]) != bits / 8) {
-		mr_err(extack, entry, names->bad_addr);
+		list_err(extack, entry, id, BAD_ADDR);
 		return -EINVAL;
 	}
 	prefix_len = bits;
 	if (tb[MESHREDIR_CIDR_A_PREFIX_LEN])
 		prefix_len = nla_get_u8(tb[MESHREDIR_CIDR_A_PREFIX_LEN]);
 	if (prefix_len > bits) {
-		mr_err(extack, tb[MESHREDIR_CIDR_A_PREFIX_LEN],
-		       *ipv6 ? names->prefix6 : names->prefix4);
+		list_err(extack, tb[MESHREDIR_CIDR_A_PREFIX_LEN], id,
+			 *ipv6 ? PREFIX6 : PREFIX4);
 		return -EINVAL;
 	}
 	if (*ipv6) {
@@ -287,7 +322,7 @@ static bool cidr_ipv6(const struct nlattr *entry)
 	return family == AF_INET6;
 }
 
-static int cidrs_parse(const struct nlattr *list, const struct list_names *names,
+static int cidrs_parse(const struct nlattr *list, enum list id,
 		       struct mr_dir_input *dir, u32 *entries,
 		       struct netlink_ext_ack *extack)
 {
@@ -300,7 +335,7 @@ static int cidrs_parse(const struct nlattr *list, const struct list_names *names
 	if (!list)
 		return 0;
 	count = list_check(list, cidr_list_policy, dir->exclude_ips_count,
-			   MESHREDIR_MAX_CIDRS, names, entries, extack);
+			   MESHREDIR_MAX_CIDRS, id, entries, extack);
 	if (count < 0)
 		return count;
 	dir->exclude_ips_count += count;
@@ -312,7 +347,7 @@ static int cidrs_parse(const struct nlattr *list, const struct list_names *names
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = cidr_get(entry, names, &ipv6, &range, extack);
+		err = cidr_get(entry, id, &ipv6, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(ipv6 ? &dir->exclude_ips6 : &dir->exclude_ips4, range);
@@ -322,9 +357,8 @@ static int cidrs_parse(const struct nlattr *list, const struct list_names *names
 
 static const struct mr_range all_ports = { { 0, 1 }, { 0, 65535 } };
 
-static int uid_ports_parse(const struct nlattr *list, const struct list_names *names,
-			   struct mr_config_input *in, u32 *entries,
-			   struct netlink_ext_ack *extack)
+static int uid_ports_parse(const struct nlattr *list, struct mr_config_input *in,
+			   u32 *entries, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_UID_PORTS_A_MAX + 1];
 	const struct nlattr *entry;
@@ -333,7 +367,7 @@ static int uid_ports_parse(const struct nlattr *list, const struct list_names *n
 	if (!list)
 		return 0;
 	count = list_check(list, uid_ports_list_policy, in->uid_ports_count,
-			   MESHREDIR_MAX_UID_PORTS, names, entries, extack);
+			   MESHREDIR_MAX_UID_PORTS, OUT_UID_PORTS, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_config_input_reserve_uid_ports(in, count);
@@ -347,19 +381,19 @@ static int uid_ports_parse(const struct nlattr *list, const struct list_names *n
 		if (err)
 			return err;
 		if (!tb[MESHREDIR_UID_PORTS_A_UIDS]) {
-			mr_err(extack, entry, names->malformed);
+			list_err(extack, entry, OUT_UID_PORTS, NO_UIDS);
 			return -EINVAL;
 		}
 		/* Counted before its ports are parsed: freeing in frees them. */
 		memset(e, 0, sizeof(*e));
 		in->uid_ports_count++;
 		err = range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], id_range_policy,
-				false, names, &e->uids, extack);
+				false, OUT_UID_PORTS, &e->uids, extack);
 		if (err)
 			return err;
 		if (tb[MESHREDIR_UID_PORTS_A_PORTS]) {
 			err = ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
-					   MESHREDIR_MAX_UID_PORTS_RANGES, names,
+					   MESHREDIR_MAX_UID_PORTS_RANGES, OUT_UID_PORTS,
 					   &e->ports, entries, extack);
 		} else {
 			err = mr_ranges_reserve(&e->ports, 1);
@@ -370,14 +404,14 @@ static int uid_ports_parse(const struct nlattr *list, const struct list_names *n
 			return err;
 		in->uid_ports_ranges += e->ports.count;
 		if (in->uid_ports_ranges > MESHREDIR_MAX_UID_PORTS_RANGES) {
-			mr_err(extack, entry, names->too_many);
+			list_err(extack, entry, OUT_UID_PORTS, TOO_MANY);
 			return -E2BIG;
 		}
 	}
 	return 0;
 }
 
-static int dir_parse(const struct nlattr *attr, const struct dir_names *names,
+static int dir_parse(const struct nlattr *attr, const struct dir_lists *lists,
 		     struct mr_config_input *in, struct mr_dir_input *dir,
 		     struct netlink_ext_ack *extack)
 {
@@ -387,7 +421,11 @@ static int dir_parse(const struct nlattr *attr, const struct dir_names *names,
 	if (!attr)
 		return 0;
 	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, dir_policy, extack)) {
-		mr_err_prefix(extack, names->malformed, names->name);
+		/* The attribute at fault and its policy are marked already. */
+		if (dir == &in->outbound)
+			NL_SET_ERR_MSG(extack, "outbound: malformed attribute");
+		else
+			NL_SET_ERR_MSG(extack, "inbound: malformed attribute");
 		return -EINVAL;
 	}
 	if (tb[MESHREDIR_DIR_A_ENABLED])
@@ -396,22 +434,22 @@ static int dir_parse(const struct nlattr *attr, const struct dir_names *names,
 		dir->port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
 	if (tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && dir != &in->outbound) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-				    "exclude-inbound-ports-for-uids: only outbound connections have an owner");
+				    "inbound.exclude-ports-for-uids: only outbound connections have an owner");
 		return -EINVAL;
 	}
 	err = ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
-			   MESHREDIR_MAX_PORT_RANGES, &names->exclude_ports,
+			   MESHREDIR_MAX_PORT_RANGES, lists->exclude_ports,
 			   &dir->exclude_ports, &in->entries, extack);
 	if (!err)
 		err = ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
-				   MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
+				   MESHREDIR_MAX_PORT_RANGES, lists->include_ports,
 				   &dir->include_ports, &in->entries, extack);
 	if (!err)
-		err = cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
+		err = cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], lists->exclude_ips,
 				  dir, &in->entries, extack);
 	if (!err)
-		err = uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-				      &names->uid_ports, in, &in->entries, extack);
+		err = uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS], in,
+				      &in->entries, extack);
 	return err;
 }
 
@@ -429,16 +467,16 @@ static int part_parse(struct nlattr **attrs, struct mr_config_input *in,
 	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS])
 		in->drop_invalid = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
 	err = ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
-			   &owner_uids_names, &in->owner_uids, &in->entries, extack);
+			   OWNER_UIDS, &in->owner_uids, &in->entries, extack);
 	if (!err)
 		err = ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
-				   MESHREDIR_MAX_ID_RANGES, &owner_gids_names,
+				   MESHREDIR_MAX_ID_RANGES, OWNER_GIDS,
 				   &in->owner_gids, &in->entries, extack);
 	if (!err)
-		err = dir_parse(attrs[MESHREDIR_A_INBOUND], &inbound_names, in,
+		err = dir_parse(attrs[MESHREDIR_A_INBOUND], &inbound_lists, in,
 				&in->inbound, extack);
 	if (!err)
-		err = dir_parse(attrs[MESHREDIR_A_OUTBOUND], &outbound_names, in,
+		err = dir_parse(attrs[MESHREDIR_A_OUTBOUND], &outbound_lists, in,
 				&in->outbound, extack);
 	return err;
 }
