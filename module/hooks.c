@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The packet path. nf_nat_inet_fn() calls us, under RCU, for the first
- * packet of a connection that has no destination NAT yet; we gather the
- * facts, let decide.c classify them, and bind the connection to the proxy's
- * port with nf_nat_setup_info(), choosing the address exactly as iptables'
- * REDIRECT (net/netfilter/nf_nat_redirect.c) does. Conntrack applies the
- * binding to every later packet; we never see them. With
- * drop-invalid-packets, a second function sees every packet at PRE_ROUTING
- * and drops those conntrack found INVALID, as Kuma's mangle rule does.
+ * The packet path. For the first packet of a connection without destination
+ * NAT, the facts go to decide.c, and a redirected connection is bound to the
+ * proxy's port with the address iptables' REDIRECT would choose; conntrack
+ * applies the binding to every later packet. With drop-invalid-packets, a
+ * second function drops at PRE_ROUTING what conntrack found INVALID.
  */
 
 #include <linux/inetdevice.h>
@@ -166,10 +163,9 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	union nf_inet_addr to = {};
 	struct mr_flow flow = {};
 	struct mr_stats *stats;
-	unsigned int verdict = NF_ACCEPT;
-	bool pickup, ok;
 	struct nf_conn *ct;
 	u16 port = 0;
+	bool pickup;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	/*
@@ -204,32 +200,26 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	if (mr_reason_redirects(reason)) {
 		port = reason == MESHREDIR_REASON_REDIRECTED_INBOUND ?
 		       cfg->inbound.port : cfg->outbound.port;
-		ok = redirect_addr(skb, &flow, &tuple->dst.u3, &to);
-		if (!ok && !pickup)
+		/* No address to redirect to: REDIRECT drops the packet. */
+		if (!redirect_addr(skb, &flow, &tuple->dst.u3, &to))
 			reason = MESHREDIR_REASON_DROPPED;
-	} else {
-		ok = false;
 	}
 	if (pickup) {
 		int dif = flow.hook == MR_HOOK_PRE_ROUTING ? state->in->ifindex :
 			  LOOPBACK_IFINDEX;
 
-		reason = mr_decide_pickup(reason, ok &&
+		/* RESUMED or MIDSTREAM: nothing mid-stream is dropped. */
+		reason = mr_decide_pickup(reason, mr_reason_redirects(reason) &&
 					  proxy_holds(state->net, tuple, &to,
 						      port, dif));
-		ok = reason == MESHREDIR_REASON_RESUMED;
 	}
-	if (ok) {
-		verdict = redirect(ct, &to, port);
-		if (verdict != NF_ACCEPT)
-			reason = MESHREDIR_REASON_DROPPED;
-	} else if (reason == MESHREDIR_REASON_DROPPED) {
-		verdict = NF_DROP;
-	}
+	if ((mr_reason_redirects(reason) || reason == MESHREDIR_REASON_RESUMED) &&
+	    redirect(ct, &to, port) != NF_ACCEPT)
+		reason = MESHREDIR_REASON_DROPPED;
 	stats = rcu_dereference(mn->stats);
 	if (stats)
 		mr_count(stats, flow.hook, reason);
-	return verdict;
+	return reason == MESHREDIR_REASON_DROPPED ? NF_DROP : NF_ACCEPT;
 }
 
 /*
