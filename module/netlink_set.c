@@ -306,9 +306,9 @@ static int cidr_get(const struct nlattr *entry, enum list id, bool *ipv6,
 
 /*
  * The family nla_parse_nested() will see in cidr_get(): the last FAMILY
- * attribute of the entry, as a duplicate overrides. Counting by the first
- * one instead let an entry with AF_INET then AF_INET6 overflow the room
- * reserved for IPv6 (found by the fuzzer at full size).
+ * attribute of the entry, as a duplicate overrides. Counted by the first,
+ * an entry with AF_INET then AF_INET6 would overflow the room reserved for
+ * IPv6.
  */
 static bool cidr_ipv6(const struct nlattr *entry)
 {
