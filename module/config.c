@@ -6,6 +6,7 @@
  * memory limit.
  */
 
+#include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -24,25 +25,39 @@ int mr_ranges_init(struct mr_ranges *r, u32 capacity)
 	return r->range ? 0 : -ENOMEM;
 }
 
+/*
+ * Room for more elements of size bytes after the count in array: array
+ * itself, or a zeroed copy at least twice as large, array freed. Doubling:
+ * a SET in many parts copies each element a few times at most.
+ */
+static void *grow(void *array, size_t size, u32 count, u32 *capacity, u32 more)
+{
+	u32 want;
+	void *p;
+
+	if (more <= *capacity - count)
+		return array;
+	if (check_add_overflow(count, more, &want))
+		return ERR_PTR(-E2BIG);
+	want = max(want, *capacity * 2);
+	p = kvmalloc_array(want, size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (count)
+		memcpy(p, array, count * size);
+	kvfree(array);
+	*capacity = want;
+	return p;
+}
+
 int mr_ranges_reserve(struct mr_ranges *r, u32 more)
 {
-	struct mr_range *range;
-	u32 capacity;
+	struct mr_range *range = grow(r->range, sizeof(*range), r->count,
+				      &r->capacity, more);
 
-	if (more <= r->capacity - r->count)
-		return 0;
-	/* Doubling: a SET in many parts copies each range a few times at most. */
-	if (check_add_overflow(r->count, more, &capacity))
-		return -E2BIG;
-	capacity = max(capacity, r->capacity * 2);
-	range = kvmalloc_array(capacity, sizeof(*range), GFP_KERNEL_ACCOUNT);
-	if (!range)
-		return -ENOMEM;
-	if (r->count)
-		memcpy(range, r->range, r->count * sizeof(*range));
-	kvfree(r->range);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	r->range = range;
-	r->capacity = capacity;
 	return 0;
 }
 
@@ -257,22 +272,13 @@ void mr_config_input_free(struct mr_config_input *in)
 
 int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more)
 {
-	struct mr_uid_ports_input *up;
-	u32 capacity;
+	struct mr_uid_ports_input *up = grow(in->uid_ports, sizeof(*up),
+					     in->uid_ports_count,
+					     &in->uid_ports_capacity, more);
 
-	if (more <= in->uid_ports_capacity - in->uid_ports_count)
-		return 0;
-	if (check_add_overflow(in->uid_ports_count, more, &capacity))
-		return -E2BIG;
-	capacity = max(capacity, in->uid_ports_capacity * 2);
-	up = kvcalloc(capacity, sizeof(*up), GFP_KERNEL_ACCOUNT);
-	if (!up)
-		return -ENOMEM;
-	if (in->uid_ports_count)
-		memcpy(up, in->uid_ports, in->uid_ports_count * sizeof(*up));
-	kvfree(in->uid_ports);
+	if (IS_ERR(up))
+		return PTR_ERR(up);
 	in->uid_ports = up;
-	in->uid_ports_capacity = capacity;
 	return 0;
 }
 
