@@ -6,6 +6,7 @@
  * memory limit.
  */
 
+#include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -26,25 +27,39 @@ int mr_ranges_init(struct mr_ranges *r, u32 capacity)
 	return r->range ? 0 : -ENOMEM;
 }
 
+/*
+ * Room for more elements of size bytes after the count in array: array
+ * itself, or a zeroed copy at least twice as large, array freed. Doubling:
+ * a SET in many parts copies each element a few times at most.
+ */
+static void *grow(void *array, size_t size, u32 count, u32 *capacity, u32 more)
+{
+	u32 want;
+	void *p;
+
+	if (more <= *capacity - count)
+		return array;
+	if (check_add_overflow(count, more, &want))
+		return ERR_PTR(-E2BIG);
+	want = max(want, *capacity * 2);
+	p = kvmalloc_array(want, size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (count)
+		memcpy(p, array, count * size);
+	kvfree(array);
+	*capacity = want;
+	return p;
+}
+
 int mr_ranges_reserve(struct mr_ranges *r, u32 more)
 {
-	struct mr_range *range;
-	u32 capacity;
+	struct mr_range *range = grow(r->range, sizeof(*range), r->count,
+				      &r->capacity, more);
 
-	if (more <= r->capacity - r->count)
-		return 0;
-	/* Doubling: a SET in many parts copies each range a few times at most. */
-	if (check_add_overflow(r->count, more, &capacity))
-		return -E2BIG;
-	capacity = max(capacity, r->capacity * 2);
-	range = kvmalloc_array(capacity, sizeof(*range), GFP_KERNEL_ACCOUNT);
-	if (!range)
-		return -ENOMEM;
-	if (r->count)
-		memcpy(range, r->range, r->count * sizeof(*range));
-	kvfree(r->range);
+	if (IS_ERR(range))
+		return PTR_ERR(range);
 	r->range = range;
-	r->capacity = capacity;
 	return 0;
 }
 
@@ -85,7 +100,7 @@ int mr_set_build(struct mr_ranges *r, const struct mr_set **out)
 	return 0;
 }
 
-static void mr_uid_ports_free(const struct mr_uid_ports *up)
+static void uid_ports_free(const struct mr_uid_ports *up)
 {
 	u32 i;
 
@@ -96,7 +111,7 @@ static void mr_uid_ports_free(const struct mr_uid_ports *up)
 	kvfree(up);
 }
 
-static int mr_key_cmp_sort(const void *a, const void *b)
+static int key_cmp_sort(const void *a, const void *b)
 {
 	return mr_key_cmp(*(const struct mr_key *)a, *(const struct mr_key *)b);
 }
@@ -131,7 +146,7 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count, u8 protocol,
 		cut[ncut++] = mr_key_inc(in[i].uids.last);
 		total += in[i].ports.count;
 	}
-	mr_sort(cut, ncut, sizeof(*cut), mr_key_cmp_sort);
+	mr_sort(cut, ncut, sizeof(*cut), key_cmp_sort);
 
 	up = kvzalloc(struct_size(up, entry, ncut), GFP_KERNEL_ACCOUNT);
 	if (!up)
@@ -170,7 +185,7 @@ int mr_uid_ports_build(struct mr_uid_ports_input *in, u32 count, u8 protocol,
 	up = NULL;
 	err = 0;
 out:
-	mr_uid_ports_free(up);
+	uid_ports_free(up);
 	kvfree(cut);
 	return err;
 }
@@ -197,7 +212,7 @@ int mr_uid_ports_keep(struct mr_uid_ports_input *in, u32 count,
 		}
 	}
 	if (!up || err) {
-		mr_uid_ports_free(up);
+		uid_ports_free(up);
 		return -ENOMEM;
 	}
 	*out = up;
@@ -213,7 +228,7 @@ struct mr_config *mr_config_alloc(void)
 	return cfg;
 }
 
-static void mr_dir_input_init(struct mr_dir_input *d, u16 port)
+static void dir_input_init(struct mr_dir_input *d, u16 port)
 {
 	d->enabled = true;
 	d->port = port;
@@ -227,14 +242,14 @@ struct mr_config_input *mr_config_input_alloc(u32 portid)
 		return NULL;
 	in->portid = portid;
 	in->ip_family_mode = MESHREDIR_IP_FAMILY_DUALSTACK;
-	mr_dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
-	mr_dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
+	dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
+	dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
 	in->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
 	in->dns.zone_split = true;
 	return in;
 }
 
-static void mr_dir_input_free(struct mr_dir_input *d)
+static void dir_input_free(struct mr_dir_input *d)
 {
 	mr_ranges_free(&d->exclude_ports);
 	mr_ranges_free(&d->include_ports);
@@ -242,14 +257,14 @@ static void mr_dir_input_free(struct mr_dir_input *d)
 	mr_ranges_free(&d->exclude_ips6);
 }
 
-static void mr_config_input_clear(struct mr_config_input *in)
+static void config_input_clear(struct mr_config_input *in)
 {
 	u32 i;
 
 	mr_ranges_free(&in->owner_uids);
 	mr_ranges_free(&in->owner_gids);
-	mr_dir_input_free(&in->inbound);
-	mr_dir_input_free(&in->outbound);
+	dir_input_free(&in->inbound);
+	dir_input_free(&in->outbound);
 	mr_ranges_free(&in->dns.servers4);
 	mr_ranges_free(&in->dns.servers6);
 	for (i = 0; i < in->uid_ports_count; i++)
@@ -264,32 +279,23 @@ void mr_config_input_free(struct mr_config_input *in)
 {
 	if (!in)
 		return;
-	mr_config_input_clear(in);
+	config_input_clear(in);
 	kfree(in);
 }
 
 int mr_config_input_reserve_uid_ports(struct mr_config_input *in, u32 more)
 {
-	struct mr_uid_ports_input *up;
-	u32 capacity;
+	struct mr_uid_ports_input *up = grow(in->uid_ports, sizeof(*up),
+					     in->uid_ports_count,
+					     &in->uid_ports_capacity, more);
 
-	if (more <= in->uid_ports_capacity - in->uid_ports_count)
-		return 0;
-	if (check_add_overflow(in->uid_ports_count, more, &capacity))
-		return -E2BIG;
-	capacity = max(capacity, in->uid_ports_capacity * 2);
-	up = kvcalloc(capacity, sizeof(*up), GFP_KERNEL_ACCOUNT);
-	if (!up)
-		return -ENOMEM;
-	if (in->uid_ports_count)
-		memcpy(up, in->uid_ports, in->uid_ports_count * sizeof(*up));
-	kvfree(in->uid_ports);
+	if (IS_ERR(up))
+		return PTR_ERR(up);
 	in->uid_ports = up;
-	in->uid_ports_capacity = capacity;
 	return 0;
 }
 
-static int mr_dir_build(struct mr_dir_input *in, struct mr_dir *dir)
+static int dir_build(struct mr_dir_input *in, struct mr_dir *dir)
 {
 	dir->enabled = in->enabled;
 	dir->port = in->port;
@@ -303,7 +309,7 @@ static int mr_dir_build(struct mr_dir_input *in, struct mr_dir *dir)
  * The zone split's templates, as xt_CT makes them for `-j CT --zone n`:
  * once per configuration, attached by reference to each packet.
  */
-static int mr_dns_zones_alloc(struct net *net, struct mr_config *cfg)
+static int dns_zones_alloc(struct net *net, struct mr_config *cfg)
 {
 	static const u16 id[] = { MESHREDIR_DNS_ZONE_UPSTREAM, MESHREDIR_DNS_ZONE_PROXY };
 	struct nf_conntrack_zone zone;
@@ -329,7 +335,7 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 
 	*out = NULL;
 	if (!cfg) {
-		mr_config_input_clear(in);
+		config_input_clear(in);
 		return -ENOMEM;
 	}
 	cfg->ip_family_mode = in->ip_family_mode;
@@ -340,21 +346,21 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 	cfg->dns.port = in->dns.port;
 	err = mr_set_build(&in->owner_uids, &cfg->owner_uids) ?:
 	      mr_set_build(&in->owner_gids, &cfg->owner_gids) ?:
-	      mr_dir_build(&in->inbound, &cfg->inbound) ?:
-	      mr_dir_build(&in->outbound, &cfg->outbound) ?:
+	      dir_build(&in->inbound, &cfg->inbound) ?:
+	      dir_build(&in->outbound, &cfg->outbound) ?:
 	      mr_set_build(&in->dns.servers4, &cfg->dns.servers4) ?:
 	      mr_set_build(&in->dns.servers6, &cfg->dns.servers6) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
 				 MESHREDIR_PROTO_TCP, &cfg->uid_ports) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
 				 MESHREDIR_PROTO_UDP, &cfg->uid_ports_udp) ?:
-	      mr_dns_zones_alloc(net, cfg);
+	      dns_zones_alloc(net, cfg);
 	if (!err) {
 		err = mr_uid_ports_keep(in->uid_ports, in->uid_ports_count,
 					&cfg->uid_ports_given);
 		in->uid_ports_count = 0;	/* consumed, even on error */
 	}
-	mr_config_input_clear(in);
+	config_input_clear(in);
 	if (err) {
 		mr_config_free(cfg);
 		return err;
@@ -363,7 +369,7 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 	return 0;
 }
 
-static void mr_dir_free(struct mr_dir *dir)
+static void dir_free(struct mr_dir *dir)
 {
 	kvfree(dir->exclude_ports);
 	kvfree(dir->include_ports);
@@ -379,20 +385,20 @@ void mr_config_free(struct mr_config *cfg)
 		return;
 	kvfree(cfg->owner_uids);
 	kvfree(cfg->owner_gids);
-	mr_uid_ports_free(cfg->uid_ports);
-	mr_uid_ports_free(cfg->uid_ports_udp);
-	mr_uid_ports_free(cfg->uid_ports_given);
+	uid_ports_free(cfg->uid_ports);
+	uid_ports_free(cfg->uid_ports_udp);
+	uid_ports_free(cfg->uid_ports_given);
 	kvfree(cfg->dns.servers4);
 	kvfree(cfg->dns.servers6);
 	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++)
 		if (cfg->dns_zone[i])
 			nf_ct_put(cfg->dns_zone[i]);
-	mr_dir_free(&cfg->inbound);
-	mr_dir_free(&cfg->outbound);
+	dir_free(&cfg->inbound);
+	dir_free(&cfg->outbound);
 	kfree(cfg);
 }
 
-static void mr_config_free_rcu_cb(struct rcu_head *rcu)
+static void config_free_rcu(struct rcu_head *rcu)
 {
 	mr_config_free(container_of(rcu, struct mr_config, rcu));
 }
@@ -405,5 +411,5 @@ static void mr_config_free_rcu_cb(struct rcu_head *rcu)
 void mr_config_put(struct mr_config *cfg)
 {
 	if (cfg && refcount_dec_and_test(&cfg->ref))
-		call_rcu(&cfg->rcu, mr_config_free_rcu_cb);
+		call_rcu(&cfg->rcu, config_free_rcu);
 }

@@ -121,7 +121,7 @@ struct mr_dir_input {
 	struct mr_ranges include_ports;
 	struct mr_ranges exclude_ips4;
 	struct mr_ranges exclude_ips6;
-	u32 exclude_ips;			/* CIDRs of both, as sent */
+	u32 exclude_ips_count;		/* CIDRs of both, as sent */
 };
 
 struct mr_dns_input {

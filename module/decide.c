@@ -7,12 +7,12 @@
 
 #include "decide.h"
 
-static const struct mr_key mr_localhost4 = { 0, 0x7f000001 };	/* 127.0.0.1 */
-static const struct mr_key mr_passthrough4 = { 0, 0x7f000006 };	/* 127.0.0.6 */
-static const struct mr_key mr_localhost6 = { 0, 1 };		/* ::1 */
-static const struct mr_key mr_passthrough6 = { 0, 6 };		/* ::6 */
+static const struct mr_key localhost4 = { 0, 0x7f000001 };	/* 127.0.0.1 */
+static const struct mr_key passthrough4 = { 0, 0x7f000006 };	/* 127.0.0.6 */
+static const struct mr_key localhost6 = { 0, 1 };		/* ::1 */
+static const struct mr_key passthrough6 = { 0, 6 };		/* ::6 */
 
-static bool mr_is_owner(const struct mr_config *cfg, const struct mr_flow *flow)
+static bool is_owner(const struct mr_config *cfg, const struct mr_flow *flow)
 {
 	/* As xt_owner: without a socket, a positive owner test fails. */
 	return flow->has_owner &&
@@ -20,8 +20,8 @@ static bool mr_is_owner(const struct mr_config *cfg, const struct mr_flow *flow)
 		mr_set_contains(cfg->owner_gids, mr_key_u32(flow->gid)));
 }
 
-static bool mr_uid_port_excluded(const struct mr_uid_ports *up,
-				 const struct mr_flow *flow)
+static bool uid_port_excluded(const struct mr_uid_ports *up,
+			      const struct mr_flow *flow)
 {
 	struct mr_key uid = mr_key_u32(flow->uid);
 	u32 lo = 0, hi;
@@ -42,14 +42,14 @@ static bool mr_uid_port_excluded(const struct mr_uid_ports *up,
 	       mr_set_contains(up->entry[lo].ports, mr_key_u32(flow->dport));
 }
 
-static const struct mr_set *mr_exclude_ips(const struct mr_dir *dir,
-					   const struct mr_flow *flow)
+static const struct mr_set *excluded_ips(const struct mr_dir *dir,
+					 const struct mr_flow *flow)
 {
 	return flow->ipv6 ? dir->exclude_ips6 : dir->exclude_ips4;
 }
 
-static enum meshredir_reason mr_by_port(const struct mr_dir *dir, u16 dport,
-					enum meshredir_reason redirect)
+static enum meshredir_reason by_port(const struct mr_dir *dir, u16 dport,
+				     enum meshredir_reason redirect)
 {
 	struct mr_key port = mr_key_u32(dport);
 
@@ -59,8 +59,8 @@ static enum meshredir_reason mr_by_port(const struct mr_dir *dir, u16 dport,
 	return redirect;
 }
 
-static const struct mr_set *mr_dns_servers(const struct mr_config *cfg,
-					   const struct mr_flow *flow)
+static const struct mr_set *dns_servers(const struct mr_config *cfg,
+					const struct mr_flow *flow)
 {
 	return flow->ipv6 ? cfg->dns.servers6 : cfg->dns.servers4;
 }
@@ -69,52 +69,52 @@ static const struct mr_set *mr_dns_servers(const struct mr_config *cfg,
  * Kuma builds the DNS rules of a family only when it captures all, or its
  * resolv.conf gives that family a server.
  */
-static bool mr_dns_family(const struct mr_config *cfg, const struct mr_flow *flow)
+static bool dns_family(const struct mr_config *cfg, const struct mr_flow *flow)
 {
 	return cfg->dns.enabled &&
-	       (cfg->dns.capture_all || mr_dns_servers(cfg, flow));
+	       (cfg->dns.capture_all || dns_servers(cfg, flow));
 }
 
 /* D2's match: to a server, or anywhere when capturing all. */
-static bool mr_dns_captured(const struct mr_config *cfg, const struct mr_flow *flow)
+static bool dns_captured(const struct mr_config *cfg, const struct mr_flow *flow)
 {
 	return cfg->dns.capture_all ||
-	       mr_set_contains(mr_dns_servers(cfg, flow), flow->daddr);
+	       mr_set_contains(dns_servers(cfg, flow), flow->daddr);
 }
 
 /* UDP/53 out, after A1 and A2. */
-static enum meshredir_reason mr_decide_dns(const struct mr_config *cfg,
-					   const struct mr_flow *flow)
+static enum meshredir_reason decide_dns(const struct mr_config *cfg,
+					const struct mr_flow *flow)
 {
-	if (!mr_dns_family(cfg, flow))
+	if (!dns_family(cfg, flow))
 		return MESHREDIR_REASON_DNS_PASSED;
 	/* D1: the proxy's queries to the upstream resolvers. */
-	if (mr_is_owner(cfg, flow))
+	if (is_owner(cfg, flow))
 		return MESHREDIR_REASON_PROXY_OWNER;
 	/* D2 */
-	if (mr_dns_captured(cfg, flow))
+	if (dns_captured(cfg, flow))
 		return MESHREDIR_REASON_REDIRECTED_DNS;
 	return MESHREDIR_REASON_DNS_PASSED;
 }
 
-static enum meshredir_reason mr_decide_local_out(const struct mr_config *cfg,
-						 const struct mr_flow *flow)
+static enum meshredir_reason decide_local_out(const struct mr_config *cfg,
+					      const struct mr_flow *flow)
 {
 	const struct mr_dir *out = &cfg->outbound;
-	struct mr_key localhost = flow->ipv6 ? mr_localhost6 : mr_localhost4;
-	struct mr_key passthrough = flow->ipv6 ? mr_passthrough6 : mr_passthrough4;
-	bool owner = mr_is_owner(cfg, flow);
+	struct mr_key localhost = flow->ipv6 ? localhost6 : localhost4;
+	struct mr_key passthrough = flow->ipv6 ? passthrough6 : passthrough4;
+	bool owner = is_owner(cfg, flow);
 
 	/* A1, A2: inserted ahead of everything, for every protocol. */
-	if (mr_uid_port_excluded(flow->udp ? cfg->uid_ports_udp : cfg->uid_ports,
-				 flow))
+	if (uid_port_excluded(flow->udp ? cfg->uid_ports_udp : cfg->uid_ports,
+			      flow))
 		return MESHREDIR_REASON_EXCLUDED_PORT_FOR_UID;
-	if (mr_set_contains(mr_exclude_ips(out, flow), flow->daddr))
+	if (mr_set_contains(excluded_ips(out, flow), flow->daddr))
 		return MESHREDIR_REASON_EXCLUDED_IP;
 	if (flow->udp)
-		return mr_decide_dns(cfg, flow);
+		return decide_dns(cfg, flow);
 	/* D3: appended to OUTPUT, ahead of the jump to the outbound chain. */
-	if (flow->dport == MR_DNS_PORT && !owner && mr_dns_family(cfg, flow))
+	if (flow->dport == MR_DNS_PORT && !owner && dns_family(cfg, flow))
 		return MESHREDIR_REASON_DNS_PASSED;
 	/* A disabled outbound chain is only "TCP -> RETURN". */
 	if (!out->enabled)
@@ -141,24 +141,24 @@ static enum meshredir_reason mr_decide_local_out(const struct mr_config *cfg,
 	if (mr_key_eq(flow->daddr, localhost))
 		return MESHREDIR_REASON_LOCALHOST;
 	/* B7 */
-	return mr_by_port(out, flow->dport, MESHREDIR_REASON_REDIRECTED_OUTBOUND);
+	return by_port(out, flow->dport, MESHREDIR_REASON_REDIRECTED_OUTBOUND);
 }
 
-static enum meshredir_reason mr_decide_pre_routing(const struct mr_config *cfg,
-						   const struct mr_flow *flow)
+static enum meshredir_reason decide_pre_routing(const struct mr_config *cfg,
+						const struct mr_flow *flow)
 {
 	const struct mr_dir *in = &cfg->inbound;
 
 	if (!in->enabled)
 		return MESHREDIR_REASON_DIRECTION_DISABLED;
 	/* Inbound IP exclusions match the source. */
-	if (mr_set_contains(mr_exclude_ips(in, flow), flow->saddr))
+	if (mr_set_contains(excluded_ips(in, flow), flow->saddr))
 		return MESHREDIR_REASON_EXCLUDED_IP;
 	/* With include ports, exclude ports are ignored. */
 	if (!in->include_ports &&
 	    mr_set_contains(in->exclude_ports, mr_key_u32(flow->dport)))
 		return MESHREDIR_REASON_EXCLUDED_PORT;
-	return mr_by_port(in, flow->dport, MESHREDIR_REASON_REDIRECTED_INBOUND);
+	return by_port(in, flow->dport, MESHREDIR_REASON_REDIRECTED_INBOUND);
 }
 
 enum meshredir_reason mr_decide(const struct mr_config *cfg,
@@ -175,14 +175,14 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 	if (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
 		return MESHREDIR_REASON_FAMILY_DISABLED;
 	if (flow->hook == MR_HOOK_LOCAL_OUT)
-		return mr_decide_local_out(cfg, flow);
-	return mr_decide_pre_routing(cfg, flow);
+		return decide_local_out(cfg, flow);
+	return decide_pre_routing(cfg, flow);
 }
 
-static bool mr_is_loopback(const struct mr_flow *flow, struct mr_key addr)
+static bool is_loopback(const struct mr_flow *flow, struct mr_key addr)
 {
 	if (flow->ipv6)
-		return mr_key_eq(addr, mr_localhost6);
+		return mr_key_eq(addr, localhost6);
 	return (addr.lo >> 24) == 127;
 }
 
@@ -190,17 +190,17 @@ u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 {
 	if (!flow->udp || !cfg->dns.zone_split ||
 	    (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4) ||
-	    !mr_dns_family(cfg, flow))
+	    !dns_family(cfg, flow))
 		return 0;
 	if (flow->hook == MR_HOOK_PRE_ROUTING) {
 		/* D8: a reply from a server (any, capturing all). */
 		if (flow->sport == MR_DNS_PORT &&
 		    (cfg->dns.capture_all ||
-		     mr_set_contains(mr_dns_servers(cfg, flow), flow->saddr)))
+		     mr_set_contains(dns_servers(cfg, flow), flow->saddr)))
 			return MESHREDIR_DNS_ZONE_UPSTREAM;
 		return 0;
 	}
-	if (mr_is_owner(cfg, flow)) {
+	if (is_owner(cfg, flow)) {
 		/* D4: the proxy's query upstream. */
 		if (flow->dport == MR_DNS_PORT)
 			return MESHREDIR_DNS_ZONE_UPSTREAM;
@@ -209,7 +209,7 @@ u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 			return MESHREDIR_DNS_ZONE_PROXY;
 	}
 	/* D6: the application's query to be captured. */
-	if (flow->dport == MR_DNS_PORT && mr_dns_captured(cfg, flow))
+	if (flow->dport == MR_DNS_PORT && dns_captured(cfg, flow))
 		return MESHREDIR_DNS_ZONE_PROXY;
 	/*
 	 * D7: a loopback server's answer to localhost, the proxy's query
@@ -217,9 +217,9 @@ u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 	 * it only with a server list.
 	 */
 	if (!cfg->dns.capture_all &&
-	    mr_key_eq(flow->daddr, flow->ipv6 ? mr_localhost6 : mr_localhost4) &&
-	    mr_is_loopback(flow, flow->saddr) &&
-	    mr_set_contains(mr_dns_servers(cfg, flow), flow->saddr))
+	    mr_key_eq(flow->daddr, flow->ipv6 ? localhost6 : localhost4) &&
+	    is_loopback(flow, flow->saddr) &&
+	    mr_set_contains(dns_servers(cfg, flow), flow->saddr))
 		return MESHREDIR_DNS_ZONE_UPSTREAM;
 	return 0;
 }

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The packet path. nf_nat_inet_fn() calls us, under RCU, for the first
- * packet of a connection (TCP, or UDP to port 53) that has no destination
- * NAT yet; we gather the
- * facts, let decide.c classify them, and bind the connection to the proxy's
- * port with nf_nat_setup_info(), choosing the address exactly as iptables'
- * REDIRECT (net/netfilter/nf_nat_redirect.c) does. Conntrack applies the
- * binding to every later packet; we never see them. With
- * drop-invalid-packets, a second function sees every packet at PRE_ROUTING
- * and drops those conntrack found INVALID, as Kuma's mangle rule does. With
- * the DNS zone split, a third sees packets ahead of conntrack and gives the
- * first of a DNS flow its zone, as Kuma's raw rules do.
+ * The packet path. For the first packet of a connection without destination
+ * NAT (TCP, or UDP to port 53), the facts go to decide.c, and a redirected
+ * connection is bound to the proxy's port with the address iptables'
+ * REDIRECT would choose; conntrack applies the binding to every later
+ * packet. With drop-invalid-packets, a second function drops at PRE_ROUTING
+ * what conntrack found INVALID. With the DNS zone split, a third gives the
+ * first packet of a DNS flow its conntrack zone, ahead of conntrack.
  */
 
 #include <linux/inetdevice.h>
@@ -27,7 +23,7 @@
 #include "hooks.h"
 #include "netns.h"
 
-static struct mr_key mr_key_of(const union nf_inet_addr *addr, bool ipv6)
+static struct mr_key key_of(const union nf_inet_addr *addr, bool ipv6)
 {
 	if (!ipv6)
 		return mr_key_u32(ntohl(addr->ip));
@@ -38,8 +34,8 @@ static struct mr_key mr_key_of(const union nf_inet_addr *addr, bool ipv6)
 }
 
 /* The owner of the socket, read as xt_owner reads it. */
-static void mr_flow_owner(struct mr_flow *flow, struct sk_buff *skb,
-			  struct net *net)
+static void flow_owner(struct mr_flow *flow, struct sk_buff *skb,
+		       struct net *net)
 {
 	struct sock *sk = skb_to_full_sk(skb);
 	const struct file *filp;
@@ -57,7 +53,7 @@ static void mr_flow_owner(struct mr_flow *flow, struct sk_buff *skb,
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
+static bool ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
 {
 	unsigned int type = ipv6_addr_type(&ifa->addr);
 
@@ -68,7 +64,7 @@ static bool mr_ipv6_usable(const struct inet6_ifaddr *ifa, unsigned int scope)
 	return !scope || (scope & type & IPV6_ADDR_SCOPE_MASK);
 }
 
-static bool mr_inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
+static bool inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
 {
 	const struct in_device *indev = __in_dev_get_rcu(skb->dev);
 	const struct in_ifaddr *ifa;
@@ -80,9 +76,9 @@ static bool mr_inbound_addr4(const struct sk_buff *skb, union nf_inet_addr *out)
 	return out->ip != 0;
 }
 
-static bool mr_inbound_addr6(const struct sk_buff *skb,
-			     const union nf_inet_addr *daddr,
-			     union nf_inet_addr *out)
+static bool inbound_addr6(const struct sk_buff *skb,
+			  const union nf_inet_addr *daddr,
+			  union nf_inet_addr *out)
 {
 	unsigned int scope = ipv6_addr_scope(&daddr->in6);
 	struct inet6_dev *idev = __in6_dev_get(skb->dev);
@@ -93,7 +89,7 @@ static bool mr_inbound_addr6(const struct sk_buff *skb,
 		return false;
 	read_lock_bh(&idev->lock);
 	list_for_each_entry(ifa, &idev->addr_list, if_list) {
-		if (mr_ipv6_usable(ifa, scope)) {
+		if (ipv6_usable(ifa, scope)) {
 			out->in6 = ifa->addr;
 			found = true;
 			break;
@@ -110,8 +106,8 @@ static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
 {
 	/* Inbound: the receiving interface's first usable address. */
 	if (flow->hook == MR_HOOK_PRE_ROUTING)
-		return flow->ipv6 ? mr_inbound_addr6(skb, daddr, to) :
-				    mr_inbound_addr4(skb, to);
+		return flow->ipv6 ? inbound_addr6(skb, daddr, to) :
+				    inbound_addr4(skb, to);
 	if (flow->ipv6)
 		to->in6 = in6addr_loopback;
 	else
@@ -170,10 +166,9 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	union nf_inet_addr to = {};
 	struct mr_flow flow = {};
 	struct mr_stats *stats;
-	unsigned int verdict = NF_ACCEPT;
-	bool pickup, ok;
 	struct nf_conn *ct;
 	u16 port = 0;
+	bool pickup;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	/*
@@ -201,12 +196,12 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 
 	flow.ipv6 = state->pf == NFPROTO_IPV6;
 	flow.dport = ntohs(tuple->dst.u.tcp.port);
-	flow.saddr = mr_key_of(&tuple->src.u3, flow.ipv6);
-	flow.daddr = mr_key_of(&tuple->dst.u3, flow.ipv6);
+	flow.saddr = key_of(&tuple->src.u3, flow.ipv6);
+	flow.daddr = key_of(&tuple->dst.u3, flow.ipv6);
 	if (state->hook == NF_INET_LOCAL_OUT) {
 		flow.hook = MR_HOOK_LOCAL_OUT;
 		flow.oif_loopback = state->out && (state->out->flags & IFF_LOOPBACK);
-		mr_flow_owner(&flow, skb, state->net);
+		flow_owner(&flow, skb, state->net);
 	} else {
 		flow.hook = MR_HOOK_PRE_ROUTING;
 	}
@@ -221,32 +216,26 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 			port = cfg->dns.port;
 		else
 			port = cfg->outbound.port;
-		ok = redirect_addr(skb, &flow, &tuple->dst.u3, &to);
-		if (!ok && !pickup)
+		/* No address to redirect to: REDIRECT drops the packet. */
+		if (!redirect_addr(skb, &flow, &tuple->dst.u3, &to))
 			reason = MESHREDIR_REASON_DROPPED;
-	} else {
-		ok = false;
 	}
 	if (pickup) {
 		int dif = flow.hook == MR_HOOK_PRE_ROUTING ? state->in->ifindex :
 			  LOOPBACK_IFINDEX;
 
-		reason = mr_decide_pickup(reason, ok &&
+		/* RESUMED or MIDSTREAM: nothing mid-stream is dropped. */
+		reason = mr_decide_pickup(reason, mr_reason_redirects(reason) &&
 					  proxy_holds(state->net, tuple, &to,
 						      port, dif));
-		ok = reason == MESHREDIR_REASON_RESUMED;
 	}
-	if (ok) {
-		verdict = redirect(ct, &to, port);
-		if (verdict != NF_ACCEPT)
-			reason = MESHREDIR_REASON_DROPPED;
-	} else if (reason == MESHREDIR_REASON_DROPPED) {
-		verdict = NF_DROP;
-	}
+	if ((mr_reason_redirects(reason) || reason == MESHREDIR_REASON_RESUMED) &&
+	    redirect(ct, &to, port) != NF_ACCEPT)
+		reason = MESHREDIR_REASON_DROPPED;
 	stats = rcu_dereference(mn->stats);
 	if (stats)
 		mr_count(stats, flow.hook, reason);
-	return verdict;
+	return reason == MESHREDIR_REASON_DROPPED ? NF_DROP : NF_ACCEPT;
 }
 
 /*
@@ -275,7 +264,7 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 }
 
 /* The UDP packet's facts the zone split looks at; false if not UDP. */
-static bool mr_zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
+static bool zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 {
 	union nf_inet_addr saddr = {}, daddr = {};
 	const struct udphdr *uh;
@@ -309,8 +298,8 @@ static bool mr_zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 	flow->ipv6 = pf == NFPROTO_IPV6;
 	flow->sport = ntohs(uh->source);
 	flow->dport = ntohs(uh->dest);
-	flow->saddr = mr_key_of(&saddr, flow->ipv6);
-	flow->daddr = mr_key_of(&daddr, flow->ipv6);
+	flow->saddr = key_of(&saddr, flow->ipv6);
+	flow->daddr = key_of(&daddr, flow->ipv6);
 	return true;
 }
 
@@ -335,11 +324,11 @@ unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
 	if (skb->_nfct)
 		return NF_ACCEPT;
 	cfg = rcu_dereference(mn->config);
-	if (!cfg || !cfg->dns.zone_split || !mr_zone_flow(skb, state->pf, &flow))
+	if (!cfg || !cfg->dns.zone_split || !zone_flow(skb, state->pf, &flow))
 		return NF_ACCEPT;
 	if (state->hook == NF_INET_LOCAL_OUT) {
 		flow.hook = MR_HOOK_LOCAL_OUT;
-		mr_flow_owner(&flow, skb, state->net);
+		flow_owner(&flow, skb, state->net);
 	} else {
 		flow.hook = MR_HOOK_PRE_ROUTING;
 	}

@@ -14,7 +14,7 @@
 #include "netns.h"
 #include "../uapi/linux/meshredir.h"
 
-static int __init mr_init(void)
+static int __init mod_init(void)
 {
 	int err;
 
@@ -34,14 +34,14 @@ err_net:
 	return err;
 }
 
-static void __exit mr_exit(void)
+static void __exit mod_exit(void)
 {
 	mr_genl_exit();
 	mr_net_exit();
 }
 
-module_init(mr_init);
-module_exit(mr_exit);
+module_init(mod_init);
+module_exit(mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Transparent TCP redirection to a service-mesh sidecar");
 MODULE_AUTHOR("The meshredir developers");

@@ -4,7 +4,7 @@
 #include <net/genetlink.h>
 #include "netlink.h"
 
-static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
+static const struct nla_policy family_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_IP_FAMILY_MODE] = NLA_POLICY_RANGE(NLA_U8, MESHREDIR_IP_FAMILY_IPV4,
 							 MESHREDIR_IP_FAMILY_MAX),
 	[MESHREDIR_A_OWNER_UIDS] = { .type = NLA_NESTED },
@@ -18,7 +18,7 @@ static const struct nla_policy mr_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_DNS] = { .type = NLA_NESTED },
 };
 
-static const struct genl_ops mr_genl_ops[] = {
+static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = MESHREDIR_CMD_SET,
 		.doit = mr_nl_set,
@@ -45,7 +45,7 @@ struct genl_family mr_genl_family __ro_after_init = {
 	.name = MESHREDIR_GENL_NAME,
 	.version = MESHREDIR_GENL_VERSION,
 	.maxattr = MESHREDIR_A_MAX,
-	.policy = mr_policy,
+	.policy = family_policy,
 	.netnsok = true,
 	.parallel_ops = true,
 	/*
@@ -53,8 +53,8 @@ struct genl_family mr_genl_family __ro_after_init = {
 	 * a non-zero reserved byte or unknown nlmsg_flags, and no command may
 	 * opt out of strict attribute validation.
 	 */
-	.ops = mr_genl_ops,
-	.n_ops = ARRAY_SIZE(mr_genl_ops),
+	.ops = genl_ops,
+	.n_ops = ARRAY_SIZE(genl_ops),
 	.module = THIS_MODULE,
 };
 

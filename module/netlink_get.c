@@ -19,7 +19,7 @@
  * lists, which a dump interrupts where a message is full and resumes in
  * the next, inside the same nests, from a cursor.
  */
-enum mr_section_kind {
+enum section_kind {
 	MR_K_DIR,		/* a direction's ENABLED and PORT */
 	MR_K_IDS,
 	MR_K_PORTS,
@@ -28,14 +28,14 @@ enum mr_section_kind {
 	MR_K_UID_PORTS,
 };
 
-struct mr_section {
+struct section {
 	u16 top;		/* MESHREDIR_A_* */
 	u16 list;		/* MESHREDIR_DIR_A_* inside it, 0: top is the list */
 	u8 kind;
 	bool outbound;
 };
 
-static const struct mr_section mr_sections[] = {
+static const struct section sections[] = {
 	{ MESHREDIR_A_OWNER_UIDS, 0, MR_K_IDS },
 	{ MESHREDIR_A_OWNER_GIDS, 0, MR_K_IDS },
 	{ MESHREDIR_A_INBOUND, 0, MR_K_DIR },
@@ -52,24 +52,24 @@ static const struct mr_section mr_sections[] = {
 };
 
 /* Where a walk stands: the next entry to put. */
-struct mr_cursor {
+struct cursor {
 	u32 section;
 	u32 index;
 	bool mid;		/* CIDRs: inside range[index], from cur */
 	struct mr_key cur;
 };
 
-struct mr_walk {
+struct list_walk {
 	struct sk_buff *skb;
 	const struct mr_config *cfg;
-	struct mr_cursor *c;
+	struct cursor *c;
 	bool dir_heads;		/* MR_K_DIR sections too (a dump puts them first) */
 	struct nlattr *top, *list;
 	u16 top_type, list_type;
 	bool too_big;		/* a nest past nla_len's 64 KiB */
 };
 
-static const void *mr_section_data(const struct mr_config *cfg, const struct mr_section *s)
+static const void *section_data(const struct mr_config *cfg, const struct section *s)
 {
 	const struct mr_dir *dir = s->outbound ? &cfg->outbound : &cfg->inbound;
 
@@ -91,7 +91,7 @@ static const void *mr_section_data(const struct mr_config *cfg, const struct mr_
 }
 
 /* Ends a nest; one left empty by a full message goes. */
-static void mr_walk_close(struct mr_walk *w, struct nlattr **nest)
+static void close_nest(struct list_walk *w, struct nlattr **nest)
 {
 	unsigned char *tail = skb_tail_pointer(w->skb);
 
@@ -106,7 +106,7 @@ static void mr_walk_close(struct mr_walk *w, struct nlattr **nest)
 	*nest = NULL;
 }
 
-static int mr_put_range(struct sk_buff *skb, int type, const struct mr_range *r, bool port)
+static int put_range(struct sk_buff *skb, int type, const struct mr_range *r, bool port)
 {
 	struct nlattr *entry = nla_nest_start(skb, type);
 	u32 first = r->first.lo, last = r->last.lo;
@@ -129,17 +129,17 @@ static int mr_put_range(struct sk_buff *skb, int type, const struct mr_range *r,
 	return 0;
 }
 
-static int mr_put_set(struct sk_buff *skb, const struct mr_set *set, bool port,
-		      struct mr_cursor *c)
+static int put_set(struct sk_buff *skb, const struct mr_set *set, bool port,
+		   struct cursor *c)
 {
 	for (; c->index < set->count; c->index++)
-		if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &set->range[c->index], port))
+		if (put_range(skb, MESHREDIR_LIST_A_ENTRY, &set->range[c->index], port))
 			return -EMSGSIZE;
 	return 0;
 }
 
-static int mr_put_cidr(struct sk_buff *skb, struct mr_key addr,
-		       unsigned int prefix_len, bool ipv6)
+static int put_cidr(struct sk_buff *skb, struct mr_key addr,
+		    unsigned int prefix_len, bool ipv6)
 {
 	struct nlattr *entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
 	__be64 a6[2];
@@ -162,8 +162,8 @@ static int mr_put_cidr(struct sk_buff *skb, struct mr_key addr,
 }
 
 /* Each merged range goes back out as the fewest CIDRs that cover it. */
-static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool ipv6,
-			   struct mr_cursor *c)
+static int put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool ipv6,
+			struct cursor *c)
 {
 	unsigned int bits = ipv6 ? 128 : 32;
 
@@ -175,7 +175,7 @@ static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool i
 			unsigned int prefix_len = mr_cidr_fit(cur, last, bits);
 			struct mr_range r = mr_cidr_range(cur, prefix_len, bits);
 
-			if (mr_put_cidr(skb, cur, prefix_len, ipv6)) {
+			if (put_cidr(skb, cur, prefix_len, ipv6)) {
 				c->mid = true;
 				c->cur = cur;
 				return -EMSGSIZE;
@@ -188,7 +188,7 @@ static int mr_put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool i
 	return 0;
 }
 
-static int mr_put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports_entry *e)
+static int put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports_entry *e)
 {
 	struct nlattr *entry, *ports, *uids;
 	u32 i;
@@ -204,7 +204,7 @@ static int mr_put_uid_ports_entry(struct sk_buff *skb, const struct mr_uid_ports
 	if (!ports)
 		goto cancel;
 	for (i = 0; e->ports && i < e->ports->count; i++)
-		if (mr_put_range(skb, MESHREDIR_LIST_A_ENTRY, &e->ports->range[i], true))
+		if (put_range(skb, MESHREDIR_LIST_A_ENTRY, &e->ports->range[i], true))
 			goto cancel;
 	nla_nest_end(skb, ports);
 	uids = nla_nest_start(skb, MESHREDIR_UID_PORTS_A_UIDS);
@@ -223,7 +223,7 @@ cancel:
 }
 
 /* The largest exclude-outbound-ports-for-uids entry: a dump never splits one. */
-static size_t mr_uid_ports_entry_max(const struct mr_uid_ports *up)
+static size_t uid_ports_entry_max(const struct mr_uid_ports *up)
 {
 	size_t max = 0, size;
 	u32 i;
@@ -243,26 +243,26 @@ static size_t mr_uid_ports_entry_max(const struct mr_uid_ports *up)
  * Puts sections from the cursor on until the configuration ends (0) or
  * the message is full (-EMSGSIZE, the cursor at the first entry left out).
  */
-static int mr_walk(struct mr_walk *w)
+static int put_lists(struct list_walk *w)
 {
-	struct mr_cursor *c = w->c;
+	struct cursor *c = w->c;
 	int err = 0;
 
-	for (; c->section < ARRAY_SIZE(mr_sections); c->section++, c->index = 0, c->mid = false) {
-		const struct mr_section *s = &mr_sections[c->section];
-		const void *data = mr_section_data(w->cfg, s);
+	for (; c->section < ARRAY_SIZE(sections); c->section++, c->index = 0, c->mid = false) {
+		const struct section *s = &sections[c->section];
+		const void *data = section_data(w->cfg, s);
 		const struct mr_dir *dir = data;
 
 		if (s->kind == MR_K_DIR ? !w->dir_heads : !data)
 			continue;
 		if (!w->top || w->top_type != s->top) {
-			mr_walk_close(w, &w->list);
-			mr_walk_close(w, &w->top);
+			close_nest(w, &w->list);
+			close_nest(w, &w->top);
 			w->top = nla_nest_start(w->skb, s->top);
 			w->top_type = s->top;
 		}
 		if (w->top && s->list && (!w->list || w->list_type != s->list)) {
-			mr_walk_close(w, &w->list);
+			close_nest(w, &w->list);
 			w->list = nla_nest_start(w->skb, s->list);
 			w->list_type = s->list;
 			if (!w->list)
@@ -280,17 +280,17 @@ static int mr_walk(struct mr_walk *w)
 			break;
 		case MR_K_IDS:
 		case MR_K_PORTS:
-			err = mr_put_set(w->skb, data, s->kind == MR_K_PORTS, c);
+			err = put_set(w->skb, data, s->kind == MR_K_PORTS, c);
 			break;
 		case MR_K_IPS4:
 		case MR_K_IPS6:
-			err = mr_put_cidr_set(w->skb, data, s->kind == MR_K_IPS6, c);
+			err = put_cidr_set(w->skb, data, s->kind == MR_K_IPS6, c);
 			break;
 		case MR_K_UID_PORTS: {
 			const struct mr_uid_ports *up = data;
 
 			for (; !err && c->index < up->count; c->index++)
-				err = mr_put_uid_ports_entry(w->skb, &up->entry[c->index]);
+				err = put_uid_ports_entry(w->skb, &up->entry[c->index]);
 			if (err)
 				c->index--;
 			break;
@@ -299,15 +299,15 @@ static int mr_walk(struct mr_walk *w)
 		if (err)
 			break;
 	}
-	mr_walk_close(w, &w->list);
-	mr_walk_close(w, &w->top);
+	close_nest(w, &w->list);
+	close_nest(w, &w->top);
 	return err;
 }
 
 /* DNS capture, whole: its server list is small enough for any message. */
-static int mr_put_dns(struct sk_buff *skb, const struct mr_dns *dns)
+static int put_dns(struct sk_buff *skb, const struct mr_dns *dns)
 {
-	struct mr_cursor c = {};
+	struct cursor c = {};
 	struct nlattr *nest, *list;
 
 	if (!dns->enabled)
@@ -322,10 +322,10 @@ static int mr_put_dns(struct sk_buff *skb, const struct mr_dns *dns)
 	if (dns->servers4 || dns->servers6) {
 		list = nla_nest_start(skb, MESHREDIR_DNS_A_SERVERS);
 		if (!list ||
-		    (dns->servers4 && mr_put_cidr_set(skb, dns->servers4, false, &c)))
+		    (dns->servers4 && put_cidr_set(skb, dns->servers4, false, &c)))
 			goto cancel;
-		c = (struct mr_cursor){};
-		if (dns->servers6 && mr_put_cidr_set(skb, dns->servers6, true, &c))
+		c = (struct cursor){};
+		if (dns->servers6 && put_cidr_set(skb, dns->servers6, true, &c))
 			goto cancel;
 		nla_nest_end(skb, list);
 	}
@@ -336,7 +336,7 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
+static int put_counters(struct sk_buff *skb, const struct mr_counters *c)
 {
 	static const int hook_attr[MR_HOOK_COUNT] = {
 		[MR_HOOK_LOCAL_OUT] = MESHREDIR_COUNTERS_A_LOCAL_OUT,
@@ -362,28 +362,28 @@ static int mr_put_counters(struct sk_buff *skb, const struct mr_counters *c)
 }
 
 /*
- * What mr_fill() puts, counted as it puts it, so that a GET reply is
+ * What fill() puts, counted as it puts it, so that a GET reply is
  * allocated once. A count past a nest's 64 KiB stops there: such a
  * configuration does not fit one message anyway.
  */
-static size_t mr_range_size(const struct mr_range *r, bool port)
+static size_t range_size(const struct mr_range *r, bool port)
 {
 	size_t one = nla_total_size(port ? sizeof(u16) : sizeof(u32));
 
 	return nla_total_size(0) + one + (r->first.lo != r->last.lo ? one : 0);
 }
 
-static size_t mr_set_size(const struct mr_set *set, bool port)
+static size_t set_size(const struct mr_set *set, bool port)
 {
 	size_t size = 0;
 	u32 i;
 
 	for (i = 0; set && i < set->count && size <= U16_MAX; i++)
-		size += mr_range_size(&set->range[i], port);
+		size += range_size(&set->range[i], port);
 	return size;
 }
 
-static size_t mr_cidr_set_size(const struct mr_set *set, bool ipv6)
+static size_t cidr_set_size(const struct mr_set *set, bool ipv6)
 {
 	unsigned int bits = ipv6 ? 128 : 32;
 	size_t entry = nla_total_size(0) + nla_total_size(sizeof(u16)) +
@@ -407,7 +407,7 @@ static size_t mr_cidr_set_size(const struct mr_set *set, bool ipv6)
 	return size;
 }
 
-static size_t mr_uid_ports_size(const struct mr_uid_ports *up)
+static size_t uid_ports_size(const struct mr_uid_ports *up)
 {
 	size_t size = 0;
 	u32 i;
@@ -415,55 +415,55 @@ static size_t mr_uid_ports_size(const struct mr_uid_ports *up)
 	for (i = 0; up && i < up->count && size <= U16_MAX; i++)
 		size += 3 * nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
 			nla_total_size(sizeof(u8)) +
-			mr_set_size(up->entry[i].ports, true);
+			set_size(up->entry[i].ports, true);
 	return size;
 }
 
 /* A list's nest and entries; nothing for an absent (empty) list. */
-static size_t mr_list_size(bool present, size_t entries)
+static size_t list_size(bool present, size_t entries)
 {
 	return present ? nla_total_size(entries) : 0;
 }
 
-static size_t mr_dir_size(const struct mr_dir *dir, const struct mr_uid_ports *up)
+static size_t dir_size(const struct mr_dir *dir, const struct mr_uid_ports *up)
 {
 	return nla_total_size(nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u16)) +
-		mr_list_size(dir->exclude_ports, mr_set_size(dir->exclude_ports, true)) +
-		mr_list_size(dir->include_ports, mr_set_size(dir->include_ports, true)) +
-		mr_list_size(dir->exclude_ips4 || dir->exclude_ips6,
-			     mr_cidr_set_size(dir->exclude_ips4, false) +
-			     mr_cidr_set_size(dir->exclude_ips6, true)) +
-		mr_list_size(up, mr_uid_ports_size(up)));
+		list_size(dir->exclude_ports, set_size(dir->exclude_ports, true)) +
+		list_size(dir->include_ports, set_size(dir->include_ports, true)) +
+		list_size(dir->exclude_ips4 || dir->exclude_ips6,
+			  cidr_set_size(dir->exclude_ips4, false) +
+			     cidr_set_size(dir->exclude_ips6, true)) +
+		list_size(up, uid_ports_size(up)));
 }
 
-static size_t mr_counters_size(void)
+static size_t counters_size(void)
 {
 	return nla_total_size(MR_HOOK_COUNT *
 		nla_total_size((__MESHREDIR_REASON_MAX - 1) * nla_total_size_64bit(sizeof(u64))));
 }
 
-static size_t mr_dns_size(const struct mr_dns *dns)
+static size_t dns_size(const struct mr_dns *dns)
 {
 	if (!dns->enabled)
 		return 0;
 	return nla_total_size(nla_total_size(sizeof(u16)) +
 			      2 * nla_total_size(sizeof(u8)) +
-			      mr_list_size(dns->servers4 || dns->servers6,
-					   mr_cidr_set_size(dns->servers4, false) +
-					   mr_cidr_set_size(dns->servers6, true)));
+			      list_size(dns->servers4 || dns->servers6,
+					cidr_set_size(dns->servers4, false) +
+					cidr_set_size(dns->servers6, true)));
 }
 
 /* A GET reply's attributes, or 0 if a nest would pass nla_len's 64 KiB. */
-static size_t mr_reply_size(const struct mr_config *cfg)
+static size_t reply_size(const struct mr_config *cfg)
 {
 	size_t nests[] = {
-		mr_list_size(cfg->owner_uids, mr_set_size(cfg->owner_uids, false)),
-		mr_list_size(cfg->owner_gids, mr_set_size(cfg->owner_gids, false)),
-		mr_dir_size(&cfg->inbound, NULL),
-		mr_dir_size(&cfg->outbound, cfg->uid_ports_given),
+		list_size(cfg->owner_uids, set_size(cfg->owner_uids, false)),
+		list_size(cfg->owner_gids, set_size(cfg->owner_gids, false)),
+		dir_size(&cfg->inbound, NULL),
+		dir_size(&cfg->outbound, cfg->uid_ports_given),
 	};
-	size_t size = 2 * nla_total_size(sizeof(u8)) + mr_counters_size() +
-		      mr_dns_size(&cfg->dns);
+	size_t size = 2 * nla_total_size(sizeof(u8)) + counters_size() +
+		      dns_size(&cfg->dns);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nests); i++) {
@@ -475,24 +475,24 @@ static size_t mr_reply_size(const struct mr_config *cfg)
 }
 
 /* The whole configuration in one message; -E2BIG if a nest cannot hold its part. */
-static int mr_fill(struct sk_buff *skb, struct genl_info *info,
-		   const struct mr_config *cfg, const struct mr_counters *counters)
+static int fill(struct sk_buff *skb, struct genl_info *info,
+		const struct mr_config *cfg, const struct mr_counters *counters)
 {
 	void *hdr = genlmsg_put_reply(skb, info, &mr_genl_family, 0,
 				      MESHREDIR_CMD_GET);
-	struct mr_cursor c = {};
-	struct mr_walk w = { .skb = skb, .cfg = cfg, .c = &c, .dir_heads = true };
+	struct cursor c = {};
+	struct list_walk w = { .skb = skb, .cfg = cfg, .c = &c, .dir_heads = true };
 	int err;
 
 	if (!hdr || nla_put_u8(skb, MESHREDIR_A_IP_FAMILY_MODE, cfg->ip_family_mode))
 		return -EMSGSIZE;
-	err = mr_walk(&w);
+	err = put_lists(&w);
 	if (w.too_big)
 		return -E2BIG;
 	if (err ||
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
-	    mr_put_dns(skb, &cfg->dns) ||
-	    mr_put_counters(skb, counters))
+	    put_dns(skb, &cfg->dns) ||
+	    put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -517,7 +517,7 @@ int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		kfree(counters);
 		return -ENOENT;
 	}
-	size = mr_reply_size(cfg);
+	size = reply_size(cfg);
 	if (!size) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the configuration is too large for one message: dump it (NLM_F_DUMP), as meshredir show does");
@@ -532,8 +532,8 @@ int mr_nl_get(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = mr_fill(msg, info, cfg, counters);
-	/* mr_reply_size() counts what mr_fill() puts: a miss is a bug. */
+	err = fill(msg, info, cfg, counters);
+	/* reply_size() counts what fill() puts: a miss is a bug. */
 	if (WARN_ON_ONCE(err)) {
 		nlmsg_free(msg);
 		err = -EMSGSIZE;
@@ -547,17 +547,17 @@ out:
 }
 
 /* A GET dump: one configuration, held from start to done. */
-struct mr_dump {
+struct get_dump {
 	struct mr_config *cfg;
 	struct mr_counters counters;
-	struct mr_cursor c;
+	struct cursor c;
 	bool head_done;
 };
 
 int mr_nl_get_start(struct netlink_callback *cb)
 {
 	struct mr_net *mn = mr_net(sock_net(cb->skb->sk));
-	struct mr_dump *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	struct get_dump *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	size_t need;
 
 	if (!d)
@@ -569,7 +569,7 @@ int mr_nl_get_start(struct netlink_callback *cb)
 		return -ENOENT;
 	}
 	/* Room for the largest entry, with the headers and nests around it. */
-	need = mr_uid_ports_entry_max(d->cfg->uid_ports_given) + 256;
+	need = uid_ports_entry_max(d->cfg->uid_ports_given) + 256;
 	if (need > NLMSG_GOODSIZE)
 		cb->min_dump_alloc = need;
 	cb->args[0] = (long)d;
@@ -578,15 +578,15 @@ int mr_nl_get_start(struct netlink_callback *cb)
 
 int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct mr_dump *d = (struct mr_dump *)cb->args[0];
+	struct get_dump *d = (struct get_dump *)cb->args[0];
 	const struct mr_config *cfg = d->cfg;
-	struct mr_walk w = { .skb = skb, .cfg = cfg, .c = &d->c };
+	struct list_walk w = { .skb = skb, .cfg = cfg, .c = &d->c };
 	struct nlattr *nest;
 	unsigned int empty;
 	void *hdr;
 	int err, i;
 
-	if (d->head_done && d->c.section >= ARRAY_SIZE(mr_sections))
+	if (d->head_done && d->c.section >= ARRAY_SIZE(sections))
 		return 0;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &mr_genl_family, NLM_F_MULTI, MESHREDIR_CMD_GET);
@@ -607,15 +607,15 @@ int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			nla_nest_end(skb, nest);
 		}
 		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
-		    mr_put_dns(skb, &cfg->dns) ||
-		    mr_put_counters(skb, &d->counters))
+		    put_dns(skb, &cfg->dns) ||
+		    put_counters(skb, &d->counters))
 			goto cancel;
 		d->head_done = true;
 		genlmsg_end(skb, hdr);
 		return skb->len;
 	}
 	empty = skb->len;
-	err = mr_walk(&w);
+	err = put_lists(&w);
 	if (skb->len == empty) {
 		genlmsg_cancel(skb, hdr);
 		/* Nothing fit an empty message: it could never end. */
@@ -630,7 +630,7 @@ cancel:
 
 int mr_nl_get_done(struct netlink_callback *cb)
 {
-	struct mr_dump *d = (struct mr_dump *)cb->args[0];
+	struct get_dump *d = (struct get_dump *)cb->args[0];
 
 	if (d) {
 		mr_config_put(d->cfg);

@@ -20,121 +20,158 @@
 #include "netns.h"
 
 /*
- * 6.1's extack keeps a pointer to a static string, so each message is
- * spelled out whole, per attribute, at compile time.
+ * The lists a SET may carry, named by their path in uapi/meshredir.yaml.
+ * An extack message is a literal (6.1's extack keeps only its address), so
+ * list_err() spells each list's messages out whole.
  */
-struct mr_names {
-	const char *name;
-	const char *malformed;
-	const char *too_many;
-	const char *too_many_total;
-	const char *reversed;
-	const char *bad_family;
-	const char *bad_addr;
-	const char *prefix4;
-	const char *prefix6;
+enum list {
+	OWNER_UIDS,
+	OWNER_GIDS,
+	IN_EXCLUDE_PORTS,
+	IN_INCLUDE_PORTS,
+	IN_EXCLUDE_IPS,
+	OUT_EXCLUDE_PORTS,
+	OUT_INCLUDE_PORTS,
+	OUT_EXCLUDE_IPS,
+	OUT_UID_PORTS,
+	DNS_SERVERS,
 };
 
-/*
- * A policy failure inside a list reads "NAME: REASON" where extack can be
- * formatted; the longest REASON lib/nlattr.c gives is 39 bytes ("allowed
- * policy recursion depth exceeded"): every NAME leaves room for it.
- */
-#define MR_POLICY_REASON_MAX 39
-#define MR_NAME_FITS(n) BUILD_BUG_ON_ZERO(sizeof(n ": ") + MR_POLICY_REASON_MAX > MR_FMTMSG_LEN)
+enum list_error {
+	MALFORMED,		/* a policy failure; the attribute is already marked */
+	NO_FIRST,
+	NO_UIDS,
+	TOO_MANY,
+	TOO_MANY_TOTAL,
+	REVERSED,
+	BAD_FAMILY,
+	BAD_ADDR,
+	PREFIX4,
+	PREFIX6,
+};
 
-#define MR_NAMES(n) {							\
-	.name = (n) + MR_NAME_FITS(n),					\
-	.malformed = n ": malformed entry",				\
-	.too_many = n ": too many entries",				\
-	.too_many_total = n ": the configuration's lists hold more than "	\
-			  __stringify(MESHREDIR_MAX_ENTRIES) " entries in all", \
-	.reversed = n ": first is greater than last",			\
-	.bad_family = n ": family must be AF_INET or AF_INET6",	\
-	.bad_addr = n ": address missing or not as long as its family's", \
-	.prefix4 = n ": prefix length exceeds 32",			\
-	.prefix6 = n ": prefix length exceeds 128",			\
+/* One list's messages: a literal each, at compile time. */
+#define LIST_CASE(list, name)						\
+	case list:							\
+		switch (error) {					\
+		case MALFORMED:						\
+			NL_SET_ERR_MSG(extack, name ": malformed entry");	\
+			break;						\
+		case NO_FIRST:						\
+			NL_SET_ERR_MSG(extack, name ": entry without first"); \
+			break;						\
+		case NO_UIDS:						\
+			NL_SET_ERR_MSG(extack, name ": entry without uids"); \
+			break;						\
+		case TOO_MANY:						\
+			NL_SET_ERR_MSG(extack, name ": too many entries");	\
+			break;						\
+		case TOO_MANY_TOTAL:					\
+			NL_SET_ERR_MSG(extack, name				\
+				       ": the configuration's lists hold more than " \
+				       __stringify(MESHREDIR_MAX_ENTRIES)	\
+				       " entries in all");		\
+			break;						\
+		case REVERSED:						\
+			NL_SET_ERR_MSG(extack, name ": first is greater than last"); \
+			break;						\
+		case BAD_FAMILY:					\
+			NL_SET_ERR_MSG(extack, name ": family must be AF_INET or AF_INET6"); \
+			break;						\
+		case BAD_ADDR:						\
+			NL_SET_ERR_MSG(extack, name				\
+				       ": addr missing or not as long as its family's"); \
+			break;						\
+		case PREFIX4:						\
+			NL_SET_ERR_MSG(extack, name ": prefix-len exceeds 32"); \
+			break;						\
+		case PREFIX6:						\
+			NL_SET_ERR_MSG(extack, name ": prefix-len exceeds 128"); \
+			break;						\
+		}							\
+		break
+
+/* The message; attr, if given, is marked as the one at fault. */
+static void list_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		     enum list list, enum list_error error)
+{
+	switch (list) {
+	LIST_CASE(OWNER_UIDS, "owner-uids");
+	LIST_CASE(OWNER_GIDS, "owner-gids");
+	LIST_CASE(IN_EXCLUDE_PORTS, "inbound.exclude-ports");
+	LIST_CASE(IN_INCLUDE_PORTS, "inbound.include-ports");
+	LIST_CASE(IN_EXCLUDE_IPS, "inbound.exclude-ips");
+	LIST_CASE(OUT_EXCLUDE_PORTS, "outbound.exclude-ports");
+	LIST_CASE(OUT_INCLUDE_PORTS, "outbound.include-ports");
+	LIST_CASE(OUT_EXCLUDE_IPS, "outbound.exclude-ips");
+	LIST_CASE(OUT_UID_PORTS, "outbound.exclude-ports-for-uids");
+	LIST_CASE(DNS_SERVERS, "dns.servers");
+	}
+	if (attr)
+		NL_SET_BAD_ATTR(extack, attr);
 }
 
-struct mr_dir_names {
-	const char *name;
-	const char *malformed;
-	struct mr_names exclude_ports;
-	struct mr_names include_ports;
-	struct mr_names exclude_ips;
-	struct mr_names uid_ports;
+/* A direction's lists. */
+struct dir_lists {
+	enum list exclude_ports, include_ports, exclude_ips;
 };
 
-static const struct mr_dir_names mr_inbound_names = {
-	.name = "inbound" + MR_NAME_FITS("inbound"),
-	.malformed = "inbound: malformed attribute",
-	.exclude_ports = MR_NAMES("exclude-inbound-ports"),
-	.include_ports = MR_NAMES("include-inbound-ports"),
-	.exclude_ips = MR_NAMES("exclude-inbound-ips"),
-	.uid_ports = MR_NAMES("exclude-inbound-ports-for-uids"),
+static const struct dir_lists inbound_lists = {
+	IN_EXCLUDE_PORTS, IN_INCLUDE_PORTS, IN_EXCLUDE_IPS,
 };
 
-static const struct mr_dir_names mr_outbound_names = {
-	.name = "outbound" + MR_NAME_FITS("outbound"),
-	.malformed = "outbound: malformed attribute",
-	.exclude_ports = MR_NAMES("exclude-outbound-ports"),
-	.include_ports = MR_NAMES("include-outbound-ports"),
-	.exclude_ips = MR_NAMES("exclude-outbound-ips"),
-	.uid_ports = MR_NAMES("exclude-outbound-ports-for-uids"),
+static const struct dir_lists outbound_lists = {
+	OUT_EXCLUDE_PORTS, OUT_INCLUDE_PORTS, OUT_EXCLUDE_IPS,
 };
-
-static const struct mr_names mr_owner_uids_names = MR_NAMES("owner-uids");
-static const struct mr_names mr_owner_gids_names = MR_NAMES("owner-gids");
-static const struct mr_names mr_dns_servers_names = MR_NAMES("dns-servers");
 
 /* (u32)-1 is the invalid ID from_kuid() returns for an unmapped one. */
-static const struct netlink_range_validation mr_id_range = {
+static const struct netlink_range_validation id_range = {
 	.min = 0,
 	.max = U32_MAX - 1,
 };
 
-static const struct nla_policy mr_port_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
+static const struct nla_policy port_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
 	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
-static const struct nla_policy mr_id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
-	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
-	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&mr_id_range)),
+static const struct nla_policy id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
+	[MESHREDIR_RANGE_A_FIRST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&id_range)),
+	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&id_range)),
 };
 
-static const struct nla_policy mr_cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
+static const struct nla_policy cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
 	[MESHREDIR_CIDR_A_FAMILY] = { .type = NLA_U16 },
 	[MESHREDIR_CIDR_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
 						   sizeof(struct in6_addr)),
 	[MESHREDIR_CIDR_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-static const struct nla_policy mr_port_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_port_range_policy),
+static const struct nla_policy port_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(port_range_policy),
 };
 
-static const struct nla_policy mr_id_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_id_range_policy),
+static const struct nla_policy id_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(id_range_policy),
 };
 
-static const struct nla_policy mr_cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_cidr_policy),
+static const struct nla_policy cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(cidr_policy),
 };
 
-static const struct nla_policy mr_uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
-	[MESHREDIR_UID_PORTS_A_PORTS] = NLA_POLICY_NESTED(mr_port_list_policy),
-	[MESHREDIR_UID_PORTS_A_UIDS] = NLA_POLICY_NESTED(mr_id_range_policy),
+static const struct nla_policy uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
+	[MESHREDIR_UID_PORTS_A_PORTS] = NLA_POLICY_NESTED(port_list_policy),
+	[MESHREDIR_UID_PORTS_A_UIDS] = NLA_POLICY_NESTED(id_range_policy),
 	[MESHREDIR_UID_PORTS_A_PROTOCOLS] = NLA_POLICY_RANGE(NLA_U8, MESHREDIR_PROTO_TCP,
 							     MESHREDIR_PROTO_TCP |
 							     MESHREDIR_PROTO_UDP),
 };
 
-static const struct nla_policy mr_uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_uid_ports_policy),
+static const struct nla_policy uid_ports_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(uid_ports_policy),
 };
 
-static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
+static const struct nla_policy dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 	[MESHREDIR_DIR_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DIR_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_DIR_A_EXCLUDE_PORTS] = { .type = NLA_NESTED },
@@ -143,7 +180,7 @@ static const struct nla_policy mr_dir_policy[MESHREDIR_DIR_A_MAX + 1] = {
 	[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] = { .type = NLA_NESTED },
 };
 
-static const struct nla_policy mr_dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
+static const struct nla_policy dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
 	[MESHREDIR_DNS_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[MESHREDIR_DNS_A_CAPTURE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DNS_A_SERVERS] = { .type = NLA_NESTED },
@@ -151,25 +188,25 @@ static const struct nla_policy mr_dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
-static int mr_list_check(const struct nlattr *list, const struct nla_policy *policy,
-			 u32 have, u32 max, const struct mr_names *names,
-			 u32 *entries, struct netlink_ext_ack *extack)
+static int list_check(const struct nlattr *list, const struct nla_policy *policy,
+		      u32 have, u32 max, enum list id, u32 *entries,
+		      struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
 	int rem;
 	u32 count = 0;
 
 	if (nla_validate_nested(list, MESHREDIR_LIST_A_MAX, policy, extack)) {
-		mr_err_prefix(extack, names->malformed, names->name);
+		list_err(extack, NULL, id, MALFORMED);
 		return -EINVAL;
 	}
 	nla_for_each_nested(entry, list, rem) {
 		if (have + ++count > max) {
-			mr_err(extack, entry, names->too_many);
+			list_err(extack, entry, id, TOO_MANY);
 			return -E2BIG;
 		}
 		if (*entries + count > MESHREDIR_MAX_ENTRIES) {
-			mr_err(extack, entry, names->too_many_total);
+			list_err(extack, entry, id, TOO_MANY_TOTAL);
 			return -E2BIG;
 		}
 	}
@@ -178,9 +215,9 @@ static int mr_list_check(const struct nlattr *list, const struct nla_policy *pol
 }
 
 /* One validated range entry; LAST defaults to FIRST. */
-static int mr_range_get(const struct nlattr *entry, const struct nla_policy *policy,
-			bool port, const struct mr_names *names,
-			struct mr_range *out, struct netlink_ext_ack *extack)
+static int range_get(const struct nlattr *entry, const struct nla_policy *policy,
+		     bool port, enum list id, struct mr_range *out,
+		     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_RANGE_A_MAX + 1];
 	u32 first, last;
@@ -188,7 +225,7 @@ static int mr_range_get(const struct nlattr *entry, const struct nla_policy *pol
 	if (nla_parse_nested(tb, MESHREDIR_RANGE_A_MAX, entry, policy, extack))
 		return -EINVAL;
 	if (!tb[MESHREDIR_RANGE_A_FIRST]) {
-		mr_err(extack, entry, names->malformed);
+		list_err(extack, entry, id, NO_FIRST);
 		return -EINVAL;
 	}
 	first = port ? nla_get_u16(tb[MESHREDIR_RANGE_A_FIRST]) :
@@ -198,7 +235,7 @@ static int mr_range_get(const struct nlattr *entry, const struct nla_policy *pol
 		last = port ? nla_get_u16(tb[MESHREDIR_RANGE_A_LAST]) :
 			      nla_get_u32(tb[MESHREDIR_RANGE_A_LAST]);
 	if (first > last) {
-		mr_err(extack, entry, names->reversed);
+		list_err(extack, entry, id, REVERSED);
 		return -EINVAL;
 	}
 	*out = (struct mr_range){ mr_key_u32(first), mr_key_u32(last) };
@@ -206,27 +243,27 @@ static int mr_range_get(const struct nlattr *entry, const struct nla_policy *pol
 }
 
 /* A port or ID list, added to the ranges out already holds. */
-static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
-			   const struct mr_names *names, struct mr_ranges *out,
-			   u32 *entries, struct netlink_ext_ack *extack)
+static int ranges_parse(const struct nlattr *list, bool port, u32 max,
+			enum list id, struct mr_ranges *out, u32 *entries,
+			struct netlink_ext_ack *extack)
 {
-	const struct nla_policy *policy = port ? mr_port_list_policy : mr_id_list_policy;
-	const struct nla_policy *range_policy = port ? mr_port_range_policy :
-						       mr_id_range_policy;
+	const struct nla_policy *policy = port ? port_list_policy : id_list_policy;
+	const struct nla_policy *range_policy = port ? port_range_policy :
+						       id_range_policy;
 	const struct nlattr *entry;
 	struct mr_range range;
 	int rem, count, err;
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, policy, out->count, max, names, entries, extack);
+	count = list_check(list, policy, out->count, max, id, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_ranges_reserve(out, count);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = mr_range_get(entry, range_policy, port, names, &range, extack);
+		err = range_get(entry, range_policy, port, id, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(out, range);
@@ -234,36 +271,35 @@ static int mr_ranges_parse(const struct nlattr *list, bool port, u32 max,
 	return 0;
 }
 
-static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
-		       bool *ipv6, struct mr_range *out,
-		       struct netlink_ext_ack *extack)
+static int cidr_get(const struct nlattr *entry, enum list id, bool *ipv6,
+		    struct mr_range *out, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_CIDR_A_MAX + 1];
 	unsigned int bits, prefix_len;
 	struct mr_key key;
 	u16 family;
 
-	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, mr_cidr_policy, extack))
+	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, cidr_policy, extack))
 		return -EINVAL;
 	family = tb[MESHREDIR_CIDR_A_FAMILY] ?
 		 nla_get_u16(tb[MESHREDIR_CIDR_A_FAMILY]) : AF_UNSPEC;
 	if (family != AF_INET && family != AF_INET6) {
-		mr_err(extack, entry, names->bad_family);
+		list_err(extack, entry, id, BAD_FAMILY);
 		return -EAFNOSUPPORT;
 	}
 	*ipv6 = family == AF_INET6;
 	bits = *ipv6 ? 128 : 32;
 	if (!tb[MESHREDIR_CIDR_A_ADDR] ||
 	    nla_len(tb[MESHREDIR_CIDR_A_ADDR]) != bits / 8) {
-		mr_err(extack, entry, names->bad_addr);
+		list_err(extack, entry, id, BAD_ADDR);
 		return -EINVAL;
 	}
 	prefix_len = bits;
 	if (tb[MESHREDIR_CIDR_A_PREFIX_LEN])
 		prefix_len = nla_get_u8(tb[MESHREDIR_CIDR_A_PREFIX_LEN]);
 	if (prefix_len > bits) {
-		mr_err(extack, tb[MESHREDIR_CIDR_A_PREFIX_LEN],
-		       *ipv6 ? names->prefix6 : names->prefix4);
+		list_err(extack, tb[MESHREDIR_CIDR_A_PREFIX_LEN], id,
+			 *ipv6 ? PREFIX6 : PREFIX4);
 		return -EINVAL;
 	}
 	if (*ipv6) {
@@ -281,12 +317,12 @@ static int mr_cidr_get(const struct nlattr *entry, const struct mr_names *names,
 }
 
 /*
- * The family nla_parse_nested() will see in mr_cidr_get(): the last FAMILY
- * attribute of the entry, as a duplicate overrides. Counting by the first
- * one instead let an entry with AF_INET then AF_INET6 overflow the room
- * reserved for IPv6 (found by the fuzzer at full size).
+ * The family nla_parse_nested() will see in cidr_get(): the last FAMILY
+ * attribute of the entry, as a duplicate overrides. Counted by the first,
+ * an entry with AF_INET then AF_INET6 would overflow the room reserved for
+ * IPv6.
  */
-static bool mr_cidr_ipv6(const struct nlattr *entry)
+static bool cidr_ipv6(const struct nlattr *entry)
 {
 	const struct nlattr *a;
 	u16 family = AF_UNSPEC;
@@ -299,10 +335,9 @@ static bool mr_cidr_ipv6(const struct nlattr *entry)
 }
 
 /* A CIDR list, each family's into its ranges; *have counts both, as sent. */
-static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *names,
-			  u32 max, u32 *have, struct mr_ranges *ips4,
-			  struct mr_ranges *ips6, u32 *entries,
-			  struct netlink_ext_ack *extack)
+static int cidrs_parse(const struct nlattr *list, enum list id, u32 max, u32 *have,
+		       struct mr_ranges *ips4, struct mr_ranges *ips6, u32 *entries,
+		       struct netlink_ext_ack *extack)
 {
 	const struct nlattr *entry;
 	struct mr_range range;
@@ -312,20 +347,19 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_cidr_list_policy, *have, max, names,
-			      entries, extack);
+	count = list_check(list, cidr_list_policy, *have, max, id, entries, extack);
 	if (count < 0)
 		return count;
 	*have += count;
 	/* Room for each family's share, not twice the whole. */
 	nla_for_each_nested(entry, list, rem)
-		v6 += mr_cidr_ipv6(entry);
+		v6 += cidr_ipv6(entry);
 	err = mr_ranges_reserve(ips4, count - v6) ?:
 	      mr_ranges_reserve(ips6, v6);
 	if (err)
 		return err;
 	nla_for_each_nested(entry, list, rem) {
-		err = mr_cidr_get(entry, names, &ipv6, &range, extack);
+		err = cidr_get(entry, id, &ipv6, &range, extack);
 		if (err)
 			return err;
 		mr_ranges_add(ipv6 ? ips6 : ips4, range);
@@ -333,11 +367,10 @@ static int mr_cidrs_parse(const struct nlattr *list, const struct mr_names *name
 	return 0;
 }
 
-static const struct mr_range mr_all_ports = { { 0, 1 }, { 0, 65535 } };
+static const struct mr_range all_ports = { { 0, 1 }, { 0, 65535 } };
 
-static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *names,
-			      struct mr_config_input *in, u32 *entries,
-			      struct netlink_ext_ack *extack)
+static int uid_ports_parse(const struct nlattr *list, struct mr_config_input *in,
+			   u32 *entries, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_UID_PORTS_A_MAX + 1];
 	const struct nlattr *entry;
@@ -345,8 +378,8 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 
 	if (!list)
 		return 0;
-	count = mr_list_check(list, mr_uid_ports_list_policy, in->uid_ports_count,
-			      MESHREDIR_MAX_UID_PORTS, names, entries, extack);
+	count = list_check(list, uid_ports_list_policy, in->uid_ports_count,
+			   MESHREDIR_MAX_UID_PORTS, OUT_UID_PORTS, entries, extack);
 	if (count < 0)
 		return count;
 	err = mr_config_input_reserve_uid_ports(in, count);
@@ -356,11 +389,11 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 		struct mr_uid_ports_input *e = &in->uid_ports[in->uid_ports_count];
 
 		err = nla_parse_nested(tb, MESHREDIR_UID_PORTS_A_MAX, entry,
-				       mr_uid_ports_policy, extack);
+				       uid_ports_policy, extack);
 		if (err)
 			return err;
 		if (!tb[MESHREDIR_UID_PORTS_A_UIDS]) {
-			mr_err(extack, entry, names->malformed);
+			list_err(extack, entry, OUT_UID_PORTS, NO_UIDS);
 			return -EINVAL;
 		}
 		/* Counted before its ports are parsed: freeing in frees them. */
@@ -369,41 +402,45 @@ static int mr_uid_ports_parse(const struct nlattr *list, const struct mr_names *
 		e->protocols = tb[MESHREDIR_UID_PORTS_A_PROTOCOLS] ?
 			       nla_get_u8(tb[MESHREDIR_UID_PORTS_A_PROTOCOLS]) :
 			       MESHREDIR_PROTO_TCP;
-		err = mr_range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], mr_id_range_policy,
-				   false, names, &e->uids, extack);
+		err = range_get(tb[MESHREDIR_UID_PORTS_A_UIDS], id_range_policy,
+				false, OUT_UID_PORTS, &e->uids, extack);
 		if (err)
 			return err;
 		if (tb[MESHREDIR_UID_PORTS_A_PORTS]) {
-			err = mr_ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
-					      MESHREDIR_MAX_UID_PORTS_RANGES, names,
-					      &e->ports, entries, extack);
+			err = ranges_parse(tb[MESHREDIR_UID_PORTS_A_PORTS], true,
+					   MESHREDIR_MAX_UID_PORTS_RANGES, OUT_UID_PORTS,
+					   &e->ports, entries, extack);
 		} else {
 			err = mr_ranges_reserve(&e->ports, 1);
 			if (!err)
-				mr_ranges_add(&e->ports, mr_all_ports);
+				mr_ranges_add(&e->ports, all_ports);
 		}
 		if (err)
 			return err;
 		in->uid_ports_ranges += e->ports.count;
 		if (in->uid_ports_ranges > MESHREDIR_MAX_UID_PORTS_RANGES) {
-			mr_err(extack, entry, names->too_many);
+			list_err(extack, entry, OUT_UID_PORTS, TOO_MANY);
 			return -E2BIG;
 		}
 	}
 	return 0;
 }
 
-static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *names,
-			struct mr_config_input *in, struct mr_dir_input *dir,
-			struct netlink_ext_ack *extack)
+static int dir_parse(const struct nlattr *attr, const struct dir_lists *lists,
+		     struct mr_config_input *in, struct mr_dir_input *dir,
+		     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_DIR_A_MAX + 1] = {};
 	int err;
 
 	if (!attr)
 		return 0;
-	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, mr_dir_policy, extack)) {
-		mr_err_prefix(extack, names->malformed, names->name);
+	if (nla_parse_nested(tb, MESHREDIR_DIR_A_MAX, attr, dir_policy, extack)) {
+		/* The attribute at fault and its policy are marked already. */
+		if (dir == &in->outbound)
+			NL_SET_ERR_MSG(extack, "outbound: malformed attribute");
+		else
+			NL_SET_ERR_MSG(extack, "inbound: malformed attribute");
 		return -EINVAL;
 	}
 	if (tb[MESHREDIR_DIR_A_ENABLED])
@@ -412,24 +449,24 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
 		dir->port = nla_get_u16(tb[MESHREDIR_DIR_A_PORT]);
 	if (tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && dir != &in->outbound) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-				    "exclude-inbound-ports-for-uids: only outbound connections have an owner");
+				    "inbound.exclude-ports-for-uids: only outbound connections have an owner");
 		return -EINVAL;
 	}
-	err = mr_ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
-			      MESHREDIR_MAX_PORT_RANGES, &names->exclude_ports,
-			      &dir->exclude_ports, &in->entries, extack);
+	err = ranges_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS], true,
+			   MESHREDIR_MAX_PORT_RANGES, lists->exclude_ports,
+			   &dir->exclude_ports, &in->entries, extack);
 	if (!err)
-		err = mr_ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
-				      MESHREDIR_MAX_PORT_RANGES, &names->include_ports,
-				      &dir->include_ports, &in->entries, extack);
+		err = ranges_parse(tb[MESHREDIR_DIR_A_INCLUDE_PORTS], true,
+				   MESHREDIR_MAX_PORT_RANGES, lists->include_ports,
+				   &dir->include_ports, &in->entries, extack);
 	if (!err)
-		err = mr_cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], &names->exclude_ips,
-				     MESHREDIR_MAX_CIDRS, &dir->exclude_ips,
-				     &dir->exclude_ips4, &dir->exclude_ips6,
-				     &in->entries, extack);
+		err = cidrs_parse(tb[MESHREDIR_DIR_A_EXCLUDE_IPS], lists->exclude_ips,
+				  MESHREDIR_MAX_CIDRS, &dir->exclude_ips_count,
+				  &dir->exclude_ips4, &dir->exclude_ips6,
+				  &in->entries, extack);
 	if (!err)
-		err = mr_uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS],
-					 &names->uid_ports, in, &in->entries, extack);
+		err = uid_ports_parse(tb[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS], in,
+				      &in->entries, extack);
 	return err;
 }
 
@@ -437,16 +474,17 @@ static int mr_dir_parse(const struct nlattr *attr, const struct mr_dir_names *na
  * DNS capture. The servers do not count towards MESHREDIR_MAX_ENTRIES: they
  * have their own, small limit, so that GET puts them in any message.
  */
-static int mr_dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
-			struct netlink_ext_ack *extack)
+static int dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
+		     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MESHREDIR_DNS_A_MAX + 1];
 	u32 unused = 0;
 
 	if (!attr)
 		return 0;
-	if (nla_parse_nested(tb, MESHREDIR_DNS_A_MAX, attr, mr_dns_policy, extack)) {
-		mr_err_prefix(extack, "dns: malformed attribute", "dns");
+	if (nla_parse_nested(tb, MESHREDIR_DNS_A_MAX, attr, dns_policy, extack)) {
+		/* The attribute at fault and its policy are marked already. */
+		NL_SET_ERR_MSG(extack, "dns: malformed attribute");
 		return -EINVAL;
 	}
 	dns->enabled = true;
@@ -456,17 +494,17 @@ static int mr_dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
 		dns->capture_all = nla_get_u8(tb[MESHREDIR_DNS_A_CAPTURE_ALL]);
 	if (tb[MESHREDIR_DNS_A_ZONE_SPLIT])
 		dns->zone_split = nla_get_u8(tb[MESHREDIR_DNS_A_ZONE_SPLIT]);
-	return mr_cidrs_parse(tb[MESHREDIR_DNS_A_SERVERS], &mr_dns_servers_names,
-			      MESHREDIR_MAX_DNS_SERVERS, &dns->servers,
-			      &dns->servers4, &dns->servers6, &unused, extack);
+	return cidrs_parse(tb[MESHREDIR_DNS_A_SERVERS], DNS_SERVERS,
+			   MESHREDIR_MAX_DNS_SERVERS, &dns->servers,
+			   &dns->servers4, &dns->servers6, &unused, extack);
 }
 
 /*
  * One message of a SET, added to what in holds: lists add up, a scalar
  * given here replaces the one before. On error in is only to be freed.
  */
-static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
-			 struct netlink_ext_ack *extack)
+static int part_parse(struct nlattr **attrs, struct mr_config_input *in,
+		      struct netlink_ext_ack *extack)
 {
 	int err;
 
@@ -474,26 +512,26 @@ static int mr_part_parse(struct nlattr **attrs, struct mr_config_input *in,
 		in->ip_family_mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
 	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS])
 		in->drop_invalid = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
-	err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
-			      &mr_owner_uids_names, &in->owner_uids, &in->entries, extack);
+	err = ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
+			   OWNER_UIDS, &in->owner_uids, &in->entries, extack);
 	if (!err)
-		err = mr_ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
-				      MESHREDIR_MAX_ID_RANGES, &mr_owner_gids_names,
-				      &in->owner_gids, &in->entries, extack);
+		err = ranges_parse(attrs[MESHREDIR_A_OWNER_GIDS], false,
+				   MESHREDIR_MAX_ID_RANGES, OWNER_GIDS,
+				   &in->owner_gids, &in->entries, extack);
 	if (!err)
-		err = mr_dir_parse(attrs[MESHREDIR_A_INBOUND], &mr_inbound_names, in,
-				   &in->inbound, extack);
+		err = dir_parse(attrs[MESHREDIR_A_INBOUND], &inbound_lists, in,
+				&in->inbound, extack);
 	if (!err)
-		err = mr_dir_parse(attrs[MESHREDIR_A_OUTBOUND], &mr_outbound_names, in,
-				   &in->outbound, extack);
+		err = dir_parse(attrs[MESHREDIR_A_OUTBOUND], &outbound_lists, in,
+				&in->outbound, extack);
 	if (!err)
-		err = mr_dns_parse(attrs[MESHREDIR_A_DNS], &in->dns, extack);
+		err = dns_parse(attrs[MESHREDIR_A_DNS], &in->dns, extack);
 	return err;
 }
 
 /* The last part: the whole is checked, built and swapped in. Takes in. */
-static int mr_set_apply(struct net *net, struct mr_config_input *in,
-			struct netlink_ext_ack *extack)
+static int set_apply(struct net *net, struct mr_config_input *in,
+		     struct netlink_ext_ack *extack)
 {
 	struct mr_config *cfg;
 	int err;
@@ -573,7 +611,7 @@ int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ESRCH;
 		goto out;
 	}
-	err = mr_part_parse(attrs, in, extack);
+	err = part_parse(attrs, in, extack);
 	if (err) {
 		mr_config_input_free(in);
 		goto out;
@@ -583,7 +621,7 @@ int mr_nl_set(struct sk_buff *skb, struct genl_info *info)
 		mr_net_pend_locked(mn, in);
 		goto out;
 	}
-	err = mr_set_apply(net, in, extack);
+	err = set_apply(net, in, extack);
 out:
 	mutex_unlock(&mn->lock);
 	return err;

@@ -22,11 +22,11 @@ enum {
 	MR_FAMILY_IPV6 = 1 << 1,
 };
 
-static unsigned int mr_net_id __read_mostly;
+static unsigned int net_id __read_mostly;
 
 struct mr_net *mr_net(const struct net *net)
 {
-	return net_generic(net, mr_net_id);
+	return net_generic(net, net_id);
 }
 
 /*
@@ -38,28 +38,28 @@ struct mr_net *mr_net(const struct net *net)
 #define MR_NAT_PRIORITY (NF_IP_PRI_NAT_DST - 10)
 #define MR_NAT6_PRIORITY (NF_IP6_PRI_NAT_DST - 10)
 
-static const struct nf_hook_ops mr_ops_ipv4[] = {
+static const struct nf_hook_ops nat_ops_ipv4[] = {
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT_PRIORITY },
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT_PRIORITY },
 };
 
-static const struct nf_hook_ops mr_ops_ipv6[] = {
+static const struct nf_hook_ops nat_ops_ipv6[] = {
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = MR_NAT6_PRIORITY },
 	{ .hook = mr_nat_hook, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = MR_NAT6_PRIORITY },
 };
 
-static int mr_register_fn(struct net *net, const struct nf_hook_ops *ops)
+static int register_fn(struct net *net, const struct nf_hook_ops *ops)
 {
 	if (ops->pf == NFPROTO_IPV4)
 		return nf_nat_ipv4_register_fn(net, ops);
 	return nf_nat_ipv6_register_fn(net, ops);
 }
 
-static void mr_unregister_fn(struct net *net, const struct nf_hook_ops *ops)
+static void unregister_fn(struct net *net, const struct nf_hook_ops *ops)
 {
 	if (ops->pf == NFPROTO_IPV4)
 		nf_nat_ipv4_unregister_fn(net, ops);
@@ -67,50 +67,50 @@ static void mr_unregister_fn(struct net *net, const struct nf_hook_ops *ops)
 		nf_nat_ipv6_unregister_fn(net, ops);
 }
 
-static const struct nf_hook_ops *mr_family_ops(u8 family)
+static const struct nf_hook_ops *family_ops(u8 family)
 {
-	return family == MR_FAMILY_IPV4 ? mr_ops_ipv4 : mr_ops_ipv6;
+	return family == MR_FAMILY_IPV4 ? nat_ops_ipv4 : nat_ops_ipv6;
 }
 
-static u8 mr_family_proto(u8 family)
+static u8 family_proto(u8 family)
 {
 	return family == MR_FAMILY_IPV4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 }
 
-static int mr_family_get(struct net *net, u8 family)
+static int family_get(struct net *net, u8 family)
 {
-	const struct nf_hook_ops *ops = mr_family_ops(family);
+	const struct nf_hook_ops *ops = family_ops(family);
 	int err;
 
-	err = nf_ct_netns_get(net, mr_family_proto(family));
+	err = nf_ct_netns_get(net, family_proto(family));
 	if (err)
 		goto err_ct;
-	err = mr_register_fn(net, &ops[0]);
+	err = register_fn(net, &ops[0]);
 	if (err)
 		goto err_first;
-	err = mr_register_fn(net, &ops[1]);
+	err = register_fn(net, &ops[1]);
 	if (err)
 		goto err_second;
 	return 0;
 
 err_second:
-	mr_unregister_fn(net, &ops[0]);
+	unregister_fn(net, &ops[0]);
 err_first:
-	nf_ct_netns_put(net, mr_family_proto(family));
+	nf_ct_netns_put(net, family_proto(family));
 err_ct:
 	return err;
 }
 
-static void mr_family_put(struct net *net, u8 family)
+static void family_put(struct net *net, u8 family)
 {
-	const struct nf_hook_ops *ops = mr_family_ops(family);
+	const struct nf_hook_ops *ops = family_ops(family);
 
-	mr_unregister_fn(net, &ops[1]);
-	mr_unregister_fn(net, &ops[0]);
-	nf_ct_netns_put(net, mr_family_proto(family));
+	unregister_fn(net, &ops[1]);
+	unregister_fn(net, &ops[0]);
+	nf_ct_netns_put(net, family_proto(family));
 }
 
-static u8 mr_config_families(const struct mr_config *cfg)
+static u8 config_families(const struct mr_config *cfg)
 {
 	if (cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
 		return MR_FAMILY_IPV4;
@@ -118,28 +118,28 @@ static u8 mr_config_families(const struct mr_config *cfg)
 }
 
 /* Moves the registrations from mn->families to want; all or nothing. */
-static int mr_families_set(struct net *net, struct mr_net *mn, u8 want)
+static int families_set(struct net *net, struct mr_net *mn, u8 want)
 {
 	u8 add = want & ~mn->families, drop = mn->families & ~want;
 	int err;
 
 	if (add & MR_FAMILY_IPV4) {
-		err = mr_family_get(net, MR_FAMILY_IPV4);
+		err = family_get(net, MR_FAMILY_IPV4);
 		if (err)
 			return err;
 	}
 	if (add & MR_FAMILY_IPV6) {
-		err = mr_family_get(net, MR_FAMILY_IPV6);
+		err = family_get(net, MR_FAMILY_IPV6);
 		if (err) {
 			if (add & MR_FAMILY_IPV4)
-				mr_family_put(net, MR_FAMILY_IPV4);
+				family_put(net, MR_FAMILY_IPV4);
 			return err;
 		}
 	}
 	if (drop & MR_FAMILY_IPV4)
-		mr_family_put(net, MR_FAMILY_IPV4);
+		family_put(net, MR_FAMILY_IPV4);
 	if (drop & MR_FAMILY_IPV6)
-		mr_family_put(net, MR_FAMILY_IPV6);
+		family_put(net, MR_FAMILY_IPV6);
 	mn->families = want;
 	return 0;
 }
@@ -148,7 +148,7 @@ static int mr_families_set(struct net *net, struct mr_net *mn, u8 want)
  * drop-invalid-packets: Kuma's mangle PREROUTING rule, so at mangle
  * priority, after conntrack (-200) has given the packet its state.
  */
-static const struct nf_hook_ops mr_invalid_ops[] = {
+static const struct nf_hook_ops invalid_ops[] = {
 	{ .hook = mr_invalid_hook, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_MANGLE },
 	{ .hook = mr_invalid_hook, .pf = NFPROTO_IPV6,
@@ -160,7 +160,7 @@ static const struct nf_hook_ops mr_invalid_ops[] = {
  * priority, ahead of conntrack (-200), which reads the zone from the
  * template attached.
  */
-static const struct nf_hook_ops mr_zone_ops[] = {
+static const struct nf_hook_ops zone_ops[] = {
 	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = NF_IP_PRI_RAW },
 	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
@@ -177,9 +177,9 @@ static const struct nf_hook_ops mr_zone_ops[] = {
  * hold: without it every packet would look INVALID, and no zone would
  * matter.
  */
-static int mr_hooks_set(struct net *net, struct mr_net *mn,
-			const struct nf_hook_ops *ops, unsigned int n,
-			u8 *have, u8 want)
+static int hooks_set(struct net *net, struct mr_net *mn,
+		     const struct nf_hook_ops *ops, unsigned int n,
+		     u8 *have, u8 want)
 {
 	u8 add = want & ~*have, drop = *have & ~want;
 	int err;
@@ -207,17 +207,17 @@ static int mr_hooks_set(struct net *net, struct mr_net *mn,
 	return 0;
 }
 
-static int mr_invalid_set(struct net *net, struct mr_net *mn, u8 want)
+static int invalid_set(struct net *net, struct mr_net *mn, u8 want)
 {
-	return mr_hooks_set(net, mn, mr_invalid_ops, 1, &mn->invalid_families, want);
+	return hooks_set(net, mn, invalid_ops, 1, &mn->invalid_families, want);
 }
 
-static int mr_zone_set(struct net *net, struct mr_net *mn, u8 want)
+static int zone_set(struct net *net, struct mr_net *mn, u8 want)
 {
-	return mr_hooks_set(net, mn, mr_zone_ops, 2, &mn->zone_families, want);
+	return hooks_set(net, mn, zone_ops, 2, &mn->zone_families, want);
 }
 
-static void mr_stats_free_rcu(struct rcu_head *rcu)
+static void stats_free_rcu(struct rcu_head *rcu)
 {
 	struct mr_stats *stats = container_of(rcu, struct mr_stats, rcu);
 
@@ -225,7 +225,7 @@ static void mr_stats_free_rcu(struct rcu_head *rcu)
 	kfree(stats);
 }
 
-static struct mr_stats *mr_stats_alloc(void)
+static struct mr_stats *stats_alloc(void)
 {
 	struct mr_stats *stats = kzalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
 	int cpu;
@@ -246,7 +246,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 			    struct netlink_ext_ack *extack)
 {
 	struct mr_net *mn = mr_net(net);
-	u8 old_families = mn->families, want = mr_config_families(cfg);
+	u8 old_families = mn->families, want = config_families(cfg);
 	u8 old_invalid = mn->invalid_families, old_zone = mn->zone_families;
 	struct mr_stats *stats = NULL;
 	struct mr_config *old;
@@ -254,7 +254,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 
 	lockdep_assert_held(&mn->lock);
 	if (!rcu_access_pointer(mn->stats)) {
-		stats = mr_stats_alloc();
+		stats = stats_alloc();
 		if (!stats) {
 			err = -ENOMEM;
 			goto err_free;
@@ -269,7 +269,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 	 * moved next, only ever runs where conntrack is held, and a failure
 	 * is undone by dropping what was added, which cannot fail.
 	 */
-	err = mr_families_set(net, mn, old_families | want);
+	err = families_set(net, mn, old_families | want);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot take conntrack or register the NAT functions");
 		goto err_stats;
@@ -279,23 +279,23 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 	 * addition succeeded: undoing an addition only drops, which cannot
 	 * fail.
 	 */
-	err = mr_invalid_set(net, mn, old_invalid | (cfg->drop_invalid ? want : 0));
+	err = invalid_set(net, mn, old_invalid | (cfg->drop_invalid ? want : 0));
 	if (err) {
-		mr_families_set(net, mn, old_families);
+		families_set(net, mn, old_families);
 		NL_SET_ERR_MSG(extack,
 			       "drop-invalid-packets: cannot register the netfilter function");
 		goto err_stats;
 	}
-	err = mr_zone_set(net, mn, old_zone | (cfg->dns.zone_split ? want : 0));
+	err = zone_set(net, mn, old_zone | (cfg->dns.zone_split ? want : 0));
 	if (err) {
-		mr_invalid_set(net, mn, old_invalid);
-		mr_families_set(net, mn, old_families);
+		invalid_set(net, mn, old_invalid);
+		families_set(net, mn, old_families);
 		NL_SET_ERR_MSG(extack,
 			       "dns: cannot register the conntrack zone split's netfilter function");
 		goto err_stats;
 	}
-	mr_invalid_set(net, mn, cfg->drop_invalid ? want : 0);
-	mr_zone_set(net, mn, cfg->dns.zone_split ? want : 0);
+	invalid_set(net, mn, cfg->drop_invalid ? want : 0);
+	zone_set(net, mn, cfg->dns.zone_split ? want : 0);
 	/* Counters first: a hook that sees the configuration counts into them. */
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);
@@ -313,7 +313,7 @@ err_free:
 	return err;
 }
 
-static int mr_net_teardown(struct net *net, struct mr_net *mn)
+static int net_teardown(struct net *net, struct mr_net *mn)
 {
 	struct mr_config *old;
 	struct mr_stats *stats;
@@ -322,12 +322,12 @@ static int mr_net_teardown(struct net *net, struct mr_net *mn)
 	if (!old)
 		return -ENOENT;
 	/* Unregistering cannot fail; it only ever drops registrations. */
-	mr_zone_set(net, mn, 0);
-	mr_invalid_set(net, mn, 0);
-	mr_families_set(net, mn, 0);
+	zone_set(net, mn, 0);
+	invalid_set(net, mn, 0);
+	families_set(net, mn, 0);
 	stats = rcu_replace_pointer(mn->stats, NULL, lockdep_is_held(&mn->lock));
 	mr_config_put(old);
-	call_rcu(&stats->rcu, mr_stats_free_rcu);
+	call_rcu(&stats->rcu, stats_free_rcu);
 	return 0;
 }
 
@@ -365,7 +365,7 @@ int mr_net_deconfigure(struct net *net)
 	mutex_lock(&mn->lock);
 	pending = mn->pending;
 	mr_net_discard_pending_locked(mn);
-	err = mr_net_teardown(net, mn);
+	err = net_teardown(net, mn);
 	mutex_unlock(&mn->lock);
 	return err == -ENOENT && pending ? 0 : err;
 }
@@ -385,7 +385,7 @@ struct mr_config *mr_net_config_get(struct mr_net *mn, struct mr_counters *count
 }
 
 /* Each CPU's counters are read whole (retried if a 32-bit writer came between). */
-static void mr_counters_sum(struct mr_stats *stats, struct mr_counters *out)
+static void counters_sum(struct mr_stats *stats, struct mr_counters *out)
 {
 	u64 one[MR_HOOK_COUNT][__MESHREDIR_REASON_MAX];
 	unsigned int start;
@@ -413,7 +413,7 @@ void mr_net_read_counters(struct mr_net *mn, struct mr_counters *out)
 	int h, r;
 
 	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
-	mr_counters_sum(stats, out);
+	counters_sum(stats, out);
 	/*
 	 * The sums only grow, so a counter is never below its base; were it
 	 * ever, it reads 0 rather than wrapping to 2^64 - n.
@@ -433,14 +433,14 @@ int mr_net_reset_counters(struct net *net)
 	mutex_lock(&mn->lock);
 	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
 	if (stats) {
-		mr_counters_sum(stats, &stats->base);
+		counters_sum(stats, &stats->base);
 		err = 0;
 	}
 	mutex_unlock(&mn->lock);
 	return err;
 }
 
-static int __net_init mr_pernet_init(struct net *net)
+static int __net_init pernet_init(struct net *net)
 {
 	struct mr_net *mn = mr_net(net);
 
@@ -448,21 +448,21 @@ static int __net_init mr_pernet_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit mr_pernet_exit(struct net *net)
+static void __net_exit pernet_exit(struct net *net)
 {
 	struct mr_net *mn = mr_net(net);
 
 	mutex_lock(&mn->lock);
 	mr_net_discard_pending_locked(mn);
-	mr_net_teardown(net, mn);
+	net_teardown(net, mn);
 	mutex_unlock(&mn->lock);
 	mutex_destroy(&mn->lock);
 }
 
-static struct pernet_operations mr_pernet_ops = {
-	.init = mr_pernet_init,
-	.exit = mr_pernet_exit,
-	.id = &mr_net_id,
+static struct pernet_operations pernet_ops = {
+	.init = pernet_init,
+	.exit = pernet_exit,
+	.id = &net_id,
 	.size = sizeof(struct mr_net),
 };
 
@@ -471,8 +471,8 @@ static struct pernet_operations mr_pernet_ops = {
  * does the SET. The notifier runs in process context, and the socket still
  * holds its namespace.
  */
-static int mr_netlink_event(struct notifier_block *nb, unsigned long event,
-			    void *ptr)
+static int socket_event(struct notifier_block *nb, unsigned long event,
+			void *ptr)
 {
 	struct netlink_notify *n = ptr;
 	struct mr_net *mn;
@@ -494,26 +494,26 @@ static int mr_netlink_event(struct notifier_block *nb, unsigned long event,
 	return NOTIFY_DONE;
 }
 
-static struct notifier_block mr_netlink_notifier = {
-	.notifier_call = mr_netlink_event,
+static struct notifier_block socket_notifier = {
+	.notifier_call = socket_event,
 };
 
 int mr_net_init(void)
 {
-	int err = register_pernet_subsys(&mr_pernet_ops);
+	int err = register_pernet_subsys(&pernet_ops);
 
 	if (err)
 		return err;
-	err = netlink_register_notifier(&mr_netlink_notifier);
+	err = netlink_register_notifier(&socket_notifier);
 	if (err)
-		unregister_pernet_subsys(&mr_pernet_ops);
+		unregister_pernet_subsys(&pernet_ops);
 	return err;
 }
 
 void mr_net_exit(void)
 {
-	netlink_unregister_notifier(&mr_netlink_notifier);
-	unregister_pernet_subsys(&mr_pernet_ops);
+	netlink_unregister_notifier(&socket_notifier);
+	unregister_pernet_subsys(&pernet_ops);
 	/* The configurations and counters freed above go through call_rcu(). */
 	rcu_barrier();
 }

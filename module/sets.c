@@ -25,7 +25,7 @@ bool mr_set_contains(const struct mr_set *set, struct mr_key key)
 	return lo < set->count && mr_key_cmp(set->range[lo].first, key) <= 0;
 }
 
-static int mr_range_cmp(const void *a, const void *b)
+static int range_cmp(const void *a, const void *b)
 {
 	const struct mr_range *x = a, *y = b;
 
@@ -38,7 +38,7 @@ u32 mr_ranges_normalize(struct mr_range *range, u32 count)
 
 	if (!count)
 		return 0;
-	mr_sort(range, count, sizeof(*range), mr_range_cmp);
+	mr_sort(range, count, sizeof(*range), range_cmp);
 	for (i = 1; i < count; i++) {
 		struct mr_range *cur = &range[n];
 		bool touches = mr_key_cmp(range[i].first, cur->last) <= 0 ||
@@ -56,7 +56,7 @@ u32 mr_ranges_normalize(struct mr_range *range, u32 count)
 }
 
 /* The key with the low host_bits bits set, the rest clear. */
-static struct mr_key mr_host_mask(unsigned int host_bits)
+static struct mr_key host_mask(unsigned int host_bits)
 {
 	struct mr_key m = { 0, 0 };
 
@@ -74,7 +74,7 @@ static struct mr_key mr_host_mask(unsigned int host_bits)
 struct mr_range mr_cidr_range(struct mr_key addr, unsigned int prefix_len,
 			      unsigned int bits)
 {
-	struct mr_key host = mr_host_mask(bits - prefix_len);
+	struct mr_key host = host_mask(bits - prefix_len);
 	struct mr_range r;
 
 	r.first.hi = addr.hi & ~host.hi;

@@ -174,7 +174,7 @@ mr_json "$pod" >"$WORK/before.json"
 steps "$pod" set:0:more set:1:more set:2:bad set:3
 assert_steps "parts 0 and 1, part 2 refused, then part 3" "set 0: 0
 set 1: 0
-set 2: EINVAL: exclude-outbound-ips: prefix length exceeds 32
+set 2: EINVAL: outbound.exclude-ips: prefix-len exceeds 32
 set 3: ESRCH: $esrch"
 assert_same "after the refused last part"
 steps "$pod" set:0:more set:2

@@ -142,7 +142,7 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, given->entry[1].uids.first.lo, 150ULL);
 	KUNIT_EXPECT_EQ(test, given->entry[1].ports->range[0].first.lo, 443ULL);
 	KUNIT_EXPECT_NULL(test, in[0].ports.range);
-	mr_uid_ports_free(given);
+	uid_ports_free(given);
 	/* 100-149 {80}, 150-200 {80, 443}, 201-300 {443} */
 	KUNIT_ASSERT_EQ(test, up->count, 3U);
 	KUNIT_EXPECT_EQ(test, up->entry[1].uids.first.lo, 150ULL);
@@ -150,21 +150,21 @@ static void mr_test_uid_ports_cut(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, up->entry[1].ports->count, 2U);
 
 	f.uid = 99;
-	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_FALSE(test, uid_port_excluded(up, &f));
 	f.uid = 100;
-	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_TRUE(test, uid_port_excluded(up, &f));
 	f.uid = 200;
-	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_TRUE(test, uid_port_excluded(up, &f));
 	f.uid = 201;
-	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_FALSE(test, uid_port_excluded(up, &f));
 	f.dport = 443;
-	KUNIT_EXPECT_TRUE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_TRUE(test, uid_port_excluded(up, &f));
 	f.uid = 149;
-	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_FALSE(test, uid_port_excluded(up, &f));
 	f.uid = 301;
-	KUNIT_EXPECT_FALSE(test, mr_uid_port_excluded(up, &f));
+	KUNIT_EXPECT_FALSE(test, uid_port_excluded(up, &f));
 
-	mr_uid_ports_free(up);
+	uid_ports_free(up);
 }
 
 /*

@@ -992,18 +992,18 @@ static void test_acks(void)
 	struct nlmsghdr *nlh;
 
 	nlh = ack_start(buf, -EINVAL, NLM_F_CAPPED | NLM_F_ACK_TLVS, 0);
-	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "exclude-inbound-ips: prefix length exceeds 32");
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "inbound.exclude-ips: prefix-len exceeds 32");
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 36);
 	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, EINVAL);
-	CHECK_STR(st.msg, "exclude-inbound-ips: prefix length exceeds 32");
+	CHECK_STR(st.msg, "inbound.exclude-ips: prefix-len exceeds 32");
 
 	/* Not capped: the request comes back first, then the TLVs. */
 	nlh = ack_start(buf, -E2BIG, NLM_F_ACK_TLVS, 24);
-	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "exclude-outbound-ips: too many entries\n");
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "outbound.exclude-ips: too many entries\n");
 	nl_parse_ack(nlh, &st);
 	CHECK_INT(st.error, E2BIG);
-	CHECK_STR(st.msg, "exclude-outbound-ips: too many entries");
+	CHECK_STR(st.msg, "outbound.exclude-ips: too many entries");
 
 	nlh = ack_start(buf, -EPERM, NLM_F_CAPPED, 0);
 	nl_parse_ack(nlh, &st);

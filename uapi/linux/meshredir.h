@@ -110,12 +110,12 @@
  * unknown attribute, a wrong type or length, a value out of its bounds
  * above, e.g. a PORT of 0 or an ENABLED of 2) carries the kernel's own
  * message and the offset of the attribute, with the kernel's errno (ERANGE
- * for a top-level value out of bounds); inside a nest, EINVAL, the message
- * from 6.2 behind the nest's name (e.g. "inbound: integer out of range"), on
- * 6.1 the nest's name only. A rule across attributes (a range's order, a
- * CIDR's family, address and prefix, the count) is meshredir's own: its
- * message names the attribute by the tool's flag name (e.g.
- * "exclude-outbound-ips") and gives the reason.
+ * for a top-level value out of bounds); inside a nest, EINVAL and a message
+ * naming the nest (e.g. "inbound: malformed attribute", "outbound.exclude-ips:
+ * malformed entry"), the offset and the failed policy saying the rest. A rule
+ * across attributes (a range's order, a CIDR's family, address and prefix,
+ * the count) is meshredir's own: its message names the attribute by its path
+ * in uapi/meshredir.yaml (e.g. "outbound.exclude-ips: prefix-len exceeds 32").
  *
  * A SET in parts: a configuration bigger than one message (a nest holds at
  * most 64 KiB, about 2,300 IPv4 or 1,600 IPv6 CIDRs) is sent as several SET
