@@ -20,6 +20,7 @@
 #include "cni_conf.h"
 #include "cni_install.h"
 #include "dualstack.h"
+#include "file.h"
 #include "kuma.h"
 #include "msg.h"
 #include "nl.h"
@@ -54,29 +55,6 @@ static int cni_err(struct ctx *c, int code, const char *msg, const char *fmt, ..
 	vsnprintf(c->e.details, sizeof(c->e.details), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* The whole of stdin, NUL-terminated. */
-static char *read_stdin(size_t *len)
-{
-	size_t cap = 8192, n = 0, got;
-	char *buf = NULL;
-
-	for (;;) {
-		buf = xrealloc(buf, cap, 1);
-		got = fread(buf + n, 1, cap - n - 1, stdin);
-		n += got;
-		if (n < cap - 1)
-			break;
-		cap *= 2;
-	}
-	if (ferror(stdin)) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 /*
@@ -332,19 +310,19 @@ out:
 static int cni_main(const char *cmd)
 {
 	struct ctx c = { .cmd = cmd };
+	char rerr[MR_ERR_LEN];
 	size_t len = 0;
 	char *text;
 	int ret;
 
-	text = read_stdin(&len);
+	text = read_file("-", &len, rerr, sizeof(rerr));
 	if (!strcmp(cmd, "VERSION")) {
 		cni_write_versions(stdout);
 		free(text);
 		return 0;
 	}
 	if (!text) {
-		cni_err(&c, CNI_ERR_IO, "cannot read the network configuration", "stdin: %s",
-			strerror(errno));
+		cni_err(&c, CNI_ERR_IO, "cannot read the network configuration", "%s", rerr);
 		return error_out(&c);
 	}
 	if (cni_conf_parse(text, len, &c.conf, &c.e)) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "cni_conf.h"
 #include "cni_install.h"
+#include "file.h"
 #include "kuma.h"
 
 static const char usage_text[] =
@@ -189,35 +190,6 @@ int conflist_remove(const char *text, size_t len, char **out, char *err, size_t 
 	return 1;
 }
 
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 8192, n = 0;
-	char *buf = NULL;
-
-	if (!f) {
-		fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		buf = xrealloc(buf, cap, 1);
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = '\0';
-		*len = n;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* data as path's whole new content, by rename() of a file beside it. */
 static int replace(const char *path, const void *data, size_t len, mode_t mode, char *err,
 		   size_t errlen)
@@ -301,7 +273,7 @@ static int copy_self(const char *dir, bool remove, char *err, size_t errlen)
 	if (!stat("/proc/self/exe", &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino)
 		return 0;
-	data = slurp("/proc/self/exe", &len, err, errlen);
+	data = read_file("/proc/self/exe", &len, err, errlen);
 	if (!data)
 		return -1;
 	ret = replace(path, data, len, 0755, err, errlen);
@@ -384,7 +356,7 @@ static int install(int argc, char **argv, bool add)
 		snprintf(path, sizeof(path), "%s", o.conflist);
 	else if (find_conflist(o.conf_dir, path, sizeof(path), err, sizeof(err)))
 		return err_line("%s%s", err, "");
-	text = slurp(path, &len, err, sizeof(err));
+	text = read_file(path, &len, err, sizeof(err));
 	if (!text)
 		return err_line("%s%s", err, "");
 	if (add) {
