@@ -20,6 +20,7 @@
 #include <net/netfilter/nf_nat.h>
 #include <net/sock.h>
 #include <net/udp.h>
+#include "compat.h"
 #include "hooks.h"
 #include "netns.h"
 
@@ -124,17 +125,16 @@ static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
 static bool proxy_holds(struct net *net, const struct nf_conntrack_tuple *t,
 			const union nf_inet_addr *to, u16 port, int dif)
 {
-	struct inet_hashinfo *hashinfo = net->ipv4.tcp_death_row.hashinfo;
 	struct sock *sk;
 
 	if (t->src.l3num == NFPROTO_IPV4)
-		sk = __inet_lookup_established(net, hashinfo, t->src.u3.ip,
-					       t->src.u.tcp.port, to->ip, port,
-					       dif, 0);
+		sk = mr_lookup_established4(net, t->src.u3.ip,
+					    t->src.u.tcp.port, to->ip, port,
+					    dif);
 	else
-		sk = __inet6_lookup_established(net, hashinfo, &t->src.u3.in6,
-						t->src.u.tcp.port, &to->in6, port,
-						dif, 0);
+		sk = mr_lookup_established6(net, &t->src.u3.in6,
+					    t->src.u.tcp.port, &to->in6, port,
+					    dif);
 	if (!sk)
 		return false;
 	sock_gen_put(sk);
