@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            the module against KDIR, the tool and the test helpers
-# make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, debug
+# make check      every test: builds at W=1, unit, KUnit, e2e on 6.1, 6.12, 7.2, debug
 # make demo       boots the 6.12 guest and shows the redirect live
 # make bench      the benchmark (bench/run): instructions counted, then timed;
 #                 bench/results/<release>-exact.md and <release>.md, .svg, .raw
