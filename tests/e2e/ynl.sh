@@ -62,7 +62,7 @@ assert_text() {
 }
 
 # counters_json LOCAL-OUT PRE-ROUTING: the counters nest as cli.py prints
-# it; each argument is the sixteen values in the uapi's reason order.
+# it; each argument is the nineteen values in the uapi's reason order.
 counters_json() {
 	local h vals out='' i sep
 	for h in local-out pre-routing; do
@@ -149,7 +149,8 @@ want='{
       {"protocol": "tcp", "ports": [{"first": 82, "last": 82}], "uids": {"first": 4242, "last": 4243}}
     ]
   },
-  "drop-invalid-packets": false
+  "drop-invalid-packets": false,
+  "dns": {"enabled": false}
 }'
 json=$(mr_json "$pod" 2>&1) || true
 assert_text "meshredir show --json shows what cli.py set" "$want" \
@@ -186,9 +187,9 @@ want+='"exclude-ports": {"entry": [{"first": 81}, {"first": 5000, "last": 5001}]
 want+='"exclude-ips": {"entry": [{"family": 2, "addr": "c6336401", "prefix-len": 32}, '
 want+='{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 128}]}, '
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 82}]}, '
-want+='"uids": {"first": 4242, "last": 4243}}]}}, '
+want+='"uids": {"first": 4242, "last": 4243}, "protocols": 1}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
 
 # The dump: the scalars and counters first, then the lists; each list
@@ -248,9 +249,9 @@ want+='"exclude-ports": {"entry": [{"first": 443}, {"first": 8000, "last": 8020}
 want+='"exclude-ips": {"entry": [{"family": 2, "addr": "cb007100", "prefix-len": 24}, '
 want+='{"family": 10, "addr": "20010db8000200000000000000000000", "prefix-len": 48}]}, '
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 53}, {"first": 5353}]}, '
-want+='"uids": {"first": 1000, "last": 1001}}]}}, '
+want+='"uids": {"first": 1000, "last": 1001}, "protocols": 1}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
 assert_text "cli.py --do get: what meshredir set configured" "$want" "$YOUT"
 
 ynl "$mrns" --do del
