@@ -167,15 +167,15 @@ assert_config_is "$pod" "$before" "uninstall transparent-proxy --dry-run"
 
 printf 'redirect:\n  inbound:\n    port: 70000\n' >"$WORK/stdin"
 expect_bad 'stdin:3: redirect.inbound.port: "70000"' apply -
-printf 'redirect:\n  dns:\n    enabled: true\n' >"$WORK/bad.yaml"
-expect_bad "bad.yaml:3: redirect.dns.enabled" apply "$WORK/bad.yaml"
+printf 'redirect:\n  dns:\n    enabled: true\n    resolvConfigPath: /nonexistent/resolv.conf\n' >"$WORK/bad.yaml"
+expect_bad "redirect.dns: cannot read /nonexistent/resolv.conf" apply "$WORK/bad.yaml"
 printf 'redirect:\n  outbound:\n    excludePorts: [81]\n  inbund: {}\n' >"$WORK/bad.yaml"
 expect_bad "bad.yaml:4: redirect.inbund: unknown field" apply "$WORK/bad.yaml"
 printf 'redirect: {outbound: {excludePorts: [81]}\n' >"$WORK/bad.yaml"
 expect_bad "bad.yaml:2: not valid YAML" apply "$WORK/bad.yaml"
 printf 'kumaDPUser: no-such-user-mr-e2e\n' >"$WORK/bad.yaml"
 expect_bad "kumaDPUser" install transparent-proxy --config-file "$WORK/bad.yaml"
-expect_bad "--redirect-dns" install transparent-proxy --exclude-outbound-ports 81 --redirect-dns
+expect_bad "--redirect-dns-port" install transparent-proxy --exclude-outbound-ports 81 --redirect-dns-port 0
 expect_bad "--vnet" install transparent-proxy --vnet docker0:172.17.0.0/16
 
 pretty "uninstall transparent-proxy removes the configuration"
