@@ -1,68 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kuma's transparent-proxy configuration, read and written with libyaml
- * from one table of its fields, the schema. Names, types and defaults are
- * Kuma's (pkg/transparentproxy/config of kumahq/kuma); values go through
- * the flags' own parsers (parse.c). kumactl ignores unknown keys, so the
- * "meshredir" mapping written for the owners Kuma has no field for leaves
- * a file kumactl still reads; meshredir, stricter, refuses any field it
- * does not know, and any that asks for something it does not do unless
- * the value asks for none of it. A null value is the same as no value.
+ * Kuma's transparent-proxy configuration, read with libyaml from one
+ * table of its fields, the schema, which kuma_write.c writes from too;
+ * and the DNS environment variables kumactl reads. Names, types and
+ * defaults are Kuma's (pkg/transparentproxy/config of kumahq/kuma);
+ * values go through the flags' own parsers (parse.c). kumactl ignores
+ * unknown keys, so the "meshredir" mapping written for the owners Kuma
+ * has no field for leaves a file kumactl still reads; meshredir,
+ * stricter, refuses any field it does not know, and any that asks for
+ * something it does not do unless the value asks for none of it. A null
+ * value is the same as no value.
  */
-#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "kuma.h"
+#include "kuma_fields.h"
 #include "parse.h"
 #include "util.h"
 
 #define PATH_LEN 256
-
-/* What a field is, and so how it is read and whether it is written. */
-enum kind {
-	K_MAP,		/* a mapping of the fields in sub */
-	K_BOOL,		/* bool */
-	K_PORT,		/* uint16_t */
-	K_RANGES,	/* struct range_list of rk; a lone value is one entry */
-	K_CIDRS,	/* struct cidr_list */
-	K_UID_PORTS,	/* struct uid_ports_list */
-	K_FAMILY,	/* ip_family_mode */
-	K_NOT_BOOL,	/* bool, the field's negation: skipConntrackZoneSplit */
-	K_USER,		/* kumaDPUser: a UID or name, "" for the default */
-	/* The kinds above are written by kuma_write, those below only read. */
-	K_OPTION,	/* a bool of how to run, not of the configuration */
-	K_PATH,		/* char[KUMA_PATH_MAX] */
-	K_FALSE,	/* what meshredir does not do, accepted as false only */
-	K_EMPTY,	/* the same, as an empty list only */
-	/* Checked, then ignored: they tune kumactl's iptables runs, or a feature off. */
-	K_SKIP_BOOL,
-	K_SKIP_PORT,
-	K_SKIP_STRING,
-	K_SKIP_UINT,	/* 0 to max */
-	K_SKIP_DURATION,
-};
-
-/* Where a field's value is: cfg, x, or the parent mapping's target. */
-enum where {
-	IN_NONE,
-	IN_CFG,
-	IN_EXTRA,
-	IN_PARENT,
-};
-
-struct field {
-	const char *key;
-	enum kind kind;
-	enum where where;
-	size_t off;
-	const struct field *sub;	/* K_MAP */
-	size_t nsub;
-	enum range_kind rk;		/* K_RANGES */
-	const char *why;		/* K_FALSE, K_EMPTY */
-	unsigned long long max;		/* K_SKIP_UINT */
-};
 
 #define F(k, kd, ...) { .key = k, .kind = kd, __VA_ARGS__ }
 #define CFG(m) .where = IN_CFG, .off = offsetof(struct tool_config, m)
@@ -153,7 +110,7 @@ static const struct field meshredir_fields[] = {
 };
 
 /* The whole file, in the order kuma_write writes what it writes. */
-static const struct field root_fields[] = {
+const struct field kuma_root_fields[] = {
 	F("kumaDPUser", K_USER, EXTRA(kuma_dp_uid)),
 	F("ipFamilyMode", K_FAMILY, CFG(ip_family_mode)),
 	F("redirect", K_MAP, SUB(redirect_fields)),
@@ -173,13 +130,7 @@ static const struct field root_fields[] = {
 	F("meshredir", K_MAP, SUB(meshredir_fields)),
 };
 
-/* Where f's value is; a mapping without one passes its parent's on. */
-static void *at(const struct field *f, const void *cfg, const void *x, const void *parent)
-{
-	const char *base = f->where == IN_CFG ? cfg : f->where == IN_EXTRA ? x : parent;
-
-	return (char *)(f->where == IN_NONE ? base : base + f->off);
-}
+const size_t kuma_root_nfields = ARRAY_SIZE(kuma_root_fields);
 
 void kuma_extra_init(struct kuma_extra *x)
 {
@@ -485,259 +436,12 @@ int kuma_parse(const char *name, const char *text, size_t len,
 		       node_kind(root));
 		goto out_doc;
 	}
-	ret = map(&y, root, "", root_fields, ARRAY_SIZE(root_fields), NULL);
+	ret = map(&y, root, "", kuma_root_fields, kuma_root_nfields, NULL);
 out_doc:
 	yaml_document_delete(&doc);
 out_parser:
 	yaml_parser_delete(&p);
 	return ret;
-}
-
-/* ---- writing ---- */
-
-struct writer {
-	yaml_emitter_t e;
-	bool ok;
-	const struct tool_config *cfg;
-	const struct kuma_extra *x;
-	bool has_kuma;			/* whether kumaDPUser is written */
-};
-
-static void emit(struct writer *o, yaml_event_t *ev)
-{
-	/* The emitter frees the event, even when it fails. */
-	if (!o->ok)
-		yaml_event_delete(ev);
-	else if (!yaml_emitter_emit(&o->e, ev))
-		o->ok = false;
-}
-
-/* Plain for numbers and names; quoted where Kuma wants a string. */
-static void put(struct writer *o, const char *s, bool quoted)
-{
-	yaml_event_t ev;
-
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, -1, !quoted, quoted,
-				     quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
-				     YAML_PLAIN_SCALAR_STYLE);
-	emit(o, &ev);
-}
-
-static void put_uint(struct writer *o, unsigned int v, bool quoted)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "%u", v);
-	put(o, buf, quoted);
-}
-
-static void start(struct writer *o, bool seq)
-{
-	yaml_event_t ev;
-
-	if (seq)
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
-	else
-		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-	emit(o, &ev);
-}
-
-static void end(struct writer *o, bool seq)
-{
-	yaml_event_t ev;
-
-	if (seq)
-		yaml_sequence_end_event_initialize(&ev);
-	else
-		yaml_mapping_end_event_initialize(&ev);
-	emit(o, &ev);
-}
-
-/* A number alone, a range as the string "first-last". */
-static void put_range(struct writer *o, const struct range *r)
-{
-	char buf[32];
-
-	if (r->first == r->last) {
-		put_uint(o, r->first, false);
-	} else {
-		snprintf(buf, sizeof(buf), "%u-%u", r->first, r->last);
-		put(o, buf, true);
-	}
-}
-
-/* One entry in kumactl's own syntax: PROTOCOL:PORTS|*:UID[-UID]. */
-static void put_uid_ports(struct writer *o, const struct uid_ports *up)
-{
-	size_t i, cap = 48 + up->ports.n * 12, n = 0;
-	char *buf = malloc(cap);
-
-	if (!buf) {
-		o->ok = false;
-		return;
-	}
-	n += snprintf(buf + n, cap - n, "%s:", uid_ports_protocol(up->protocols));
-	if (range_list_all_ports(&up->ports)) {
-		n += snprintf(buf + n, cap - n, "*");
-	} else {
-		for (i = 0; i < up->ports.n; i++) {
-			const struct range *r = &up->ports.v[i];
-
-			n += snprintf(buf + n, cap - n, i ? ",%u" : "%u", r->first);
-			if (r->last != r->first)
-				n += snprintf(buf + n, cap - n, "-%u", r->last);
-		}
-	}
-	n += snprintf(buf + n, cap - n, ":%u", up->uids.first);
-	if (up->uids.last != up->uids.first)
-		snprintf(buf + n, cap - n, "-%u", up->uids.last);
-	put(o, buf, true);
-	free(buf);
-}
-
-/* Whether a field holds some of the configuration, to be written. */
-static bool written(const struct field *f)
-{
-	size_t i;
-
-	if (f->kind == K_MAP) {
-		for (i = 0; i < f->nsub; i++)
-			if (written(&f->sub[i]))
-				return true;
-		return false;
-	}
-	return f->kind < K_OPTION;
-}
-
-static size_t list_len(const struct field *f, const void *v)
-{
-	if (f->kind == K_RANGES)
-		return ((const struct range_list *)v)->n;
-	if (f->kind == K_CIDRS)
-		return ((const struct cidr_list *)v)->n;
-	return ((const struct uid_ports_list *)v)->n;
-}
-
-static void put_entry(struct writer *o, const struct field *f, const void *v, size_t i)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-
-	if (f->kind == K_RANGES) {
-		put_range(o, &((const struct range_list *)v)->v[i]);
-	} else if (f->kind == K_CIDRS) {
-		cidr_format(&((const struct cidr_list *)v)->v[i], buf, sizeof(buf));
-		put(o, buf, true);
-	} else {
-		put_uid_ports(o, &((const struct uid_ports_list *)v)->v[i]);
-	}
-}
-
-static void write_fields(struct writer *o, const struct field *fields, size_t n,
-			 const void *parent)
-{
-	const struct field *f;
-	char buf[32];
-	const void *v;
-	size_t i;
-
-	for (f = fields; f < fields + n; f++) {
-		if (!written(f) || (f->kind == K_USER && !o->has_kuma))
-			continue;
-		v = at(f, o->cfg, o->x, parent);
-		put(o, f->key, false);
-		switch (f->kind) {
-		case K_MAP:
-			start(o, false);
-			write_fields(o, f->sub, f->nsub, v);
-			end(o, false);
-			break;
-		case K_BOOL:
-			put(o, *(const bool *)v ? "true" : "false", false);
-			break;
-		case K_NOT_BOOL:
-			put(o, *(const bool *)v ? "false" : "true", false);
-			break;
-		case K_PORT:
-			put_uint(o, *(const uint16_t *)v, false);
-			break;
-		case K_USER:
-			put_uint(o, *(const uint32_t *)v, true);
-			break;
-		case K_FAMILY:
-			/* A newer kernel's mode as unknown-N: apply refuses it by name. */
-			put(o, ip_family_name(*(const uint8_t *)v, buf, sizeof(buf)), false);
-			break;
-		default:
-			start(o, true);
-			for (i = 0; i < list_len(f, v); i++)
-				put_entry(o, f, v, i);
-			end(o, true);
-			break;
-		}
-	}
-}
-
-/*
- * The kernel keeps one owner UID list; Kuma has one user. The default
- * 5678 is kumaDPUser whenever it is an owner, else the lowest owner UID;
- * every other owner goes to meshredir.ownerUIDs. false if there is no
- * owner UID at all, which a file cannot say (kumaDPUser always is one).
- */
-static bool split_owners(const struct range_list *owners, uint32_t *kuma,
-			 struct range_list *others)
-{
-	size_t i;
-
-	if (!owners->n)
-		return false;
-	*kuma = owners->v[0].first;
-	for (i = 0; i < owners->n; i++)
-		if (owners->v[i].first <= MR_DEFAULT_KUMA_DP_UID &&
-		    MR_DEFAULT_KUMA_DP_UID <= owners->v[i].last)
-			*kuma = MR_DEFAULT_KUMA_DP_UID;
-	range_list_without(owners, *kuma, others);
-	return true;
-}
-
-void kuma_write(FILE *f, const struct tool_config *cfg)
-{
-	struct tool_config w = *cfg;	/* with the owners Kuma's user is not */
-	struct kuma_extra x;
-	struct writer o = { .ok = true, .cfg = &w, .x = &x };
-	yaml_event_t ev;
-
-	kuma_extra_init(&x);
-	w.owner_uids = (struct range_list){ 0 };
-	o.has_kuma = split_owners(&cfg->owner_uids, &x.kuma_dp_uid, &w.owner_uids);
-	fputs("# meshredir's configuration, in Kuma's transparent-proxy format: `meshredir\n"
-	      "# apply` and `kumactl install transparent-proxy --config-file` read it.\n", f);
-	if (!o.has_kuma)
-		fputs("# The namespace has no owner UID, which this format cannot say: apply\n"
-		      "# makes kumaDPUser (5678 by default) one.\n", f);
-	if (!yaml_emitter_initialize(&o.e)) {
-		fputs("# meshredir: cannot start the YAML emitter: out of memory\n", f);
-		free(w.owner_uids.v);
-		return;
-	}
-	yaml_emitter_set_output_file(&o.e, f);
-	yaml_emitter_set_unicode(&o.e, 1);
-	yaml_emitter_set_width(&o.e, -1);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	emit(&o, &ev);
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	emit(&o, &ev);
-	start(&o, false);
-	write_fields(&o, root_fields, ARRAY_SIZE(root_fields), NULL);
-	end(&o, false);
-	yaml_document_end_event_initialize(&ev, 1);
-	emit(&o, &ev);
-	yaml_stream_end_event_initialize(&ev);
-	emit(&o, &ev);
-	if (!o.ok || !yaml_emitter_flush(&o.e))
-		fprintf(f, "\n# meshredir: the YAML emitter failed: %s\n",
-			o.e.problem ? o.e.problem : "cannot write");
-	yaml_emitter_delete(&o.e);
-	free(w.owner_uids.v);
 }
 
 /* The variables of the fields above, in kumactl's names. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tools/kuma.c: Kuma's transparent-proxy configuration file. Every field
+ * tools/kuma.c, kuma_write.c: Kuma's transparent-proxy configuration file. Every field
  * meshredir sets, the ones it accepts only as a no-op, the exact message of
  * each bad file, the YAML show --format yaml writes, and that what it
  * writes reads back to the same configuration. Also apply's and install's
