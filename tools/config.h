@@ -2,9 +2,9 @@
 /*
  * The tool's model of a configuration, filled from flags or a Kuma file and
  * from a GET reply. It mirrors the attribute tree of uapi/linux/meshredir.h,
- * so that msg.c translates it one to one both ways and show prints what the
- * kernel holds, not what was typed. Normalising and the uapi limits live
- * here too, so flags and files are held to the same ones.
+ * so that msg.c and msg_get.c translate it one to one both ways and show
+ * prints what the kernel holds, not what was typed. Normalising and the
+ * uapi limits live here too, so flags and files are held to the same ones.
  */
 #ifndef MR_CONFIG_H
 #define MR_CONFIG_H

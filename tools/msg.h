@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The meshredir generic netlink messages, built and parsed on plain
- * buffers (no socket: nl.c sends them), so that tests/unit checks them
- * without a kernel.
+ * The meshredir generic netlink messages, built (msg.c) and parsed
+ * (msg_get.c) on plain buffers (no socket: nl.c sends them), so that
+ * tests/unit checks them without a kernel.
  */
 #ifndef MR_MSG_H
 #define MR_MSG_H

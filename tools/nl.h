@@ -2,7 +2,7 @@
 /*
  * Talking to the kernel: a generic netlink socket with extended acks, one
  * request/reply exchange at a time, and how each ended. The messages
- * themselves are msg.c's.
+ * themselves are msg.h's.
  */
 #ifndef MR_NL_H
 #define MR_NL_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tools/msg.c, and nl.c's acks, without a kernel: SET messages are built
+ * tools/msg.c and msg_get.c, and nl.c's acks, without a kernel: SET messages are built
  * and walked back with libmnl, attribute by attribute, against the tree in
  * the uapi header; GET replies and acks are crafted by hand and parsed; and
  * a configuration goes SET -> parsed as a GET -> the same configuration.
