@@ -96,13 +96,13 @@ assert_applied "$pod" "$ETC/$pod.yaml" "after ExecReload"
 cp "$ETC/$pod.yaml" "$WORK/good.yaml"
 
 pretty "a bad file fails the start and changes nothing"
-printf 'redirect:\n  dns:\n    enabled: true\n' > "$ETC/$pod.yaml"
+printf 'redirect:\n  dns:\n    port: 0\n' > "$ETC/$pod.yaml"
 if run_unit meshredir@.service ExecStart "$pod"; then
-	fail "ExecStart with redirect.dns.enabled: true succeeded"
-elif grep -q 'redirect.dns.enabled' "$WORK/unit.log"; then
-	ok "ExecStart with redirect.dns.enabled: true failed, naming the field"
+	fail "ExecStart with redirect.dns.port: 0 succeeded"
+elif grep -q 'redirect.dns.port' "$WORK/unit.log"; then
+	ok "ExecStart with redirect.dns.port: 0 failed, naming the field"
 else
-	fail "ExecStart with a bad file failed without naming redirect.dns.enabled: $(cat "$WORK/unit.log")"
+	fail "ExecStart with a bad file failed without naming redirect.dns.port: $(cat "$WORK/unit.log")"
 fi
 assert_applied "$pod" "$WORK/good.yaml" "after the failed start"
 
