@@ -8,10 +8,10 @@
 # gnuplot). TIMED_RAW, a timed run's samples (bench/run), gives the second
 # table: connections/s, which carry no claim.
 
-import collections
-import statistics
 import subprocess
 import sys
+
+from samples import load, med
 
 ORDER = ["limit0", "limit", "redir", "meshredir", "legacy", "iptnft", "nft"]
 LABEL = {
@@ -24,26 +24,6 @@ LABEL = {
     "nft": "hand-written nftables",
 }
 RIVALS = ["meshredir", "legacy", "iptnft", "nft"]
-
-
-def load(path):
-    s = collections.defaultdict(list)  # (kind, contender, n) -> values
-    skips, facts = [], []
-    for line in open(path):
-        f = line.split()
-        if line.startswith("#"):
-            facts.append(line[1:].strip())
-        elif f[:1] == ["sample"]:
-            if len(f) != 6:
-                sys.exit("bench/exact-report.py: %s: a sample without its value: %s" % (path, line.strip()))
-            s[(f[1], f[2], int(f[3]))].append(float(f[5]))
-        elif f[:1] == ["skip"]:
-            skips.append(" ".join(f[1:]))
-    return s, skips, facts
-
-
-def med(v):
-    return statistics.median(v) if v else None
 
 
 def sizes(s, kind):
@@ -175,7 +155,7 @@ def plot(s, prefix):
 
 
 def timed(out, path):
-    t, _, facts = load(path)
+    t, _, _, facts = load(path, "bench/exact-report.py")
     name = path.rsplit("/", 1)[-1]
     out += ["## Timed rates (second table; no claim rests on them)", "",
             "New connections/s, median of the repetitions, from `%s` (%s). One round's ratio "
@@ -193,7 +173,7 @@ def timed(out, path):
 
 def main():
     raw, prefix = sys.argv[1], sys.argv[2]
-    s, skips, facts = load(raw)
+    s, _, skips, facts = load(raw, "bench/exact-report.py")
     name = prefix.rsplit("/", 1)[-1]
     out = ["<!-- SPDX-License-Identifier: GPL-2.0 -->",
            "# Exact cost per connection: %s" % name, "",

@@ -8,9 +8,10 @@
 # Lines starting with "#" in RAW are the run's facts, copied to the top.
 
 import collections
-import statistics
 import subprocess
 import sys
+
+from samples import load, med
 
 CONTENDERS = ["limit0", "limit", "meshredir", "legacy", "iptnft", "nft"]
 LABEL = {
@@ -28,27 +29,6 @@ LABEL = {
 # (kind, contender, n) -> {rep: value}: the contenders of one repetition
 # ran back to back, so their ratio is free of the host's slower drift.
 BYREP = collections.defaultdict(dict)
-
-
-def load(path):
-    samples = collections.defaultdict(list)  # (kind, contender, n) -> values
-    skips, facts = [], []
-    for line in open(path):
-        f = line.split()
-        if line.startswith("#"):
-            facts.append(line[1:].strip())
-        elif f[:1] == ["sample"]:
-            if len(f) != 6:
-                sys.exit("bench/report.py: %s: a sample without its value: %s" % (path, line.strip()))
-            samples[(f[1], f[2], int(f[3]))].append(float(f[5]))
-            BYREP[(f[1], f[2], int(f[3]))][f[4]] = float(f[5])
-        elif f[:1] == ["skip"]:
-            skips.append(" ".join(f[1:]))
-    return samples, skips, facts
-
-
-def med(v):
-    return statistics.median(v) if v else None
 
 
 def cell(v, fmt="%.0f"):
@@ -206,7 +186,8 @@ def plot(s, prefix):
 
 def main():
     raw, prefix = sys.argv[1], sys.argv[2]
-    s, skips, facts = load(raw)
+    s, byrep, skips, facts = load(raw, "bench/report.py")
+    BYREP.update(byrep)
     name = prefix.rsplit("/", 1)[-1]
     out = ["<!-- SPDX-License-Identifier: GPL-2.0 -->",
            "# Benchmark results: %s" % name, "",
