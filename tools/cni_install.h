@@ -17,6 +17,12 @@ char *cni_plugin_entry(const char *tp_json);
  */
 int conflist_insert(const char *text, size_t len, const char *entry, char **out,
 		    char *err, size_t errlen);
+/*
+ * A single-plugin .conf as kuma-cni's installer turns it into a list: the
+ * plugin alone in "plugins", under its own "name" and "cniVersion". 0 and
+ * *out, 1 if text is a list already, -1 and err if it is neither.
+ */
+int conf_to_conflist(const char *text, size_t len, char **out, char *err, size_t errlen);
 /* The text without our entry: 0 and *out, 1 if there is none, -1 and err. */
 int conflist_remove(const char *text, size_t len, char **out, char *err, size_t errlen);
 
