@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "check.h"
+#include "../../tools/cni_conflist.h"
 #include "../../tools/cni_install.h"
 #include "../../tools/file.h"
 #include "../../tools/util.h"

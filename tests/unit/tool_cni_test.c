@@ -12,7 +12,7 @@
 #include <string.h>
 #include "check.h"
 #include "../../tools/cni_conf.h"
-#include "../../tools/cni_install.h"
+#include "../../tools/cni_conflist.h"
 #include "../../tools/kuma.h"
 
 #define CONF_HEAD "{\"cniVersion\": \"1.0.0\", \"name\": \"pods\", \"type\": \"meshredir-cni\""
