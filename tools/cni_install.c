@@ -372,6 +372,34 @@ out:
 	return ret;
 }
 
+/*
+ * uninstall where the .conf is back before the list install made of it:
+ * its plugin wrote it again. It stays, as the plugin wants it; the list
+ * and the old .conf go.
+ */
+static int uninstall_rewritten(const char *conf, const struct opts *o)
+{
+	char list[PATH_MAX], kept[PATH_MAX], err[MR_ERR_LEN];
+
+	with_ext(conf, ".conflist", list, sizeof(list));
+	if (snprintf(kept, sizeof(kept), "%s" ORIG_SUFFIX, conf) < (int)sizeof(kept) &&
+	    exists(kept) && exists(list)) {
+		if (unlink(list) || unlink(kept)) {
+			fprintf(stderr, "meshredir-cni: cannot remove %s or %s: %s\n", list, kept,
+				strerror(errno));
+			return 1;
+		}
+		printf("meshredir-cni: %s and %s removed; %s, written again since install, stays\n",
+		       list, kept, conf);
+	} else {
+		printf("meshredir-cni: nothing to change in %s, a single-plugin configuration\n",
+		       conf);
+	}
+	if (copy_self(o->bin_dir, true, err, sizeof(err)))
+		return err_line("--cni-bin-dir: %s%s", err, "");
+	return 0;
+}
+
 static int install(int argc, char **argv, bool add)
 {
 	char path[PATH_MAX], err[MR_ERR_LEN], conf[PATH_MAX], kept[PATH_MAX];
@@ -407,9 +435,7 @@ static int install(int argc, char **argv, bool add)
 		goto out;
 	}
 	if (r == 0) {
-		printf("meshredir-cni: nothing to change in %s, a single-plugin configuration\n", path);
-		ret = copy_self(o.bin_dir, true, err, sizeof(err)) ?
-		      err_line("--cni-bin-dir: %s%s", err, "") : 0;
+		ret = uninstall_rewritten(path, &o);
 		goto out;
 	}
 	if (add)

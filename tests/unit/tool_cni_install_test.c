@@ -221,6 +221,15 @@ static void test_install_conf(void)
 	CHECK_INT(run("install", NULL), 0);
 	CHECK_STR(names(), "10-flannel.conf.meshredir-orig 10-flannel.conflist");
 	CHECK_STR(get("10-flannel.conflist"), flannel_chained);
+	/* Uninstall then: the .conf as its plugin wrote it last, nothing else. */
+	put("10-flannel.conf", "{\"name\": \"cbr0\", \"type\": \"flannel\"}\n");
+	CHECK_INT(run("uninstall", NULL), 0);
+	CHECK(strstr(said, "written again since install, stays") != NULL);
+	CHECK_STR(names(), "10-flannel.conf");
+	CHECK_STR(get("10-flannel.conf"), "{\"name\": \"cbr0\", \"type\": \"flannel\"}\n");
+	CHECK(!has_bin());
+	put("10-flannel.conf", flannel);
+	CHECK_INT(run("install", NULL), 0);
 	/* A list changed since install stays, without our entry; the original too. */
 	put("10-flannel.conflist", "{\"name\": \"cbr0\", \"plugins\": [{\"type\": \"flannel\"}, {\"type\": \"meshredir-cni\"}]}");
 	CHECK_INT(run("uninstall", NULL), 0);
