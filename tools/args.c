@@ -98,7 +98,7 @@ static const struct flag flags[] = {
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
-	{ "verbose", F_VERBOSE, V_BOOL, C_KUMA },
+	{ "verbose", F_VERBOSE, V_BOOL, C_KUMA | C(CMD_VALIDATE) },
 	{ "json", F_JSON, V_NONE, C(CMD_SHOW) },
 	{ "format", F_FORMAT, V_REQUIRED, C(CMD_SHOW) },
 	{ "netns", F_NETNS, V_REQUIRED, C_ALL },

@@ -135,6 +135,13 @@ int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_
 				"transparentProxy: expected an object of Kuma's transparent-proxy fields");
 	if (json_type(c->tp) == JSON_NULL)
 		c->tp.len = 0;
+	if (json_get(root, CNI_WITHOUT_ANNOTATIONS, &v)) {
+		if (json_type(v) != JSON_BOOL)
+			return cni_fail(e, CNI_ERR_INVALID_CONFIG,
+					"invalid network configuration: " CNI_WITHOUT_ANNOTATIONS,
+					CNI_WITHOUT_ANNOTATIONS ": expected true or false");
+		c->without_annotations = v.p[0] == 't';
+	}
 	if (!json_get(root, "runtimeConfig", &rc) ||
 	    !json_get(rc, CNI_ANNOTATIONS_CAP, &ann) || json_type(ann) == JSON_NULL)
 		return 0;
@@ -168,8 +175,14 @@ char *cni_annotation(const struct cni_conf *c, const char *key)
 
 bool cni_is_kuma_pod(const struct cni_conf *c)
 {
-	char *v = cni_annotation(c, CNI_SIDECAR_INJECTED);
-	bool yes = v && !strcmp(v, "true");
+	char *v;
+	bool yes;
+
+	/* A runtime without the capability (podman) says nothing of the pod. */
+	if (!c->annotations.len)
+		return c->without_annotations;
+	v = cni_annotation(c, CNI_SIDECAR_INJECTED);
+	yes = v && !strcmp(v, "true");
 
 	free(v);
 	return yes;

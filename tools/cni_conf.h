@@ -19,6 +19,11 @@
 #define CNI_SIDECAR_INJECTED "kuma.io/sidecar-injected"
 #define CNI_TP_CONFIG "traffic.kuma.io/transparent-proxy-config"
 #define CNI_PROBE_PORT "kuma.io/application-probe-proxy-port"
+/*
+ * The entry's boolean for a runtime that passes no annotations at all:
+ * then every namespace of the network is configured from transparentProxy.
+ */
+#define CNI_WITHOUT_ANNOTATIONS "configureWithoutAnnotations"
 
 /* The CNI specification's error codes, and meshredir-cni's own (100 up). */
 enum {
@@ -46,12 +51,16 @@ struct cni_conf {
 	struct json prev;		/* prevResult; len 0 if none */
 	struct json tp;			/* transparentProxy; len 0 if none */
 	struct json annotations;	/* runtimeConfig's; len 0 if none */
+	bool without_annotations;	/* CNI_WITHOUT_ANNOTATIONS */
 };
 
 int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_error *e);
 /* An annotation's value, decoded, to free(); NULL if the pod has none such. */
 char *cni_annotation(const struct cni_conf *c, const char *key);
-/* Whether Kuma injected its sidecar: the pod is meshed. */
+/*
+ * Whether Kuma injected its sidecar: the pod is meshed; without any
+ * annotations from the runtime, whether the entry says to configure.
+ */
 bool cni_is_kuma_pod(const struct cni_conf *c);
 /*
  * What ADD applies, checked and finished (config_finish): the whole YAML

@@ -4,10 +4,12 @@
  * kuma-cni's installer puts itself, its binary copied into the CNI bin
  * directory and its entry appended to the "plugins" of the node's
  * .conflist, the one the runtime reads (the first of the directory), so
- * that it runs after the pod's network plugin. The file is edited as text:
- * everything but the entry stays byte for byte, a second install changes
- * nothing, and uninstall takes out exactly what install put in. Each file
- * is replaced by rename(), so a runtime never reads half of one.
+ * that it runs after the pod's network plugin; a single-plugin .conf
+ * there made into such a list first. The file is edited as text
+ * (cni_conflist.c): everything but the entry stays byte for byte, a second
+ * install changes nothing, and uninstall takes out exactly what install
+ * put in. Each file is replaced by rename(), so a runtime never reads half
+ * of one.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cni_conf.h"
+#include "cni_conflist.h"
 #include "cni_install.h"
 #include "file.h"
 #include "kuma.h"
@@ -36,12 +39,18 @@ static const char usage_text[] =
 "kuma.io/sidecar-injected: \"true\" is left alone. The annotation\n"
 "traffic.kuma.io/transparent-proxy-config, Kuma's whole configuration as\n"
 "YAML, is applied alone; without it, the plugin entry's \"transparentProxy\"\n"
-"(Kuma's fields) under Kuma's per-field annotations.\n"
+"(Kuma's fields) under Kuma's per-field annotations. A runtime that passes\n"
+"no annotations at all (podman) configures every namespace of the network\n"
+"from \"transparentProxy\" if the entry says \"configureWithoutAnnotations\": true.\n"
 "\n"
 "  install     copy this binary into the CNI bin directory, and append the\n"
 "              plugin to the \"plugins\" of the node's .conflist (or update\n"
-"              its entry there); nothing changes if it is there already\n"
-"  uninstall   remove the entry and the binary again\n"
+"              its entry there); nothing changes if it is there already.\n"
+"              A single-plugin .conf becomes a .conflist of the same name\n"
+"              holding that plugin and this one; the .conf is kept beside\n"
+"              it as NAME.conf.meshredir-orig\n"
+"  uninstall   remove the entry and the binary again, and give back a\n"
+"              .conf that install made into a .conflist\n"
 "\n"
 "  --cni-bin-dir DIR          where the runtime finds plugins (/opt/cni/bin)\n"
 "  --cni-conf-dir DIR         the runtime's configuration directory\n"
@@ -53,140 +62,11 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 on success, 1 with one line on stderr.\n";
 
-#define PLUGIN_TYPE "meshredir-cni"
-
 static int err_line(const char *fmt, const char *a, const char *b)
 {
 	fputs("meshredir-cni: ", stderr);
 	fprintf(stderr, fmt, a, b);
 	fputc('\n', stderr);
-	return 1;
-}
-
-char *cni_plugin_entry(const char *tp_json)
-{
-	char *out = NULL;
-
-	if (asprintf(&out, "{\"type\": \"" PLUGIN_TYPE "\", \"capabilities\": {\"" CNI_ANNOTATIONS_CAP "\": true}%s%s}",
-		     tp_json ? ", \"transparentProxy\": " : "", tp_json ? tp_json : "") < 0)
-		return NULL;
-	return out;
-}
-
-/* Whether an item of "plugins" is this plugin's entry. */
-static bool is_ours(struct json item)
-{
-	struct json t;
-	char *s;
-	bool yes;
-
-	if (json_type(item) != JSON_OBJECT || !json_get(item, "type", &t) ||
-	    json_type(t) != JSON_STRING)
-		return false;
-	s = json_string(t, NULL);
-	yes = !strcmp(s, PLUGIN_TYPE);
-	free(s);
-	return yes;
-}
-
-/* The "plugins" array of a checked conflist text. */
-static int plugins_of(const char *text, size_t len, struct json *plugins, char *err,
-		      size_t errlen)
-{
-	struct json root = { text, len };
-
-	if (json_check(text, len, err, errlen))
-		return -1;
-	while (root.len && strchr(" \t\r\n", root.p[0])) {
-		root.p++;
-		root.len--;
-	}
-	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
-		root.len--;
-	if (!json_get(root, "plugins", plugins) || json_type(*plugins) != JSON_ARRAY)
-		return fail(err, errlen, "no \"plugins\" list: not a .conflist");
-	return 0;
-}
-
-static char *text_splice(const char *text, size_t len, size_t from, size_t to, const char *with)
-{
-	size_t wl = strlen(with), n = from + wl + (len - to);
-	char *out = xrealloc(NULL, n + 1, 1);
-
-	memcpy(out, text, from);
-	memcpy(out + from, with, wl);
-	memcpy(out + from + wl, text + to, len - to);
-	out[n] = '\0';
-	return out;
-}
-
-int conflist_insert(const char *text, size_t len, const char *entry, char **out,
-		    char *err, size_t errlen)
-{
-	struct json plugins, v, last = { NULL, 0 };
-	struct json_iter it = { 0 };
-	const char *line;
-	char *with;
-	int n;
-
-	*out = NULL;
-	if (plugins_of(text, len, &plugins, err, errlen))
-		return -1;
-	while (json_next(plugins, &it, NULL, &v)) {
-		if (is_ours(v)) {
-			if (v.len == strlen(entry) && !memcmp(v.p, entry, v.len))
-				return 1;
-			*out = text_splice(text, len, v.p - text, v.p + v.len - text, entry);
-			return 0;
-		}
-		last = v;
-	}
-	if (!last.p) {
-		*out = text_splice(text, len, plugins.p + 1 - text, plugins.p + 1 - text, entry);
-		return 0;
-	}
-	/* After the last plugin, indented as it is. */
-	for (line = last.p; line > text && line[-1] != '\n'; line--)
-		;
-	n = strspn(line, " \t");
-	if (line == text || line + n != last.p)
-		n = -1;
-	if ((n < 0 ? asprintf(&with, ", %s", entry) :
-		     asprintf(&with, ",\n%.*s%s", n, line, entry)) < 0)
-		return fail(err, errlen, "out of memory");
-	*out = text_splice(text, len, last.p + last.len - text, last.p + last.len - text, with);
-	free(with);
-	return 0;
-}
-
-int conflist_remove(const char *text, size_t len, char **out, char *err, size_t errlen)
-{
-	struct json plugins, v, prev = { NULL, 0 }, next;
-	struct json_iter it = { 0 };
-	const char *from, *to;
-
-	*out = NULL;
-	if (plugins_of(text, len, &plugins, err, errlen))
-		return -1;
-	while (json_next(plugins, &it, NULL, &v)) {
-		if (!is_ours(v)) {
-			prev = v;
-			continue;
-		}
-		if (prev.p) {
-			/* From the end of the plugin before: its comma goes too. */
-			from = prev.p + prev.len;
-			to = v.p + v.len;
-		} else if (json_next(plugins, &it, NULL, &next)) {
-			from = v.p;
-			to = next.p;
-		} else {
-			from = v.p;
-			to = v.p + v.len;
-		}
-		*out = text_splice(text, len, from - text, to - text, "");
-		return 0;
-	}
 	return 1;
 }
 
@@ -234,7 +114,6 @@ static int config_file(const struct dirent *d)
 static int find_conflist(const char *dir, char *path, size_t len, char *err, size_t errlen)
 {
 	struct dirent **names;
-	const char *dot;
 	int n, i;
 
 	n = scandir(dir, &names, config_file, cmp_names);
@@ -245,15 +124,55 @@ static int find_conflist(const char *dir, char *path, size_t len, char *err, siz
 			    "--cni-conf-dir: %s has no network configuration yet: install after the node's network plugin",
 			    dir);
 	snprintf(path, len, "%s/%s", dir, names[0]->d_name);
-	dot = strrchr(names[0]->d_name, '.');
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	if (strcmp(dot, ".conflist"))
-		return fail(err, errlen,
-			    "%s is a single-plugin configuration: chaining needs a .conflist (or name one with --conflist)",
-			    path);
 	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st);
+}
+
+/* path with its extension (.conf, .json, .conflist) replaced by ext. */
+static void with_ext(const char *path, const char *ext, char *out, size_t len)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	int stem = dot && (!slash || dot > slash) ? (int)(dot - path) : (int)strlen(path);
+
+	snprintf(out, len, "%.*s%s", stem, path, ext);
+}
+
+static bool has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+
+	return n > e && !strcmp(path + n - e, ext);
+}
+
+/* Where install keeps a .conf it turned into a list: beside it, a name no runtime reads. */
+#define ORIG_SUFFIX ".meshredir-orig"
+
+/*
+ * The .conf (or .json) that list was made from, and where it is kept: a
+ * list of our own making has its original beside it.
+ */
+static bool original_of(const char *list, char *conf, char *kept, size_t len)
+{
+	static const char *const exts[] = { ".conf", ".json" };
+	size_t i;
+
+	if (!has_ext(list, ".conflist"))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(exts); i++) {
+		with_ext(list, exts[i], conf, len);
+		if (snprintf(kept, len, "%s" ORIG_SUFFIX, conf) < (int)len && exists(kept))
+			return true;
+	}
+	return false;
 }
 
 static int copy_self(const char *dir, bool remove, char *err, size_t errlen)
@@ -341,10 +260,150 @@ static int check_tp(const char *tp)
 	return ret;
 }
 
+/*
+ * install of a single-plugin .conf at conf: as kuma-cni's installer, a
+ * list of that plugin and ours; unlike it, under the .conflist name beside
+ * it, which libcni reads as a list, with the .conf kept aside for
+ * uninstall. The list is in place before the .conf goes, and the .conf
+ * sorts first: a runtime reads one or the other, whole.
+ */
+static int install_conf(const char *conf, const char *text, size_t len, const char *list,
+			const char *entry, const struct opts *o)
+{
+	char target[PATH_MAX], kept[PATH_MAX], err[MR_ERR_LEN];
+	char *out = NULL;
+	struct stat st;
+	int ret = 1;
+
+	with_ext(conf, ".conflist", target, sizeof(target));
+	if (snprintf(kept, sizeof(kept), "%s" ORIG_SUFFIX, conf) >= (int)sizeof(kept))
+		return err_line("%s: path too long%s", conf, "");
+	if (!has_ext(conf, ".conf") && !has_ext(conf, ".json"))
+		return err_line("%s: a list without \"plugins\"%s", conf, "");
+	/* A list beside it that is not ours belongs to someone: not overwritten. */
+	if (exists(target) && !exists(kept))
+		return err_line("%s is a single-plugin configuration, and %s exists already: name the one to chain with --conflist",
+				conf, target);
+	if (conflist_insert(list, strlen(list), entry, &out, err, sizeof(err)) < 0 ||
+	    stat(conf, &st)) {
+		err_line("%s: %s", conf, err);
+		goto out;
+	}
+	if (copy_self(o->bin_dir, false, err, sizeof(err))) {
+		err_line("--cni-bin-dir: %s%s", err, "");
+		goto out;
+	}
+	if (replace(kept, text, len, st.st_mode & 07777, err, sizeof(err)) ||
+	    replace(target, out, strlen(out), st.st_mode & 07777, err, sizeof(err))) {
+		err_line("%s%s", err, "");
+		goto out;
+	}
+	if (unlink(conf)) {
+		err_line("cannot remove %s: %s", conf, strerror(errno));
+		goto out;
+	}
+	printf("meshredir-cni: %s made into %s and chained (kept as %s)\n", conf, target, kept);
+	ret = 0;
+out:
+	free(out);
+	return ret;
+}
+
+/*
+ * uninstall of a list install made from a .conf: the .conf back as it was,
+ * and the list gone, if the list is still that .conf's and ours; if
+ * something else changed it since, the list stays, without our entry.
+ */
+static int uninstall_conf(const char *path, const char *text, const char *without,
+			  const char *conf, const char *kept, const struct opts *o)
+{
+	char err[MR_ERR_LEN], *orig, *list = NULL;
+	size_t len;
+	int ret = 1;
+
+	orig = read_file(kept, &len, err, sizeof(err));
+	if (!orig)
+		return err_line("%s%s", err, "");
+	if (conf_to_conflist(orig, len, &list, err, sizeof(err))) {
+		err_line("%s: %s", kept, err);
+		goto out;
+	}
+	if (strcmp(list, without ? without : text)) {
+		free(list);
+		list = NULL;
+		if (without) {
+			struct stat st;
+
+			if (stat(path, &st) ||
+			    replace(path, without, strlen(without), st.st_mode & 07777, err,
+				    sizeof(err))) {
+				err_line("%s%s", err[0] ? err : strerror(errno), "");
+				goto out;
+			}
+		}
+		if (copy_self(o->bin_dir, true, err, sizeof(err))) {
+			err_line("--cni-bin-dir: %s%s", err, "");
+			goto out;
+		}
+		printf("meshredir-cni: removed from %s, which changed since install: kept, with the original %s in %s\n",
+		       path, conf, kept);
+		ret = 0;
+		goto out;
+	}
+	/* The .conf first: it sorts before the list, so the runtime reads it at once. */
+	if (rename(kept, conf)) {
+		fprintf(stderr, "meshredir-cni: cannot rename %s to %s: %s\n", kept, conf,
+			strerror(errno));
+		goto out;
+	}
+	if (unlink(path)) {
+		err_line("cannot remove %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (copy_self(o->bin_dir, true, err, sizeof(err))) {
+		err_line("--cni-bin-dir: %s%s", err, "");
+		goto out;
+	}
+	printf("meshredir-cni: %s restored, %s removed\n", conf, path);
+	ret = 0;
+out:
+	free(orig);
+	free(list);
+	return ret;
+}
+
+/*
+ * uninstall where the .conf is back before the list install made of it:
+ * its plugin wrote it again. It stays, as the plugin wants it; the list
+ * and the old .conf go.
+ */
+static int uninstall_rewritten(const char *conf, const struct opts *o)
+{
+	char list[PATH_MAX], kept[PATH_MAX], err[MR_ERR_LEN];
+
+	with_ext(conf, ".conflist", list, sizeof(list));
+	if (snprintf(kept, sizeof(kept), "%s" ORIG_SUFFIX, conf) < (int)sizeof(kept) &&
+	    exists(kept) && exists(list)) {
+		if (unlink(list) || unlink(kept)) {
+			fprintf(stderr, "meshredir-cni: cannot remove %s or %s: %s\n", list, kept,
+				strerror(errno));
+			return 1;
+		}
+		printf("meshredir-cni: %s and %s removed; %s, written again since install, stays\n",
+		       list, kept, conf);
+	} else {
+		printf("meshredir-cni: nothing to change in %s, a single-plugin configuration\n",
+		       conf);
+	}
+	if (copy_self(o->bin_dir, true, err, sizeof(err)))
+		return err_line("--cni-bin-dir: %s%s", err, "");
+	return 0;
+}
+
 static int install(int argc, char **argv, bool add)
 {
-	char path[PATH_MAX], err[MR_ERR_LEN];
-	char *text = NULL, *out = NULL, *entry = NULL;
+	char path[PATH_MAX], err[MR_ERR_LEN], conf[PATH_MAX], kept[PATH_MAX];
+	char *text = NULL, *out = NULL, *entry = NULL, *list = NULL;
 	struct opts o = { 0 };
 	struct stat st;
 	size_t len;
@@ -352,21 +411,43 @@ static int install(int argc, char **argv, bool add)
 
 	if (parse_opts(argc, argv, add, &o) || (add && o.tp && check_tp(o.tp)))
 		return 1;
-	if (o.conflist)
+	if (o.conflist) {
 		snprintf(path, sizeof(path), "%s", o.conflist);
-	else if (find_conflist(o.conf_dir, path, sizeof(path), err, sizeof(err)))
+		/* A .conf named that install made into a list: the list, as kuma-cni finds it. */
+		with_ext(o.conflist, ".conflist", conf, sizeof(conf));
+		if (!exists(path) && (has_ext(path, ".conf") || has_ext(path, ".json")) &&
+		    exists(conf))
+			snprintf(path, sizeof(path), "%s", conf);
+	} else if (find_conflist(o.conf_dir, path, sizeof(path), err, sizeof(err))) {
 		return err_line("%s%s", err, "");
+	}
 	text = read_file(path, &len, err, sizeof(err));
 	if (!text)
 		return err_line("%s%s", err, "");
-	if (add) {
-		entry = cni_plugin_entry(o.tp);
-		r = conflist_insert(text, len, entry, &out, err, sizeof(err));
-	} else {
-		r = conflist_remove(text, len, &out, err, sizeof(err));
-	}
+	r = conf_to_conflist(text, len, &list, err, sizeof(err));
 	if (r < 0) {
 		err_line("%s: %s", path, err);
+		goto out;
+	}
+	entry = cni_plugin_entry(o.tp);
+	if (r == 0 && add) {
+		ret = install_conf(path, text, len, list, entry, &o);
+		goto out;
+	}
+	if (r == 0) {
+		ret = uninstall_rewritten(path, &o);
+		goto out;
+	}
+	if (add)
+		r = conflist_insert(text, len, entry, &out, err, sizeof(err));
+	else
+		r = conflist_remove(text, len, &out, err, sizeof(err));
+	if (r < 0) {
+		err_line("%s: %s", path, err);
+		goto out;
+	}
+	if (!add && original_of(path, conf, kept, sizeof(conf))) {
+		ret = uninstall_conf(path, text, out, conf, kept, &o);
 		goto out;
 	}
 	/* The binary first: the entry must never name a plugin that is not there. */
@@ -390,6 +471,7 @@ out:
 	free(text);
 	free(out);
 	free(entry);
+	free(list);
 	return ret;
 }
 

@@ -1,24 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * meshredir-cni install and uninstall (cni_install.c), and the .conflist
- * edits they make, pure so that tests/unit checks them.
+ * meshredir-cni install and uninstall (cni_install.c).
  */
 #ifndef MR_CNI_INSTALL_H
 #define MR_CNI_INSTALL_H
 
 #include <stddef.h>
-
-/* The plugin's entry in a .conflist; tp_json (Kuma's fields) may be NULL. */
-char *cni_plugin_entry(const char *tp_json);
-/*
- * The conflist text with entry last in "plugins", or in the place of an
- * entry of ours with other text: 0 and *out (to free), 1 if it is there
- * as it is (no *out), -1 and err if the text is not a .conflist.
- */
-int conflist_insert(const char *text, size_t len, const char *entry, char **out,
-		    char *err, size_t errlen);
-/* The text without our entry: 0 and *out, 1 if there is none, -1 and err. */
-int conflist_remove(const char *text, size_t len, char **out, char *err, size_t errlen);
 
 /* meshredir-cni run by hand: install, uninstall, help, version. */
 int cni_install_main(int argc, char **argv, const char *version);

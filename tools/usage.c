@@ -270,6 +270,7 @@ static const char usage_reset[] =
 static const char usage_validate[] =
 "Usage: meshredir validate [--kuma-dp-user UID|NAME]\n"
 "                          [--redirect-outbound-port PORT] [--timeout TIME]\n"
+"                          [--verbose]\n"
 "\n"
 "Proves that the namespace redirects, before the proxy starts (as an init\n"
 "container of the pod, or with --netns or --pid): it listens on the outbound\n"
@@ -287,13 +288,15 @@ static const char usage_validate[] =
 "addresses in a namespace that redirects IPv4 only. Needs root: it enters\n"
 "the namespace and connects as other users (CAP_SETUID and CAP_SETGID do in\n"
 "the pod itself); without CAP_NET_ADMIN it cannot read the configuration or\n"
-"the rules, and then probes IPv6 where the namespace has IPv6 addresses,\n"
-"warning only if that probe fails.\n"
+"the rules (nothing readable without it shows them; --verbose says the rule\n"
+"check was skipped), and then probes IPv6 where the namespace has IPv6\n"
+"addresses, warning only if that probe fails.\n"
 "\n"
 "  --kuma-dp-user UID|NAME         the proxy's user (5678)\n"
 "  --redirect-outbound-port PORT   the proxy's outbound port (15001)\n"
 "  --timeout TIME                  how long a connection may take: seconds,\n"
-"                                  or with s or ms (5s)\n";
+"                                  or with s or ms (5s)\n"
+"  --verbose[=BOOL]                say so when the rules could not be read\n";
 
 static const char *const texts[CMD_COUNT] = {
 	[CMD_SET] = usage_set,

@@ -405,7 +405,7 @@ int run_validate(struct run *r)
 	/* Unread, IPv6 is probed where the pod has it; its failure only warns. */
 	dual = configured == CFG_READ ? cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK :
 	       configured == CFG_UNREAD && has6;
-	validate_warnings();
+	validate_warnings(r->cl->verbose);
 	if (has6 && configured == CFG_READ && !dual)
 		print_error("validate: warning: the namespace has IPv6 addresses but redirects IPv4 only (ipFamilyMode ipv4)");
 	if (validate_family(AF_INET, &v, &cfg, configured, err, sizeof(err))) {

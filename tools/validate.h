@@ -25,8 +25,9 @@ int run_validate(struct run *r);
 /*
  * Warnings on stderr, one line each, about the namespace entered: nat
  * rules that run after meshredir's decision (iptables legacy or nftables),
- * NOTRACK rules, which leave connections meshredir cannot redirect.
+ * NOTRACK rules, which leave connections meshredir cannot redirect; with
+ * verbose, one line if the rules could not be read.
  */
-void validate_warnings(void);
+void validate_warnings(bool verbose);
 
 #endif /* MR_VALIDATE_H */

@@ -148,7 +148,10 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A dump of nf_tables objects of every family; -1 if nftables is not there. */
+/*
+ * A dump of nf_tables objects of every family; -1 if nftables is not
+ * there, -EPERM without CAP_NET_ADMIN.
+ */
 static int nft_dump(uint16_t msg, mnl_cb_t cb, struct dump *d)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -178,7 +181,7 @@ static int nft_dump(uint16_t msg, mnl_cb_t cb, struct dump *d)
 		if (n <= 0)
 			break;
 	}
-	ret = n < 0 ? -1 : 0;
+	ret = n < 0 ? (errno == EPERM ? -EPERM : -1) : 0;
 out:
 	mnl_socket_close(s);
 	return ret;
@@ -198,15 +201,22 @@ static const char *family_name(uint8_t f)
 	}
 }
 
-static void nft_warnings(void)
+/* Whether the rules were unreadable: no CAP_NET_ADMIN. */
+static bool nft_warnings(void)
 {
 	struct chains c = { 0 };
 	struct dump d = { .c = &c };
+	bool denied = false;
 	size_t i;
+	int r;
 
-	if (nft_dump(NFT_MSG_GETCHAIN, chain_cb, &d) || !c.n ||
-	    nft_dump(NFT_MSG_GETRULE, rule_cb, &d))
+	r = nft_dump(NFT_MSG_GETCHAIN, chain_cb, &d);
+	if (!r && c.n)
+		r = nft_dump(NFT_MSG_GETRULE, rule_cb, &d);
+	if (r) {
+		denied = r == -EPERM;
 		goto out;
+	}
 	for (i = 0; i < c.n; i++) {
 		const struct chain *ch = &c.v[i];
 
@@ -220,6 +230,7 @@ static void nft_warnings(void)
 	}
 out:
 	free(c.v);
+	return denied;
 }
 
 /* Whether /proc/net/FILE lists table. */
@@ -242,9 +253,11 @@ static bool has_table(const char *file, const char *table)
 /*
  * Whether an iptables-legacy table has rules of its users: an empty one
  * holds one policy per hook and the closing error entry. The names are
- * checked first: asking for a table that is not there would load it.
+ * checked first: asking for a table that is not there would load it; and
+ * they are readable without CAP_NET_ADMIN, the table's entries are not
+ * (-1 then).
  */
-static bool legacy_has_rules(bool v6, const char *table)
+static int legacy_has_rules(bool v6, const char *table)
 {
 	struct ipt_getinfo info = { 0 };	/* the same layout as ip6t_getinfo */
 	socklen_t len = sizeof(info);
@@ -255,12 +268,12 @@ static bool legacy_has_rules(bool v6, const char *table)
 		return false;
 	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (fd < 0)
-		return false;
+		return errno == EPERM ? -1 : false;
 	snprintf(info.name, sizeof(info.name), "%s", table);
 	if (getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 		       v6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO, &info, &len)) {
 		close(fd);
-		return false;
+		return errno == EPERM ? -1 : false;
 	}
 	close(fd);
 	for (h = 0; h < NF_INET_NUMHOOKS; h++)
@@ -269,24 +282,44 @@ static bool legacy_has_rules(bool v6, const char *table)
 	return info.num_entries > hooks + 1;
 }
 
-static void legacy_warnings(void)
+/* The tables whose rules were unreadable, as "iptables-legacy nat, ...", in denied. */
+static void legacy_warnings(char *denied, size_t len)
 {
-	int v6;
+	static const char *const tables[] = { "nat", "raw" };
+	size_t i;
+	int v6, r;
 
 	for (v6 = 0; v6 < 2; v6++) {
 		const char *tool = v6 ? "ip6tables-legacy" : "iptables-legacy";
 
-		if (legacy_has_rules(v6, "nat"))
-			print_error("validate: warning: %s nat table has rules, which see only the connections meshredir left alone (it decides first, at priority -110)",
-				    tool);
-		if (legacy_has_rules(v6, "raw"))
-			print_error("validate: warning: %s raw table has rules; a NOTRACK or CT --notrack there leaves connections meshredir never redirects",
-				    tool);
+		for (i = 0; i < ARRAY_SIZE(tables); i++) {
+			r = legacy_has_rules(v6, tables[i]);
+			if (r < 0)
+				snprintf(denied + strlen(denied), len - strlen(denied), ", %s %s",
+					 tool, tables[i]);
+			else if (r && i == 0)
+				print_error("validate: warning: %s nat table has rules, which see only the connections meshredir left alone (it decides first, at priority -110)",
+					    tool);
+			else if (r)
+				print_error("validate: warning: %s raw table has rules; a NOTRACK or CT --notrack there leaves connections meshredir never redirects",
+					    tool);
+		}
 	}
 }
 
-void validate_warnings(void)
+void validate_warnings(bool verbose)
 {
-	nft_warnings();
-	legacy_warnings();
+	char denied[256] = "";
+
+	if (nft_warnings())
+		snprintf(denied, sizeof(denied), ", nftables");
+	legacy_warnings(denied, sizeof(denied));
+	/*
+	 * Nothing else shows rules: nfnetlink and the iptables sockopts both
+	 * want CAP_NET_ADMIN, /proc/net/ip*_tables_names only names the
+	 * tables, and conntrack shows connections, not what made them.
+	 */
+	if (verbose && denied[0])
+		print_error("validate: the check for nat and NOTRACK rules was skipped (%s): reading rules needs CAP_NET_ADMIN, which validate lacks here, and nothing readable without it shows them",
+			    denied + 2);
 }

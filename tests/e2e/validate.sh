@@ -86,7 +86,7 @@ warned "IPv6 addresses but redirects IPv4 only" "ipv4: IPv6 addresses warned of"
 pretty "without CAP_NET_ADMIN, as in an init container: the probes alone decide"
 # noadmin: validate in the pod with no CAP_NET_ADMIN, its stderr in validate.err.
 noadmin() {
-	n "$pod" setpriv --bounding-set -net_admin "$MR_TOOL" validate --timeout 3 \
+	n "$pod" setpriv --bounding-set -net_admin "$MR_TOOL" validate --timeout 3 "$@" \
 		>"$WORK/validate.out" 2>"$WORK/validate.err"
 }
 if noadmin; then
@@ -125,6 +125,18 @@ if n "$pod" iptables-legacy -t nat -A OUTPUT -p tcp --dport 9999 -j REDIRECT --t
 	warned "iptables-legacy nat table has rules" "iptables-legacy nat rule warned of"
 else
 	fail "iptables-legacy could not add the rule"
+fi
+
+pretty "without CAP_NET_ADMIN the rules are unreadable: --verbose says so, once"
+noadmin || true
+! grep -q "skipped" "$WORK/validate.err" && ok "without --verbose: nothing said of it" ||
+	fail "expected no word of the skipped check without --verbose, seen '$(cat "$WORK/validate.err")'"
+want="validate: the check for nat and NOTRACK rules was skipped (nftables, iptables-legacy nat): reading rules needs CAP_NET_ADMIN"
+if noadmin --verbose && [ "$(grep -c "skipped" "$WORK/validate.err")" = 1 ] &&
+   grep -qF "$want" "$WORK/validate.err"; then
+	ok "--verbose: one line: $(grep skipped "$WORK/validate.err")"
+else
+	fail "expected validate --verbose to pass with one line '$want...', seen '$(cat "$WORK/validate.out" "$WORK/validate.err")'"
 fi
 
 finish

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "check.h"
 #include "../../tools/cni_conf.h"
-#include "../../tools/cni_install.h"
+#include "../../tools/cni_conflist.h"
 #include "../../tools/kuma.h"
 
 #define CONF_HEAD "{\"cniVersion\": \"1.0.0\", \"name\": \"pods\", \"type\": \"meshredir-cni\""
@@ -114,6 +114,9 @@ static void test_conf_errors(void)
 		{ CONF_HEAD ", \"transparentProxy\": 5}", CNI_ERR_INVALID_CONFIG,
 		  "invalid network configuration: transparentProxy",
 		  "transparentProxy: expected an object of Kuma's transparent-proxy fields" },
+		{ CONF_HEAD ", \"configureWithoutAnnotations\": \"yes\"}", CNI_ERR_INVALID_CONFIG,
+		  "invalid network configuration: configureWithoutAnnotations",
+		  "configureWithoutAnnotations: expected true or false" },
 	};
 	struct cni_conf c;
 	struct cni_error e;
@@ -139,6 +142,12 @@ static void test_marker(void)
 		{ WITH_ANN("\"kuma.io/sidecar-injected\": \"false\""), false },
 		{ WITH_ANN("\"kuma.io/sidecar-injected\": \"True\""), false },
 		{ WITH_ANN(KUMA_POD), true },
+		/* A runtime without the capability (podman): the entry decides. */
+		{ CONF_HEAD ", \"configureWithoutAnnotations\": true}", true },
+		{ CONF_HEAD ", \"configureWithoutAnnotations\": false}", false },
+		/* Annotations given, even none, are a pod's: the marker decides. */
+		{ CONF_HEAD ", \"configureWithoutAnnotations\": true, \"runtimeConfig\": {\"io.kubernetes.cri.pod-annotations\": {}}}",
+		  false },
 	};
 	struct cni_conf c;
 	struct cni_error e;
