@@ -49,6 +49,22 @@ enum flag_id {
 	F_HELP,
 	F_VERSION,
 	F_TIMEOUT,
+	/* kumactl's, checked and then ignored (ignored_why below). */
+	F_WAIT,
+	F_WAIT_INTERVAL,
+	F_MAX_RETRIES,
+	F_SLEEP_BETWEEN_RETRIES,
+	F_IPTABLES_EXECUTABLES,
+	F_STORE_FIREWALLD,
+	F_DISABLE_COMMENTS,
+	F_IPTABLES_LOGS,
+	F_INBOUND_INSERT,
+	F_OUTBOUND_INSERT,
+	F_CONTEXT,
+	F_LOG_LEVEL,
+	F_NO_CONFIG,
+	F_API_TIMEOUT,
+	F_COUNT
 };
 
 enum flag_value {
@@ -106,27 +122,54 @@ static const struct flag flags[] = {
 	{ "help", F_HELP, V_NONE, C_ALL },
 	{ "version", F_VERSION, V_NONE, C_ALL },
 	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
+	/* kumactl's, for its iptables runs: checked, then ignored. */
+	{ "wait", F_WAIT, V_REQUIRED, C(CMD_INSTALL) },
+	{ "wait-interval", F_WAIT_INTERVAL, V_REQUIRED, C(CMD_INSTALL) },
+	{ "max-retries", F_MAX_RETRIES, V_REQUIRED, C(CMD_INSTALL) },
+	{ "sleep-between-retries", F_SLEEP_BETWEEN_RETRIES, V_REQUIRED, C(CMD_INSTALL) },
+	{ "iptables-executables", F_IPTABLES_EXECUTABLES, V_REQUIRED, C(CMD_INSTALL) },
+	{ "store-firewalld", F_STORE_FIREWALLD, V_BOOL, C(CMD_INSTALL) },
+	{ "disable-comments", F_DISABLE_COMMENTS, V_BOOL, C(CMD_INSTALL) },
+	{ "iptables-logs", F_IPTABLES_LOGS, V_BOOL, C(CMD_INSTALL) },
+	{ "redirect-inbound-insert-instead-of-append", F_INBOUND_INSERT, V_BOOL, C(CMD_INSTALL) },
+	{ "redirect-outbound-insert-instead-of-append", F_OUTBOUND_INSERT, V_BOOL,
+	  C(CMD_INSTALL) },
+	/* kumactl's global ones, which its install transparent-proxy takes and ignores. */
+	{ "context", F_CONTEXT, V_REQUIRED, C(CMD_INSTALL) },
+	{ "log-level", F_LOG_LEVEL, V_REQUIRED, C(CMD_INSTALL) },
+	{ "no-config", F_NO_CONFIG, V_BOOL, C(CMD_INSTALL) },
+	{ "api-timeout", F_API_TIMEOUT, V_REQUIRED, C(CMD_INSTALL) },
 };
 
-#define WHY_IPTABLES "it sets no iptables rules"
-#define WHY_EBPF "it is a netfilter module, not Kuma's eBPF mode"
+#define WHY_KUMACTL "it is one of kumactl's global settings, which its install " \
+	"transparent-proxy does not use"
 
-/* kumactl flags that have no meaning here; named, so users know it's not a typo. */
+/* Why each ignored flag is. */
+static const char *const ignored_why[F_COUNT] = {
+	[F_WAIT] = KUMA_WHY_IPTABLES,
+	[F_WAIT_INTERVAL] = KUMA_WHY_IPTABLES,
+	[F_MAX_RETRIES] = KUMA_WHY_IPTABLES,
+	[F_SLEEP_BETWEEN_RETRIES] = KUMA_WHY_IPTABLES,
+	[F_IPTABLES_EXECUTABLES] = KUMA_WHY_IPTABLES,
+	[F_STORE_FIREWALLD] = KUMA_WHY_IPTABLES,
+	[F_DISABLE_COMMENTS] = KUMA_WHY_IPTABLES,
+	[F_IPTABLES_LOGS] = KUMA_WHY_IPTABLES,
+	[F_INBOUND_INSERT] = KUMA_WHY_IPTABLES,
+	[F_OUTBOUND_INSERT] = KUMA_WHY_IPTABLES,
+	[F_CONTEXT] = WHY_KUMACTL,
+	[F_LOG_LEVEL] = WHY_KUMACTL,
+	[F_NO_CONFIG] = WHY_KUMACTL,
+	[F_API_TIMEOUT] = WHY_KUMACTL,
+};
+
+#define WHY_EBPF "Kuma removed its eBPF mode, and meshredir is a netfilter module"
+
+/* kumactl flags that meshredir refuses; named, so users know it's not a typo. */
 static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
 	{ "vnet", "it has no virtual-network redirection" },
-	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
-	{ "disable-comments", WHY_IPTABLES },
-	{ "redirect-inbound-insert-instead-of-append", WHY_IPTABLES },
-	{ "redirect-outbound-insert-instead-of-append", WHY_IPTABLES },
-	{ "store-firewalld", WHY_IPTABLES },
-	{ "wait", WHY_IPTABLES },
-	{ "wait-interval", WHY_IPTABLES },
-	{ "max-retries", WHY_IPTABLES },
-	{ "sleep-between-retries", WHY_IPTABLES },
-	{ "iptables-executables", WHY_IPTABLES },
 	{ "ebpf-enabled", WHY_EBPF },
 	{ "ebpf-instance-ip", WHY_EBPF },
 	{ "ebpf-bpffs-path", WHY_EBPF },
@@ -254,7 +297,52 @@ struct state {
 	uint32_t kuma_uid;
 	uint64_t seen;		/* 1 << flag id, for every flag used so far */
 	int dry_run, verbose;	/* -1: not given */
+	struct kuma_extra *x;	/* the files' and environment's, and the ignored flags */
 };
+
+_Static_assert(F_COUNT <= 64, "struct state's seen has a bit per flag");
+
+/* A boolean flag alone is true. */
+static int boolean(const struct token *t, const char *flag, bool *out, char *err, size_t errlen)
+{
+	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
+}
+
+/* A kumactl flag checked as kumactl types it, then ignored; --verbose names it. */
+static int ignored_flag(const struct token *t, struct state *st, const char *flag,
+			char *err, size_t errlen)
+{
+	enum flag_id id = t->flag->id;
+	int ret = 0;
+	bool b;
+
+	switch (id) {
+	case F_WAIT:
+	case F_WAIT_INTERVAL:
+	case F_MAX_RETRIES:
+		ret = parse_go_uint(flag, t->value, 64, err, errlen);	/* pflag's UintVar */
+		break;
+	case F_SLEEP_BETWEEN_RETRIES:
+		ret = parse_kuma_duration(flag, t->value, err, errlen);
+		break;
+	case F_API_TIMEOUT:
+		ret = parse_duration(flag, t->value, err, errlen);	/* DurationVar */
+		break;
+	case F_IPTABLES_EXECUTABLES:
+		ret = parse_executables(flag, t->value, err, errlen);
+		break;
+	case F_CONTEXT:
+	case F_LOG_LEVEL:
+		break;		/* any string, as in kumactl */
+	default:
+		ret = boolean(t, flag, &b, err, errlen);
+		break;
+	}
+	if (ret)
+		return -1;
+	kuma_note(&st->x->ignored, flag, ignored_why[id]);
+	return 0;
+}
 
 /*
  * A list flag's first use replaces the list a config file gave (kumactl's
@@ -281,12 +369,6 @@ static int cidrs(const struct state *st, const struct token *t, const char *flag
 	return parse_cidr_list(flag, t->value, l, err, errlen);
 }
 
-/* A boolean flag alone is true. */
-static int boolean(const struct token *t, const char *flag, bool *out, char *err, size_t errlen)
-{
-	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
-}
-
 static int apply_flag(struct cmdline *cl, const struct token *t, struct state *st,
 		      char *err, size_t errlen)
 {
@@ -298,6 +380,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 	bool b;
 
 	flag_name(flag, sizeof(flag), t);
+	if (ignored_why[id])
+		return ignored_flag(t, st, flag, err, errlen);
 	switch (id) {
 	case F_REDIRECT_INBOUND:
 		return boolean(t, flag, &cfg->inbound.enabled, err, errlen);
@@ -377,6 +461,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return 0;
 	case F_TIMEOUT:
 		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
+	default:
+		break;
 	case F_CONFIG:		/* read before every other flag */
 	case F_CONFIG_FILE:
 	case F_HELP:
@@ -410,7 +496,7 @@ static int load(struct cmdline *cl, const char *flag, const char *path,
  * before the file, as kumactl loads them.
  */
 static int load_install_config(struct cmdline *cl, int argc, char **argv, int cmd_at,
-			       struct kuma_extra *x, char *err, size_t errlen)
+			       struct kuma_extra *x, bool *loaded, char *err, size_t errlen)
 {
 	const char *text = NULL, *file = NULL;
 	struct token t;
@@ -432,6 +518,7 @@ static int load_install_config(struct cmdline *cl, int argc, char **argv, int cm
 		return -1;
 	if (file && load(cl, "--config-file", file, x, err, errlen))
 		return -1;
+	*loaded = text || file;
 	return 0;
 }
 
@@ -496,10 +583,10 @@ static int positional(struct cmdline *cl, const char *word, bool *has_target,
 
 int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errlen)
 {
-	struct state st = { MR_DEFAULT_KUMA_DP_UID, 0, -1, -1 };
 	struct kuma_extra x;
+	struct state st = { MR_DEFAULT_KUMA_DP_UID, 0, -1, -1, &x };
 	enum command topic;
-	bool has_target = false;
+	bool has_target = false, loaded = false;
 	struct token t;
 	const char *why;
 	char flag[64];
@@ -536,9 +623,13 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return fail(err, errlen, "no command given (see meshredir --help)");
 
 	if (cl->cmd == CMD_INSTALL) {
-		/* Kuma's order: defaults < file < environment < flags. */
-		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		/*
+		 * Kuma's order: defaults < file < environment < flags; kumactl
+		 * reads the environment after each configuration it loads, and
+		 * so not at all without one.
+		 */
+		if (load_install_config(cl, argc, argv, cmd_at, &x, &loaded, err, errlen) ||
+		    (loaded && kuma_env(&cl->cfg, &x, err, errlen)))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -583,7 +674,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		if (!cl->file)
 			return fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
 		if (load(cl, "apply", cl->file, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		    kuma_env(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -599,6 +690,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return -1;
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
+	cl->ignored = x.ignored;
 
 	if (cl->cmd == CMD_APPLY) {
 		char e[MR_ERR_LEN];
