@@ -4,11 +4,13 @@
  * (the flag table below), and the order in which Kuma's files and the
  * flags fill the configuration. Values are parse.c's, files kuma.c's.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include "args.h"
 #include "file.h"
 #include "resolv.h"
@@ -491,14 +493,39 @@ static int load(struct cmdline *cl, const char *flag, const char *path,
 }
 
 /*
- * install's --config and --config-file, before the other flags, which
- * override them: Kuma's order, defaults < config < flags. The text comes
- * before the file, as kumactl loads them.
+ * One --config value. kumactl's takes a file's path, or - for stdin, and
+ * skips an empty one; meshredir's also took the text itself, which stays:
+ * a value naming no file is text if it can be a mapping (has a : or {),
+ * and otherwise a path that is not there.
+ */
+static int config_value(struct cmdline *cl, const char *value, struct kuma_extra *x,
+			bool *loaded, char *err, size_t errlen)
+{
+	size_t n = strlen(value);
+	struct stat sb;
+
+	while (n && isspace((unsigned char)value[n - 1]))
+		n--;
+	while (n && isspace((unsigned char)*value)) {
+		value++;
+		n--;
+	}
+	if (!n)
+		return 0;
+	*loaded = true;
+	if (!strcmp(value, "-") || !stat(value, &sb) || !strpbrk(value, ":{"))
+		return load(cl, "--config", value, x, err, errlen);
+	return kuma_parse("--config", value, strlen(value), &cl->cfg, x, err, errlen);
+}
+
+/*
+ * install's --config values, in order, and --config-file, before the other
+ * flags, which override them: Kuma's order, defaults < config < flags.
  */
 static int load_install_config(struct cmdline *cl, int argc, char **argv, int cmd_at,
 			       struct kuma_extra *x, bool *loaded, char *err, size_t errlen)
 {
-	const char *text = NULL, *file = NULL;
+	const char *file = NULL;
 	struct token t;
 	int i;
 
@@ -506,19 +533,15 @@ static int load_install_config(struct cmdline *cl, int argc, char **argv, int cm
 		tokenize(argc, argv, i, &t);
 		if (i == cmd_at || !t.flag || !t.value)
 			continue;
-		if (t.flag->id == F_CONFIG)
-			text = t.value;
-		else if (t.flag->id == F_CONFIG_FILE)
+		if (t.flag->id == F_CONFIG &&
+		    config_value(cl, t.value, x, loaded, err, errlen))
+			return -1;
+		if (t.flag->id == F_CONFIG_FILE)
 			file = t.value;
 	}
-	if (text && !strcmp(text, "-"))
-		return fail(err, errlen,
-			    "--config: \"-\" is not a configuration; --config-file - reads one from stdin");
-	if (text && kuma_parse("--config", text, strlen(text), &cl->cfg, x, err, errlen))
-		return -1;
 	if (file && load(cl, "--config-file", file, x, err, errlen))
 		return -1;
-	*loaded = text || file;
+	*loaded = *loaded || file;
 	return 0;
 }
 

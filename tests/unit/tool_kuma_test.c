@@ -656,8 +656,8 @@ static void test_install_args(void)
 	unlink(path);
 	EXPECT_ERR("--config:1: redirect: expected a mapping, found a value",
 		   "install", "transparent-proxy", "--config", "redirect: 1");
-	EXPECT_ERR("--config: \"-\" is not a configuration; --config-file - reads one from stdin",
-		   "install", "transparent-proxy", "--config", "-");
+	EXPECT_ERR("--config: cannot read /nonexistent/mr.yaml: No such file or directory",
+		   "install", "transparent-proxy", "--config", "/nonexistent/mr.yaml");
 	EXPECT_ERR("--config-file: cannot read /nonexistent/mr.yaml: No such file or directory",
 		   "install", "transparent-proxy", "--config-file=/nonexistent/mr.yaml");
 	EXPECT_ERR("--config-file: a value is needed", "install", "transparent-proxy", "--config-file");

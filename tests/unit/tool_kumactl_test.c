@@ -143,9 +143,23 @@ static void test_every_kumactl_flag(void)
 		cmdline_free(&cl);
 	}
 
-	/* kumactl's --config is read before the flags (meshredir's takes text). */
-	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", "{}", NULL), 0);
+	/*
+	 * kumactl's --config: a file's path, repeated, each over the one
+	 * before, an empty one skipped; meshredir's text still works.
+	 */
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", config_path,
+			     "--config", "", "--config", "{redirect: {outbound: {port: 2001}}}",
+			     NULL), 0);
+	CHECK_UINT(cl.cfg.inbound.port, 1000);
+	CHECK_UINT(cl.cfg.outbound.port, 2001);
 	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy",
+			     "--config={redirect: {inbound: {port: 2000}}}", "--config", config_path,
+			     NULL), 0);
+	CHECK_UINT(cl.cfg.inbound.port, 1000);
+	cmdline_free(&cl);
+	EXPECT_ERR("--config: cannot read /var/run/kuma.io/none.yaml: No such file or directory",
+		   "install", "transparent-proxy", "--config=/var/run/kuma.io/none.yaml");
 	/* Only install has them. */
 	EXPECT_ERR("--wait: not a flag of \"set\" (see meshredir set --help)", "set", "--wait=5");
 	EXPECT_ERR("--iptables-logs: not a flag of \"apply\" (see meshredir apply --help)",
