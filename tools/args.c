@@ -51,21 +51,7 @@ enum flag_id {
 	F_HELP,
 	F_VERSION,
 	F_TIMEOUT,
-	/* kumactl's, checked and then ignored (ignored_why below). */
-	F_WAIT,
-	F_WAIT_INTERVAL,
-	F_MAX_RETRIES,
-	F_SLEEP_BETWEEN_RETRIES,
-	F_IPTABLES_EXECUTABLES,
-	F_STORE_FIREWALLD,
-	F_DISABLE_COMMENTS,
-	F_IPTABLES_LOGS,
-	F_INBOUND_INSERT,
-	F_OUTBOUND_INSERT,
-	F_CONTEXT,
-	F_LOG_LEVEL,
-	F_NO_CONFIG,
-	F_API_TIMEOUT,
+	F_KUMA_IGNORED,		/* kumactl's, checked and ignored (kuma_flags.c) */
 	F_COUNT
 };
 
@@ -125,43 +111,23 @@ static const struct flag flags[] = {
 	{ "version", F_VERSION, V_NONE, C_ALL },
 	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
 	/* kumactl's, for its iptables runs: checked, then ignored. */
-	{ "wait", F_WAIT, V_REQUIRED, C(CMD_INSTALL) },
-	{ "wait-interval", F_WAIT_INTERVAL, V_REQUIRED, C(CMD_INSTALL) },
-	{ "max-retries", F_MAX_RETRIES, V_REQUIRED, C(CMD_INSTALL) },
-	{ "sleep-between-retries", F_SLEEP_BETWEEN_RETRIES, V_REQUIRED, C(CMD_INSTALL) },
-	{ "iptables-executables", F_IPTABLES_EXECUTABLES, V_REQUIRED, C(CMD_INSTALL) },
-	{ "store-firewalld", F_STORE_FIREWALLD, V_BOOL, C(CMD_INSTALL) },
-	{ "disable-comments", F_DISABLE_COMMENTS, V_BOOL, C(CMD_INSTALL) },
-	{ "iptables-logs", F_IPTABLES_LOGS, V_BOOL, C(CMD_INSTALL) },
-	{ "redirect-inbound-insert-instead-of-append", F_INBOUND_INSERT, V_BOOL, C(CMD_INSTALL) },
-	{ "redirect-outbound-insert-instead-of-append", F_OUTBOUND_INSERT, V_BOOL,
+	{ "wait", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "wait-interval", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "max-retries", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "sleep-between-retries", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "iptables-executables", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "store-firewalld", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "disable-comments", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "iptables-logs", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "redirect-inbound-insert-instead-of-append", F_KUMA_IGNORED, V_BOOL,
+	  C(CMD_INSTALL) },
+	{ "redirect-outbound-insert-instead-of-append", F_KUMA_IGNORED, V_BOOL,
 	  C(CMD_INSTALL) },
 	/* kumactl's global ones, which its install transparent-proxy takes and ignores. */
-	{ "context", F_CONTEXT, V_REQUIRED, C(CMD_INSTALL) },
-	{ "log-level", F_LOG_LEVEL, V_REQUIRED, C(CMD_INSTALL) },
-	{ "no-config", F_NO_CONFIG, V_BOOL, C(CMD_INSTALL) },
-	{ "api-timeout", F_API_TIMEOUT, V_REQUIRED, C(CMD_INSTALL) },
-};
-
-#define WHY_KUMACTL "it is one of kumactl's global settings, which its install " \
-	"transparent-proxy does not use"
-
-/* Why each ignored flag is. */
-static const char *const ignored_why[F_COUNT] = {
-	[F_WAIT] = KUMA_WHY_IPTABLES,
-	[F_WAIT_INTERVAL] = KUMA_WHY_IPTABLES,
-	[F_MAX_RETRIES] = KUMA_WHY_IPTABLES,
-	[F_SLEEP_BETWEEN_RETRIES] = KUMA_WHY_IPTABLES,
-	[F_IPTABLES_EXECUTABLES] = KUMA_WHY_IPTABLES,
-	[F_STORE_FIREWALLD] = KUMA_WHY_IPTABLES,
-	[F_DISABLE_COMMENTS] = KUMA_WHY_IPTABLES,
-	[F_IPTABLES_LOGS] = KUMA_WHY_IPTABLES,
-	[F_INBOUND_INSERT] = KUMA_WHY_IPTABLES,
-	[F_OUTBOUND_INSERT] = KUMA_WHY_IPTABLES,
-	[F_CONTEXT] = WHY_KUMACTL,
-	[F_LOG_LEVEL] = WHY_KUMACTL,
-	[F_NO_CONFIG] = WHY_KUMACTL,
-	[F_API_TIMEOUT] = WHY_KUMACTL,
+	{ "context", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "log-level", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "no-config", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "api-timeout", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
 };
 
 #define WHY_EBPF "Kuma removed its eBPF mode, and meshredir is a netfilter module"
@@ -310,42 +276,6 @@ static int boolean(const struct token *t, const char *flag, bool *out, char *err
 	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
 }
 
-/* A kumactl flag checked as kumactl types it, then ignored; --verbose names it. */
-static int ignored_flag(const struct token *t, struct state *st, const char *flag,
-			char *err, size_t errlen)
-{
-	enum flag_id id = t->flag->id;
-	int ret = 0;
-	bool b;
-
-	switch (id) {
-	case F_WAIT:
-	case F_WAIT_INTERVAL:
-	case F_MAX_RETRIES:
-		ret = parse_go_uint(flag, t->value, 64, err, errlen);	/* pflag's UintVar */
-		break;
-	case F_SLEEP_BETWEEN_RETRIES:
-		ret = parse_kuma_duration(flag, t->value, err, errlen);
-		break;
-	case F_API_TIMEOUT:
-		ret = parse_duration(flag, t->value, err, errlen);	/* DurationVar */
-		break;
-	case F_IPTABLES_EXECUTABLES:
-		ret = parse_executables(flag, t->value, err, errlen);
-		break;
-	case F_CONTEXT:
-	case F_LOG_LEVEL:
-		break;		/* any string, as in kumactl */
-	default:
-		ret = boolean(t, flag, &b, err, errlen);
-		break;
-	}
-	if (ret)
-		return -1;
-	kuma_note(&st->x->ignored, flag, ignored_why[id]);
-	return 0;
-}
-
 /*
  * A list flag's first use replaces the list a config file gave (kumactl's
  * list flags do so too); its later uses add to it.
@@ -382,8 +312,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 	bool b;
 
 	flag_name(flag, sizeof(flag), t);
-	if (ignored_why[id])
-		return ignored_flag(t, st, flag, err, errlen);
+	if (id == F_KUMA_IGNORED)
+		return kuma_ignored_flag(flag, t->value, &st->x->ignored, err, errlen);
 	switch (id) {
 	case F_REDIRECT_INBOUND:
 		return boolean(t, flag, &cfg->inbound.enabled, err, errlen);

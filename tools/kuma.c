@@ -11,6 +11,7 @@
  * something it does not do unless the value asks for none of it. A null
  * value is the same as no value.
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,16 +143,21 @@ void kuma_extra_init(struct kuma_extra *x)
 	x->ignored.n = 0;
 }
 
-void kuma_note(struct kuma_notes *notes, const char *what, const char *why)
+void kuma_note(struct kuma_notes *notes, const char *why, const char *what, ...)
 {
+	char text[sizeof(notes->at[0].what)];
+	va_list ap;
 	size_t i;
 
+	va_start(ap, what);
+	vsnprintf(text, sizeof(text), what, ap);
+	va_end(ap);
 	for (i = 0; i < notes->n; i++)
-		if (!strcmp(notes->at[i].what, what))
+		if (!strcmp(notes->at[i].what, text))
 			return;
 	if (notes->n == KUMA_NOTES_MAX)
 		return;
-	snprintf(notes->at[i].what, sizeof(notes->at[i].what), "%s", what);
+	memcpy(notes->at[i].what, text, sizeof(text));
 	notes->at[i].why = why;
 	notes->n++;
 }
@@ -290,10 +296,7 @@ static int map(struct reader *y, const yaml_node_t *n, const char *path,
 /* A field checked and then ignored, for --verbose to name. */
 static int ignored(struct reader *y, const char *path, const struct field *f)
 {
-	char what[sizeof(y->x->ignored.at[0].what)];
-
-	snprintf(what, sizeof(what), "%s: %s", y->name, path);
-	kuma_note(&y->x->ignored, what, f->why);
+	kuma_note(&y->x->ignored, f->why, "%s: %s", y->name, path);
 	return 0;
 }
 

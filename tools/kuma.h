@@ -38,10 +38,19 @@ struct kuma_notes {
 	} at[KUMA_NOTES_MAX];
 };
 
-/* Adds what, unless it is there already. */
-void kuma_note(struct kuma_notes *notes, const char *what, const char *why);
+/* Adds what (a printf format), unless it is there already. */
+__attribute__((format(printf, 3, 4)))
+void kuma_note(struct kuma_notes *notes, const char *why, const char *what, ...);
 /* One "meshredir: WHAT: ignored: WHY" line each. */
 void kuma_notes_print(FILE *f, const struct kuma_notes *notes);
+
+/*
+ * One of kumactl's flags that meshredir ignores (kuma_flags.c), "--wait",
+ * with its value (NULL for a bare boolean): checked as kumactl types it,
+ * then added to notes; -1 with "FLAG: \"VALUE\" ..." in err if bad.
+ */
+int kuma_ignored_flag(const char *flag, const char *value, struct kuma_notes *notes,
+		      char *err, size_t errlen);
 
 /* What a file sets besides the kernel's configuration. */
 struct kuma_extra {

@@ -199,7 +199,7 @@ static int read_var(const struct env_var *e, const char *name, const char *v, vo
 			return -1;
 		break;
 	}
-	kuma_note(&x->ignored, name, e->why);
+	kuma_note(&x->ignored, e->why, "%s", name);
 	return 0;
 }
 
