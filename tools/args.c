@@ -4,11 +4,13 @@
  * (the flag table below), and the order in which Kuma's files and the
  * flags fill the configuration. Values are parse.c's, files kuma.c's.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include "args.h"
 #include "file.h"
 #include "resolv.h"
@@ -49,6 +51,8 @@ enum flag_id {
 	F_HELP,
 	F_VERSION,
 	F_TIMEOUT,
+	F_KUMA_IGNORED,		/* kumactl's, checked and ignored (kuma_flags.c) */
+	F_COUNT
 };
 
 enum flag_value {
@@ -106,27 +110,34 @@ static const struct flag flags[] = {
 	{ "help", F_HELP, V_NONE, C_ALL },
 	{ "version", F_VERSION, V_NONE, C_ALL },
 	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
+	/* kumactl's, for its iptables runs: checked, then ignored. */
+	{ "wait", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "wait-interval", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "max-retries", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "sleep-between-retries", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "iptables-executables", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "store-firewalld", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "disable-comments", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "iptables-logs", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "redirect-inbound-insert-instead-of-append", F_KUMA_IGNORED, V_BOOL,
+	  C(CMD_INSTALL) },
+	{ "redirect-outbound-insert-instead-of-append", F_KUMA_IGNORED, V_BOOL,
+	  C(CMD_INSTALL) },
+	/* kumactl's global ones, which its install transparent-proxy takes and ignores. */
+	{ "context", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "log-level", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "no-config", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
+	{ "api-timeout", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
 };
 
-#define WHY_IPTABLES "it sets no iptables rules"
-#define WHY_EBPF "it is a netfilter module, not Kuma's eBPF mode"
+#define WHY_EBPF "Kuma removed its eBPF mode, and meshredir is a netfilter module"
 
-/* kumactl flags that have no meaning here; named, so users know it's not a typo. */
+/* kumactl flags that meshredir refuses; named, so users know it's not a typo. */
 static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
 	{ "vnet", "it has no virtual-network redirection" },
-	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
-	{ "disable-comments", WHY_IPTABLES },
-	{ "redirect-inbound-insert-instead-of-append", WHY_IPTABLES },
-	{ "redirect-outbound-insert-instead-of-append", WHY_IPTABLES },
-	{ "store-firewalld", WHY_IPTABLES },
-	{ "wait", WHY_IPTABLES },
-	{ "wait-interval", WHY_IPTABLES },
-	{ "max-retries", WHY_IPTABLES },
-	{ "sleep-between-retries", WHY_IPTABLES },
-	{ "iptables-executables", WHY_IPTABLES },
 	{ "ebpf-enabled", WHY_EBPF },
 	{ "ebpf-instance-ip", WHY_EBPF },
 	{ "ebpf-bpffs-path", WHY_EBPF },
@@ -254,7 +265,16 @@ struct state {
 	uint32_t kuma_uid;
 	uint64_t seen;		/* 1 << flag id, for every flag used so far */
 	int dry_run, verbose;	/* -1: not given */
+	struct kuma_extra *x;	/* the files' and environment's, and the ignored flags */
 };
+
+_Static_assert(F_COUNT <= 64, "struct state's seen has a bit per flag");
+
+/* A boolean flag alone is true. */
+static int boolean(const struct token *t, const char *flag, bool *out, char *err, size_t errlen)
+{
+	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
+}
 
 /*
  * A list flag's first use replaces the list a config file gave (kumactl's
@@ -281,12 +301,6 @@ static int cidrs(const struct state *st, const struct token *t, const char *flag
 	return parse_cidr_list(flag, t->value, l, err, errlen);
 }
 
-/* A boolean flag alone is true. */
-static int boolean(const struct token *t, const char *flag, bool *out, char *err, size_t errlen)
-{
-	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
-}
-
 static int apply_flag(struct cmdline *cl, const struct token *t, struct state *st,
 		      char *err, size_t errlen)
 {
@@ -298,6 +312,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 	bool b;
 
 	flag_name(flag, sizeof(flag), t);
+	if (id == F_KUMA_IGNORED)
+		return kuma_ignored_flag(flag, t->value, &st->x->ignored, err, errlen);
 	switch (id) {
 	case F_REDIRECT_INBOUND:
 		return boolean(t, flag, &cfg->inbound.enabled, err, errlen);
@@ -377,6 +393,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return 0;
 	case F_TIMEOUT:
 		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
+	default:
+		break;
 	case F_CONFIG:		/* read before every other flag */
 	case F_CONFIG_FILE:
 	case F_HELP:
@@ -405,14 +423,39 @@ static int load(struct cmdline *cl, const char *flag, const char *path,
 }
 
 /*
- * install's --config and --config-file, before the other flags, which
- * override them: Kuma's order, defaults < config < flags. The text comes
- * before the file, as kumactl loads them.
+ * One --config value. kumactl's takes a file's path, or - for stdin, and
+ * skips an empty one; meshredir's also took the text itself, which stays:
+ * a value naming no file is text if it can be a mapping (has a : or {),
+ * and otherwise a path that is not there.
+ */
+static int config_value(struct cmdline *cl, const char *value, struct kuma_extra *x,
+			bool *loaded, char *err, size_t errlen)
+{
+	size_t n = strlen(value);
+	struct stat sb;
+
+	while (n && isspace((unsigned char)value[n - 1]))
+		n--;
+	while (n && isspace((unsigned char)*value)) {
+		value++;
+		n--;
+	}
+	if (!n)
+		return 0;
+	*loaded = true;
+	if (!strcmp(value, "-") || !stat(value, &sb) || !strpbrk(value, ":{"))
+		return load(cl, "--config", value, x, err, errlen);
+	return kuma_parse("--config", value, strlen(value), &cl->cfg, x, err, errlen);
+}
+
+/*
+ * install's --config values, in order, and --config-file, before the other
+ * flags, which override them: Kuma's order, defaults < config < flags.
  */
 static int load_install_config(struct cmdline *cl, int argc, char **argv, int cmd_at,
-			       struct kuma_extra *x, char *err, size_t errlen)
+			       struct kuma_extra *x, bool *loaded, char *err, size_t errlen)
 {
-	const char *text = NULL, *file = NULL;
+	const char *file = NULL;
 	struct token t;
 	int i;
 
@@ -420,18 +463,15 @@ static int load_install_config(struct cmdline *cl, int argc, char **argv, int cm
 		tokenize(argc, argv, i, &t);
 		if (i == cmd_at || !t.flag || !t.value)
 			continue;
-		if (t.flag->id == F_CONFIG)
-			text = t.value;
-		else if (t.flag->id == F_CONFIG_FILE)
+		if (t.flag->id == F_CONFIG &&
+		    config_value(cl, t.value, x, loaded, err, errlen))
+			return -1;
+		if (t.flag->id == F_CONFIG_FILE)
 			file = t.value;
 	}
-	if (text && !strcmp(text, "-"))
-		return fail(err, errlen,
-			    "--config: \"-\" is not a configuration; --config-file - reads one from stdin");
-	if (text && kuma_parse("--config", text, strlen(text), &cl->cfg, x, err, errlen))
-		return -1;
 	if (file && load(cl, "--config-file", file, x, err, errlen))
 		return -1;
+	*loaded = *loaded || file;
 	return 0;
 }
 
@@ -496,10 +536,10 @@ static int positional(struct cmdline *cl, const char *word, bool *has_target,
 
 int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errlen)
 {
-	struct state st = { MR_DEFAULT_KUMA_DP_UID, 0, -1, -1 };
 	struct kuma_extra x;
+	struct state st = { MR_DEFAULT_KUMA_DP_UID, 0, -1, -1, &x };
 	enum command topic;
-	bool has_target = false;
+	bool has_target = false, loaded = false;
 	struct token t;
 	const char *why;
 	char flag[64];
@@ -536,9 +576,13 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return fail(err, errlen, "no command given (see meshredir --help)");
 
 	if (cl->cmd == CMD_INSTALL) {
-		/* Kuma's order: defaults < file < environment < flags. */
-		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		/*
+		 * Kuma's order: defaults < file < environment < flags; kumactl
+		 * reads the environment after each configuration it loads, and
+		 * so not at all without one.
+		 */
+		if (load_install_config(cl, argc, argv, cmd_at, &x, &loaded, err, errlen) ||
+		    (loaded && kuma_env(&cl->cfg, &x, err, errlen)))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -583,7 +627,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		if (!cl->file)
 			return fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
 		if (load(cl, "apply", cl->file, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		    kuma_env(&cl->cfg, &x, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -599,6 +643,7 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		return -1;
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
+	cl->ignored = x.ignored;
 
 	if (cl->cmd == CMD_APPLY) {
 		char e[MR_ERR_LEN];

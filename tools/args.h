@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "config.h"
+#include "kuma.h"
 
 enum command {
 	CMD_NONE,
@@ -47,6 +48,8 @@ struct cmdline {
 	struct tool_config cfg;		/* set, install, apply; validate's port */
 	uint32_t kuma_uid;		/* validate: the proxy's UID */
 	unsigned int timeout_ms;	/* validate */
+	/* install, apply: kumactl's flags, fields and variables given and ignored */
+	struct kuma_notes ignored;
 };
 
 /*

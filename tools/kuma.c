@@ -11,6 +11,7 @@
  * something it does not do unless the value asks for none of it. A null
  * value is the same as no value.
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,6 @@
 #define DNS(m) .where = IN_PARENT, .off = offsetof(struct dns_config, m)
 #define SUB(t) .sub = t, .nsub = ARRAY_SIZE(t)
 
-#define NO_RULES "meshredir sets no iptables rules, so there is no rule order to change"
-
 static const struct field inbound_fields[] = {
 	F("enabled", K_BOOL, DIR(enabled)),
 	F("port", K_PORT, DIR(port)),
@@ -38,7 +37,7 @@ static const struct field inbound_fields[] = {
 	F("excludePortsForIPs", K_CIDRS, DIR(exclude_ips)),
 	F("excludePortsForUIDs", K_EMPTY,
 	  .why = "meshredir excludes ports by UID for outbound connections only"),
-	F("insertRedirectInsteadOfAppend", K_FALSE, .why = NO_RULES),
+	F("insertRedirectInsteadOfAppend", K_SKIP_BOOL, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field outbound_fields[] = {
@@ -48,7 +47,7 @@ static const struct field outbound_fields[] = {
 	F("excludePorts", K_RANGES, DIR(exclude_ports), .rk = RANGE_PORT),
 	F("excludePortsForIPs", K_CIDRS, DIR(exclude_ips)),
 	F("excludePortsForUIDs", K_UID_PORTS, DIR(exclude_ports_for_uids)),
-	F("insertRedirectInsteadOfAppend", K_FALSE, .why = NO_RULES),
+	F("insertRedirectInsteadOfAppend", K_SKIP_BOOL, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field dns_fields[] = {
@@ -72,36 +71,39 @@ static const struct field redirect_fields[] = {
 
 static const struct field ebpf_fields[] = {
 	F("enabled", K_FALSE, .why = "meshredir is a netfilter module, not Kuma's eBPF mode"),
-	F("instanceIP", K_SKIP_STRING),
-	F("instanceIPEnvVarName", K_SKIP_STRING),
-	F("bpffsPath", K_SKIP_STRING),
-	F("cgroupPath", K_SKIP_STRING),
-	F("programsSourcePath", K_SKIP_STRING),
-	F("tcAttachIface", K_SKIP_STRING),
+	F("instanceIP", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
+	F("instanceIPEnvVarName", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
+	F("bpffsPath", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
+	F("cgroupPath", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
+	F("programsSourcePath", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
+	F("tcAttachIface", K_SKIP_STRING, .why = KUMA_WHY_EBPF),
 };
 
+/* Go's uint and uint16, as Kuma declares them. */
+#define GO_UINT UINT64_MAX
+#define GO_UINT16 UINT16_MAX
+
 static const struct field retry_fields[] = {
-	F("maxRetries", K_SKIP_UINT, .max = UINT32_MAX),
-	F("sleepBetweenRetries", K_SKIP_DURATION),
+	F("maxRetries", K_SKIP_UINT, .max = GO_UINT, .why = KUMA_WHY_IPTABLES),
+	F("sleepBetweenRetries", K_SKIP_DURATION, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field executables_fields[] = {
-	F("iptables", K_SKIP_STRING),
-	F("iptables-save", K_SKIP_STRING),
-	F("iptables-restore", K_SKIP_STRING),
-	F("ip6tables", K_SKIP_STRING),
-	F("ip6tables-save", K_SKIP_STRING),
-	F("ip6tables-restore", K_SKIP_STRING),
+	F("iptables", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
+	F("iptables-save", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
+	F("iptables-restore", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
+	F("ip6tables", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
+	F("ip6tables-save", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
+	F("ip6tables-restore", K_SKIP_STRING, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field log_fields[] = {
-	F("enabled", K_FALSE,
-	  .why = "meshredir writes no iptables rules to log (show counts every verdict)"),
-	F("level", K_SKIP_UINT, .max = 7),
+	F("enabled", K_SKIP_BOOL, .why = KUMA_WHY_IPTABLES),
+	F("level", K_SKIP_UINT, .max = GO_UINT16, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field comments_fields[] = {
-	F("disabled", K_SKIP_BOOL),
+	F("disabled", K_SKIP_BOOL, .why = KUMA_WHY_IPTABLES),
 };
 
 static const struct field meshredir_fields[] = {
@@ -119,12 +121,12 @@ const struct field kuma_root_fields[] = {
 	F("iptablesExecutables", K_MAP, SUB(executables_fields)),
 	F("log", K_MAP, SUB(log_fields)),
 	F("comments", K_MAP, SUB(comments_fields)),
-	F("wait", K_SKIP_UINT, .max = UINT32_MAX),
-	F("waitInterval", K_SKIP_UINT, .max = UINT32_MAX),
+	F("wait", K_SKIP_UINT, .max = GO_UINT, .why = KUMA_WHY_IPTABLES),
+	F("waitInterval", K_SKIP_UINT, .max = GO_UINT, .why = KUMA_WHY_IPTABLES),
 	F("dropInvalidPackets", K_BOOL, CFG(drop_invalid)),
-	F("storeFirewalld", K_FALSE, .why = "meshredir sets no iptables rules for firewalld to store"),
+	F("storeFirewalld", K_SKIP_BOOL, .why = KUMA_WHY_IPTABLES),
 	/* Set by Kuma in the annotation meshredir-cni reads: it changes no redirection. */
-	F("cniMode", K_SKIP_BOOL),
+	F("cniMode", K_SKIP_BOOL, .why = KUMA_WHY_CNI),
 	F("dryRun", K_OPTION, EXTRA(dry_run)),
 	F("verbose", K_OPTION, EXTRA(verbose)),
 	F("meshredir", K_MAP, SUB(meshredir_fields)),
@@ -138,6 +140,34 @@ void kuma_extra_init(struct kuma_extra *x)
 	x->dry_run = false;
 	x->verbose = false;
 	snprintf(x->resolv_conf, sizeof(x->resolv_conf), "%s", KUMA_RESOLV_CONF);
+	x->ignored.n = 0;
+}
+
+void kuma_note(struct kuma_notes *notes, const char *why, const char *what, ...)
+{
+	char text[sizeof(notes->at[0].what)];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, what);
+	vsnprintf(text, sizeof(text), what, ap);
+	va_end(ap);
+	for (i = 0; i < notes->n; i++)
+		if (!strcmp(notes->at[i].what, text))
+			return;
+	if (notes->n == KUMA_NOTES_MAX)
+		return;
+	memcpy(notes->at[i].what, text, sizeof(text));
+	notes->at[i].why = why;
+	notes->n++;
+}
+
+void kuma_notes_print(FILE *f, const struct kuma_notes *notes)
+{
+	size_t i;
+
+	for (i = 0; i < notes->n; i++)
+		fprintf(f, "meshredir: %s: ignored: %s\n", notes->at[i].what, notes->at[i].why);
 }
 
 /* ---- reading ---- */
@@ -263,13 +293,19 @@ static int list(struct reader *y, const yaml_node_t *n, const char *path,
 static int map(struct reader *y, const yaml_node_t *n, const char *path,
 	       const struct field *fields, size_t nfields, void *target);
 
+/* A field checked and then ignored, for --verbose to name. */
+static int ignored(struct reader *y, const char *path, const struct field *f)
+{
+	kuma_note(&y->x->ignored, f->why, "%s: %s", y->name, path);
+	return 0;
+}
+
 static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 		      const struct field *f, void *parent)
 {
 	void *to = at(f, y->cfg, y->x, parent);
 	char e[MR_ERR_LEN];
 	const char *s = NULL;
-	uint16_t port;
 	bool b;
 
 	switch (f->kind) {
@@ -306,7 +342,7 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	case K_SKIP_BOOL:
 		if (parse_bool(path, s, &b, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
-		return 0;
+		return ignored(y, path, f);
 	case K_NOT_BOOL:
 		if (parse_bool(path, s, &b, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
@@ -319,8 +355,7 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 		snprintf(to, KUMA_PATH_MAX, "%s", *s ? s : KUMA_RESOLV_CONF);
 		return 0;
 	case K_PORT:
-	case K_SKIP_PORT:
-		if (parse_port(path, s, f->kind == K_PORT ? to : &port, e, sizeof(e)))
+		if (parse_port(path, s, to, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
 		return 0;
 	case K_FAMILY:
@@ -339,13 +374,13 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	case K_SKIP_UINT:
 		if (parse_uint(path, s, f->max, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
-		return 0;
+		return ignored(y, path, f);
 	case K_SKIP_DURATION:
-		if (parse_duration(path, s, e, sizeof(e)))
+		if (parse_kuma_duration(path, s, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
-		return 0;
+		return ignored(y, path, f);
 	default:
-		return 0;	/* K_SKIP_STRING: any single value */
+		return ignored(y, path, f);	/* K_SKIP_STRING: any single value */
 	}
 }
 
@@ -442,49 +477,4 @@ out_doc:
 out_parser:
 	yaml_parser_delete(&p);
 	return ret;
-}
-
-/* The variables of the fields above, in kumactl's names. */
-int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen)
-{
-#define ENV "KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_"
-	static const char *const names[] = {
-		ENV "ENABLED", ENV "CAPTURE_ALL", ENV "PORT",
-		ENV "SKIP_CONNTRACK_ZONE_SPLIT", ENV "RESOLV_CONFIG_PATH",
-	};
-	struct dns_config *d = &cfg->dns;
-	const char *v;
-	size_t i;
-	bool b;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		v = getenv(names[i]);
-		if (!v)
-			continue;
-		switch (i) {
-		case 0:
-		case 1:
-		case 3:
-			if (parse_bool(names[i], v, &b, err, errlen))
-				return -1;
-			if (i == 3)
-				d->zone_split = !b;
-			else
-				*(i ? &d->capture_all : &d->enabled) = b;
-			break;
-		case 2:
-			if (parse_port(names[i], v, &d->port, err, errlen))
-				return -1;
-			break;
-		default:
-			if (strlen(v) >= sizeof(x->resolv_conf))
-				return fail(err, errlen, "%s: longer than %zu bytes", names[i],
-					    sizeof(x->resolv_conf) - 1);
-			snprintf(x->resolv_conf, sizeof(x->resolv_conf), "%s",
-				 *v ? v : KUMA_RESOLV_CONF);
-			break;
-		}
-	}
-	return 0;
-#undef ENV
 }

@@ -19,12 +19,46 @@
 #define KUMA_RESOLV_CONF "/etc/resolv.conf"
 #define KUMA_PATH_MAX 4096
 
+/* Why a setting of Kuma's is checked and then ignored. */
+#define KUMA_WHY_IPTABLES "it configures iptables, which meshredir does not use"
+#define KUMA_WHY_EBPF "it is Kuma's eBPF mode; meshredir is a netfilter module"
+#define KUMA_WHY_CNI "it only changes how kumactl looks up kumaDPUser"
+
+/*
+ * The kumactl flags, file fields and environment variables that were given,
+ * checked and ignored: --verbose names each once, with why. At most one per
+ * setting of Kuma's in three sources, so the bound is never reached.
+ */
+#define KUMA_NOTES_MAX 128
+struct kuma_notes {
+	size_t n;
+	struct {
+		char what[160];		/* "--wait", "FILE: retry.maxRetries", "KUMA_..." */
+		const char *why;
+	} at[KUMA_NOTES_MAX];
+};
+
+/* Adds what (a printf format), unless it is there already. */
+__attribute__((format(printf, 3, 4)))
+void kuma_note(struct kuma_notes *notes, const char *why, const char *what, ...);
+/* One "meshredir: WHAT: ignored: WHY" line each. */
+void kuma_notes_print(FILE *f, const struct kuma_notes *notes);
+
+/*
+ * One of kumactl's flags that meshredir ignores (kuma_flags.c), "--wait",
+ * with its value (NULL for a bare boolean): checked as kumactl types it,
+ * then added to notes; -1 with "FLAG: \"VALUE\" ..." in err if bad.
+ */
+int kuma_ignored_flag(const char *flag, const char *value, struct kuma_notes *notes,
+		      char *err, size_t errlen);
+
 /* What a file sets besides the kernel's configuration. */
 struct kuma_extra {
 	uint32_t kuma_dp_uid;	/* kumaDPUser, MR_DEFAULT_KUMA_DP_UID if not given */
 	bool dry_run;		/* dryRun */
 	bool verbose;		/* verbose */
 	char resolv_conf[KUMA_PATH_MAX];	/* redirect.dns.resolvConfigPath */
+	struct kuma_notes ignored;
 };
 
 void kuma_extra_init(struct kuma_extra *x);
@@ -49,10 +83,10 @@ int kuma_parse(const char *name, const char *text, size_t len,
 void kuma_write(FILE *f, const struct tool_config *cfg);
 
 /*
- * Kuma's KUMA_TRANSPARENT_PROXY_REDIRECT_DNS_* environment variables onto
- * cfg and x, as kumactl reads them after its file: -1 with "NAME: ..." in
- * err for a bad value.
+ * Kuma's KUMA_TRANSPARENT_PROXY_* environment variables (kuma_env.c), every
+ * field's, onto cfg and x, as kumactl reads them after each configuration
+ * it loads: -1 with "NAME: ..." in err for a bad value.
  */
-int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen);
+int kuma_env(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen);
 
 #endif /* MR_KUMA_H */

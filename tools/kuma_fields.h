@@ -29,7 +29,6 @@ enum kind {
 	K_EMPTY,	/* the same, as an empty list only */
 	/* Checked, then ignored: they tune kumactl's iptables runs, or a feature off. */
 	K_SKIP_BOOL,
-	K_SKIP_PORT,
 	K_SKIP_STRING,
 	K_SKIP_UINT,	/* 0 to max */
 	K_SKIP_DURATION,
@@ -51,7 +50,7 @@ struct field {
 	const struct field *sub;	/* K_MAP */
 	size_t nsub;
 	enum range_kind rk;		/* K_RANGES */
-	const char *why;		/* K_FALSE, K_EMPTY */
+	const char *why;		/* K_FALSE, K_EMPTY, K_SKIP_* */
 	unsigned long long max;		/* K_SKIP_UINT */
 };
 

@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 		cmdline_free(&cl);
 		return print_error("%s", err);
 	}
+	if (cl.verbose)
+		kuma_notes_print(stderr, &cl.ignored);
 	switch (cl.cmd) {
 	case CMD_HELP:
 		usage(stdout, cl.help_topic);

@@ -39,6 +39,13 @@ int parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
 int parse_uint(const char *flag, const char *value, unsigned long long max,
 	       char *err, size_t errlen);
 int parse_duration(const char *flag, const char *value, char *err, size_t errlen);
+/* pflag's and envconfig's Go uint of that many bits: 0x, 0o, 0b, 0 and _ too. */
+int parse_go_uint(const char *flag, const char *value, unsigned int bits,
+		  char *err, size_t errlen);
+/* Kuma's Duration as a flag or JSON takes it: 2s, nanoseconds, or "2s". */
+int parse_kuma_duration(const char *flag, const char *value, char *err, size_t errlen);
+/* --iptables-executables: NAME:PATH[,NAME:PATH...], NAME one of iptables's six. */
+int parse_executables(const char *flag, const char *value, char *err, size_t errlen);
 /* validate's --timeout: 5, 5s or 500ms, into milliseconds; 1 ms to an hour. */
 int parse_timeout(const char *flag, const char *value, unsigned int *ms,
 		  char *err, size_t errlen);

@@ -113,12 +113,14 @@ run_case() {
 		fail "$where: run: is not valid shell words: $C_RUN"
 		return 0
 	fi
-	# meshredir-cni: its leading NAME=VALUE words are its environment.
-	local tool=meshredir
+	# The leading NAME=VALUE words are the tool's environment.
+	local tool=meshredir i=0
+	while [ $i -lt ${#args[@]} ] && [[ ${args[i]} == [A-Z_]*=* ]]; do i=$((i + 1)); done
 	if [ "$C_TOOL" = meshredir-cni ]; then
-		local i=0
-		while [ $i -lt ${#args[@]} ] && [[ ${args[i]} == [A-Z_]*=* ]]; do i=$((i + 1)); done
 		args=("${args[@]:0:i}" "$MR_CNI" "${args[@]:i}")
+		tool=
+	elif [ -z "$C_TOOL" ] && [ $i -gt 0 ]; then
+		args=("${args[@]:0:i}" "$MR_TOOL" "${args[@]:i}")
 		tool=
 	elif [ -n "$C_TOOL" ]; then
 		fail "$where: tool: is meshredir-cni or nothing, not '$C_TOOL'"

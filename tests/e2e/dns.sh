@@ -17,7 +17,8 @@
 #  - a family without a resolv.conf server has no capture;
 #  - the conntrack zone split: a source port the proxy reuses after the
 #    application (or the reverse) within conntrack's timeout is misrouted
-#    without the split, and reaches the right place with it.
+#    without the split, and reaches the right place with it; the same
+#    behind Kuma's own iptables rules, in a second pod.
 
 . "$(dirname "$0")/lib.sh"
 setup
@@ -134,39 +135,83 @@ fi
 assert_answer proxy "IPv4 captured" "$pod" $APP_UID $PEER4 $TXT TXT
 assert_answer upstream "IPv6 not captured" "$pod" $APP_UID $PEER6 $TXT TXT
 
-# reuse NS SPLIT: the application and the proxy query PEER from one source
-# port, in both orders; each must reach its own resolver with the split.
+# reuse NS SPLIT PORT: the application and the proxy query PEER from one
+# source port, in both orders; each must reach its own resolver with the
+# split.
 reuse() {
-	local split=$1 port=$2 want_proxy want_app
+	local ns=$1 split=$2 port=$3 want_proxy want_app
 	for f in 4 6; do
 		family $f
-		n "$pod" conntrack -F >/dev/null 2>&1
+		n "$ns" conntrack -F >/dev/null 2>&1
 		if [ "$split" = on ]; then want_proxy=upstream want_app=proxy
 		else want_proxy=proxy want_app=upstream; fi
-		assert_answer proxy "split $split, the app first" "$pod" $APP_UID $peer_a \
+		assert_answer proxy "$ns: split $split, the app first" "$ns" $APP_UID $peer_a \
 			$TXT TXT -b "$pod_a#$port"
-		assert_answer $want_proxy "split $split, then the proxy from the app's port" \
-			"$pod" $PROXY_UID $peer_a $TXT TXT -b "$pod_a#$port"
-		assert_answer upstream "split $split, the proxy first" "$pod" $PROXY_UID $peer_a \
-			$TXT TXT -b "$pod_a#$((port + 1))"
-		assert_answer $want_app "split $split, then the app from the proxy's port" \
-			"$pod" $APP_UID $peer_a $TXT TXT -b "$pod_a#$((port + 1))"
+		assert_answer $want_proxy "$ns: split $split, then the proxy from the app's port" \
+			"$ns" $PROXY_UID $peer_a $TXT TXT -b "$pod_a#$port"
+		assert_answer upstream "$ns: split $split, the proxy first" "$ns" $PROXY_UID \
+			$peer_a $TXT TXT -b "$pod_a#$((port + 1))"
+		assert_answer $want_app "$ns: split $split, then the app from the proxy's port" \
+			"$ns" $APP_UID $peer_a $TXT TXT -b "$pod_a#$((port + 1))"
 	done
 }
 pretty "The source-port reuse race, without the zone split: misrouted"
 mr_install "$pod" resolv.conf --redirect-dns --skip-dns-conntrack-zone-split
 mr "$pod" reset-counters
-reuse off 40053
+reuse "$pod" off 40053
 assert_counter "$pod" local-out dns-zoned 0
 pretty "The same with the zone split: each reaches its own"
 mr_install "$pod" resolv.conf --redirect-dns
 mr "$pod" reset-counters
-reuse on 41053
+reuse "$pod" on 41053
 # Each query and its answer are zoned once: 4 queries of the app (D6), 4
 # of the proxy (D4), 4 answers of the proxy (D5) at LOCAL_OUT, and the 4
 # upstream answers (D8) at PRE_ROUTING.
 assert_counter "$pod" local-out dns-zoned 12
 assert_counter "$pod" pre-routing dns-zoned 4
+
+# The same race behind Kuma's own rules (gen-rules.py's, as kuma-diff.sh
+# loads them), in a second pod and peer with the same resolvers.
+pretty "The source-port reuse race behind Kuma's iptables rules"
+kpod=$ID-kpod
+kpeer=$ID-kpeer
+wire "$kpod" "$kpeer"
+for m in xt_REDIRECT xt_owner xt_tcpudp xt_CT nft_compat nft_chain_nat; do
+	modprobe -q "$m" 2>/dev/null || true
+done
+dns_bg "$kpeer" kupstream 0 53 $PEER4 $PEER6 -- --txt-record=$TXT,upstream
+dns_bg "$kpod" kproxy $PROXY_UID 15053 127.0.0.1 ::1 -- --txt-record=$TXT,proxy \
+	--server=$PEER4 --no-negcache --cache-size=0
+for i in $(seq 50); do
+	ask "$kpod" 0 $PEER4 $TXT TXT
+	a=$ANSWER
+	ask "$kpod" $PROXY_UID 127.0.0.1 $TXT TXT -p 15053
+	[ "$a $ANSWER" = "upstream proxy" ] && break
+	sleep 0.2
+done
+[ "$a $ANSWER" = "upstream proxy" ] ||
+	{ fail "$kpod: the resolvers did not start: $a $ANSWER"; finish; }
+# kuma_pod WHAT FLAGS...: Kuma's rules for FLAGS, alone in kpod's raw and
+# nat tables.
+kuma_pod() {
+	local what=$1 t
+	shift
+	"$PYTHON" "$E2E/kuma/gen-rules.py" --out "$WORK/k.rules" "$@" \
+		--dns-servers $PEER4,$PEER6 || { fail "gen-rules.py $*"; finish; }
+	if [ -n "${IPT:-}" ]; then
+		for t in "$IPT" "$IP6T"; do
+			n "$kpod" "$t" -t raw -F
+			n "$kpod" "$t" -t nat -F
+			n "$kpod" "$t" -t nat -X
+		done
+	fi
+	kuma_rules "$kpod" "$WORK/k.rules.v4" "$WORK/k.rules.v6" "$what"
+}
+kuma_pod "Kuma's rules, --skip-dns-conntrack-zone-split" \
+	--redirect-dns --skip-dns-conntrack-zone-split
+reuse "$kpod" off 42053
+kuma_pod "Kuma's rules with the zone split" --redirect-dns
+reuse "$kpod" on 43053
 
 pretty "The zones are torn down with the configuration"
 assert_cmd "flush" mr "$pod" flush

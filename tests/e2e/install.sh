@@ -107,11 +107,21 @@ cat >"$WORK/kuma.yaml" <<-EOF
 	meshredir:
 	  ownerGIDs: [4321]
 EOF
-out=$(mr "$pod" apply "$WORK/kuma.yaml" --verbose 2>&1) && rc=0 || rc=$?
+out=$(mr "$pod" apply "$WORK/kuma.yaml" --verbose 2>"$WORK/apply.err") && rc=0 || rc=$?
 if [ "$rc" = 0 ] && [[ $out == "# setting this configuration in network namespace $pod:"$'\n'*$'\n'"ipFamilyMode: ipv4"$'\n'*$'\n'"# done: network namespace $pod is configured" ]]; then
 	ok "apply kuma.yaml --verbose: the YAML sent, then '${out##*$'\n'}'"
 else
 	fail "apply kuma.yaml --verbose: expected exit 0, the YAML sent and '# done: ...', seen exit $rc: '$out'"
+fi
+# The iptables-only fields, each named once on stderr.
+want=""
+for f in wait retry.maxRetries retry.sleepBetweenRetries; do
+	want+="meshredir: $WORK/kuma.yaml: $f: ignored: it configures iptables, which meshredir does not use"$'\n'
+done
+if [ "$(<"$WORK/apply.err")"$'\n' = "$want" ]; then
+	ok "apply kuma.yaml --verbose: the ignored fields named on stderr"
+else
+	fail "apply kuma.yaml --verbose: expected on stderr '$want', seen '$(<"$WORK/apply.err")'"
 fi
 assert_lands "$pod" $PEER4 80 "sidecar@127.0.0.1:15001" 15001 "$PEER4:80" --uid $APP_UID
 assert_lands "$pod" $PEER4 82 remote 82 direct --uid $APP_UID

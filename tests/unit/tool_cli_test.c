@@ -257,6 +257,33 @@ static void test_dry_run(void)
 	CHECK_STR(r.out, "# dry run: the configuration of the network namespace of process 1 would be removed\n");
 }
 
+/* kumactl's ignored flags and fields: silent, or each named once with --verbose. */
+static void test_ignored_named(void)
+{
+	static const char named[] =
+		"meshredir: stdin: wait: ignored: it configures iptables, which meshredir does not use\n"
+		"meshredir: stdin: log.enabled: ignored: it configures iptables, which meshredir does not use\n"
+		"meshredir: --wait: ignored: it configures iptables, which meshredir does not use\n"
+		"meshredir: --iptables-logs: ignored: it configures iptables, which meshredir does not use\n"
+		"meshredir: --log-level: ignored: it is one of kumactl's global settings, which its install transparent-proxy does not use\n";
+
+	run_stdin = "wait: 5\nlog: {enabled: true}\n";
+	RUN_TOOL(&r, "install", "transparent-proxy", "--config-file", "-", "--wait", "1",
+		 "--iptables-logs", "--wait=2", "--log-level", "debug", "--dry-run");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "");
+	run_stdin = "wait: 5\nlog: {enabled: true}\n";
+	RUN_TOOL(&r, "install", "transparent-proxy", "--config-file", "-", "--wait", "1",
+		 "--iptables-logs", "--wait=2", "--log-level", "debug", "--dry-run", "--verbose");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, named);
+	/* apply's file, with verbose: true in it */
+	run_stdin = "verbose: true\ndryRun: true\nstoreFirewalld: true\n";
+	RUN_TOOL(&r, "apply", "-");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(r.err, "meshredir: stdin: storeFirewalld: ignored: it configures iptables, which meshredir does not use\n");
+}
+
 static void test_netns_errors(void)
 {
 	RUN_TOOL(&r, "--netns", "/nonexistent/ns", "show");
@@ -326,6 +353,7 @@ int main(void)
 	RUN(test_usage_errors);
 	RUN(test_new_command_errors);
 	RUN(test_dry_run);
+	RUN(test_ignored_named);
 	RUN(test_netns_errors);
 	RUN(test_too_big);
 	RUN(test_no_module);
