@@ -463,7 +463,7 @@ static size_t reply_size(const struct mr_config *cfg)
 		dir_size(&cfg->outbound, cfg->uid_ports_given),
 	};
 	size_t size = 2 * nla_total_size(sizeof(u8)) + counters_size() +
-		      dns_size(&cfg->dns);
+		      dns_size(&cfg->dns) + mr_nl_vnet_size(cfg->vnet);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nests); i++) {
@@ -492,6 +492,7 @@ static int fill(struct sk_buff *skb, struct genl_info *info,
 	if (err ||
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 	    put_dns(skb, &cfg->dns) ||
+	    mr_nl_vnet_put(skb, cfg->vnet) ||
 	    put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
@@ -568,8 +569,13 @@ int mr_nl_get_start(struct netlink_callback *cb)
 		kfree(d);
 		return -ENOENT;
 	}
-	/* Room for the largest entry, with the headers and nests around it. */
-	need = uid_ports_entry_max(d->cfg->uid_ports_given) + 256;
+	/*
+	 * Room for the largest entry, with the headers and nests around it,
+	 * and for the first message, which holds DNS and vnet whole.
+	 */
+	need = max(uid_ports_entry_max(d->cfg->uid_ports_given),
+		   dns_size(&d->cfg->dns) + mr_nl_vnet_size(d->cfg->vnet) +
+		   counters_size()) + 256;
 	if (need > NLMSG_GOODSIZE)
 		cb->min_dump_alloc = need;
 	cb->args[0] = (long)d;
@@ -608,6 +614,7 @@ int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 		    put_dns(skb, &cfg->dns) ||
+		    mr_nl_vnet_put(skb, cfg->vnet) ||
 		    put_counters(skb, &d->counters))
 			goto cancel;
 		d->head_done = true;
