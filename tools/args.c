@@ -38,6 +38,7 @@ enum flag_id {
 	F_REDIRECT_ALL_DNS_TRAFFIC,
 	F_REDIRECT_DNS_PORT,
 	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
+	F_VNET,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -95,6 +96,7 @@ static const struct flag flags[] = {
 	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
 	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
 	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
+	{ "vnet", F_VNET, V_REQUIRED, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -116,7 +118,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
-	{ "vnet", "it has no virtual-network redirection" },
 	{ "iptables-logs", "it has no iptables rules to log; show counts every verdict" },
 	{ "disable-comments", WHY_IPTABLES },
 	{ "redirect-inbound-insert-instead-of-append", WHY_IPTABLES },
@@ -344,6 +345,10 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 			return -1;
 		cfg->dns.zone_split = !b;
 		return 0;
+	case F_VNET:
+		if (first_use(st, id))
+			vnet_list_clear(&cfg->vnet);
+		return parse_vnet(flag, t->value, &cfg->vnet, err, errlen);
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))
@@ -538,7 +543,8 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 	if (cl->cmd == CMD_INSTALL) {
 		/* Kuma's order: defaults < file < environment < flags. */
 		if (load_install_config(cl, argc, argv, cmd_at, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		    kuma_env_dns(&cl->cfg, &x, err, errlen) ||
+		    kuma_env_vnet(&cl->cfg, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}
@@ -583,7 +589,8 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 		if (!cl->file)
 			return fail(err, errlen, "apply: missing FILE, or - for stdin (meshredir apply FILE|-)");
 		if (load(cl, "apply", cl->file, &x, err, errlen) ||
-		    kuma_env_dns(&cl->cfg, &x, err, errlen))
+		    kuma_env_dns(&cl->cfg, &x, err, errlen) ||
+		    kuma_env_vnet(&cl->cfg, err, errlen))
 			return -1;
 		st.kuma_uid = x.kuma_dp_uid;
 	}

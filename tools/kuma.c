@@ -60,7 +60,7 @@ static const struct field dns_fields[] = {
 };
 
 static const struct field vnet_fields[] = {
-	F("networks", K_EMPTY, .why = "meshredir has no virtual-network (vnet) redirection"),
+	F("networks", K_VNETS, CFG(vnet)),
 };
 
 static const struct field redirect_fields[] = {
@@ -224,6 +224,9 @@ static int item(struct reader *y, const yaml_node_t *n, const char *path, const 
 			return y_fail(y, n, "%s: \"\" is not an IP address or CIDR", path);
 		ret = parse_cidr_list(path, value, to, e, sizeof(e));
 		break;
+	case K_VNETS:
+		ret = parse_vnet(path, value, to, e, sizeof(e));
+		break;
 	default:
 		ret = parse_uid_ports(path, value, to, e, sizeof(e));
 		break;
@@ -242,6 +245,8 @@ static int list(struct reader *y, const yaml_node_t *n, const char *path,
 		range_list_clear(to);
 	else if (f->kind == K_CIDRS)
 		cidr_list_clear(to);
+	else if (f->kind == K_VNETS)
+		vnet_list_clear(to);
 	else
 		uid_ports_list_clear(to);
 	if (n->type == YAML_SCALAR_NODE && f->kind == K_RANGES) {
@@ -278,6 +283,7 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	case K_RANGES:
 	case K_CIDRS:
 	case K_UID_PORTS:
+	case K_VNETS:
 		return list(y, n, path, f, to);
 	case K_EMPTY:
 		if (n->type != YAML_SEQUENCE_NODE)
@@ -487,4 +493,29 @@ int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_
 	}
 	return 0;
 #undef ENV
+}
+
+int kuma_env_vnet(struct tool_config *cfg, char *err, size_t errlen)
+{
+	const char *name = "KUMA_TRANSPARENT_PROXY_REDIRECT_VNET_NETWORKS";
+	const char *v = getenv(name);
+	char *copy, *entry, *save = NULL;
+	int ret = 0;
+
+	if (!v)
+		return 0;
+	vnet_list_clear(&cfg->vnet);
+	/* envconfig: empty is an empty list, otherwise split at every ','. */
+	if (!*v)
+		return 0;
+	copy = strdup(v);
+	if (!copy)
+		return fail(err, errlen, "%s: out of memory", name);
+	if (v[strlen(v) - 1] == ',' || strstr(v, ",,") || *v == ',')
+		ret = fail(err, errlen, "%s: \"%s\" has an empty entry", name, v);
+	for (entry = strtok_r(copy, ",", &save); !ret && entry;
+	     entry = strtok_r(NULL, ",", &save))
+		ret = parse_vnet(name, entry, &cfg->vnet, err, errlen);
+	free(copy);
+	return ret;
 }

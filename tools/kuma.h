@@ -55,4 +55,10 @@ void kuma_write(FILE *f, const struct tool_config *cfg);
  */
 int kuma_env_dns(struct tool_config *cfg, struct kuma_extra *x, char *err, size_t errlen);
 
+/*
+ * KUMA_TRANSPARENT_PROXY_REDIRECT_VNET_NETWORKS, a comma-separated list
+ * (envconfig's) that replaces the file's redirect.vnet.networks.
+ */
+int kuma_env_vnet(struct tool_config *cfg, char *err, size_t errlen);
+
 #endif /* MR_KUMA_H */

@@ -264,6 +264,20 @@ static void cidr_entry(struct builder *b, const void *list, size_t i)
 	b_end(b);
 }
 
+static void vnet_entry(struct builder *b, const void *list, size_t i)
+{
+	const struct vnet *v = &((const struct vnet_list *)list)->v[i];
+
+	b_nest(b, MESHREDIR_LIST_A_ENTRY);
+	b_put(b, MESHREDIR_VNET_A_IFNAME, strlen(v->ifname) + 1, v->ifname);
+	b_nest(b, MESHREDIR_VNET_A_CIDR);
+	b_u16(b, MESHREDIR_CIDR_A_FAMILY, v->cidr.family);
+	b_put(b, MESHREDIR_CIDR_A_ADDR, v->cidr.family == AF_INET6 ? 16 : 4, v->cidr.addr);
+	b_u8(b, MESHREDIR_CIDR_A_PREFIX_LEN, v->cidr.prefix_len);
+	b_end(b);
+	b_end(b);
+}
+
 /* An entry is never split: its ports (1,024 ranges at most) fit a part. */
 static void uid_ports_entry(struct builder *b, const void *list, size_t i)
 {
@@ -372,6 +386,7 @@ int msg_build_set(struct set_parts *p, const struct tool_config *cfg,
 		b_scalar(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1, &one,
 			 "--drop-invalid-packets");
 	b_dns(&b, &cfg->dns);
+	b_list(&b, MESHREDIR_A_VNET, cfg->vnet.n, "--vnet", vnet_entry, &cfg->vnet);
 	if (b.failed) {
 		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);
 		set_parts_free(p);
