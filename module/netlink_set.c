@@ -187,6 +187,7 @@ static const struct nla_policy dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
 	[MESHREDIR_DNS_A_CAPTURE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DNS_A_SERVERS] = { .type = NLA_NESTED },
 	[MESHREDIR_DNS_A_ZONE_SPLIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MESHREDIR_DNS_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
@@ -495,7 +496,9 @@ static int dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
 		NL_SET_ERR_MSG(extack, "dns: malformed attribute");
 		return -EINVAL;
 	}
-	dns->enabled = true;
+	/* 0: the port alone, vnet's, as Kuma has it with DNS capture off. */
+	dns->enabled = tb[MESHREDIR_DNS_A_ENABLED] ?
+		       nla_get_u8(tb[MESHREDIR_DNS_A_ENABLED]) : true;
 	if (tb[MESHREDIR_DNS_A_PORT])
 		dns->port = nla_get_u16(tb[MESHREDIR_DNS_A_PORT]);
 	if (tb[MESHREDIR_DNS_A_CAPTURE_ALL])

@@ -330,15 +330,27 @@ static void b_dir(struct builder *b, uint16_t type, const struct dir_config *d, 
 	b_end(b);
 }
 
-/* Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS). */
-static void b_dns(struct builder *b, const struct dns_config *d)
+/*
+ * Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS).
+ * Without DNS capture, vnet's DNS port alone (ENABLED 0).
+ */
+static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 {
 	const char *what = "--redirect-dns";
 	struct mark m;
 
-	if (!d->enabled)
+	if (!d->enabled && !vnet)
 		return;
 	b_open(b, MESHREDIR_A_DNS, what);
+	if (!d->enabled) {
+		do {
+			m = b_mark(b);
+			b_u8(b, MESHREDIR_DNS_A_ENABLED, 0);
+			b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
+		} while (b_retry(b, m, what));
+		b_end(b);
+		return;
+	}
 	do {
 		m = b_mark(b);
 		b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
@@ -385,7 +397,7 @@ int msg_build_set(struct set_parts *p, const struct tool_config *cfg,
 	if (cfg->drop_invalid)
 		b_scalar(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1, &one,
 			 "--drop-invalid-packets");
-	b_dns(&b, &cfg->dns);
+	b_dns(&b, &cfg->dns, cfg->vnet.n);
 	b_list(&b, MESHREDIR_A_VNET, cfg->vnet.n, "--vnet", vnet_entry, &cfg->vnet);
 	if (b.failed) {
 		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);

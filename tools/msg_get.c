@@ -271,6 +271,12 @@ static void p_dns(struct parser *p, const struct nlattr *nest, struct dns_config
 		case MESHREDIR_DNS_A_SERVERS:
 			p_cidrs(p, a, &d->servers, "dns-servers");
 			break;
+		case MESHREDIR_DNS_A_ENABLED:
+			if (!get(a, 1, &v) || v > 1)
+				bad(p, "redirect-dns");
+			else
+				d->enabled = v;
+			break;
 		}
 		if (p->bad)
 			return;

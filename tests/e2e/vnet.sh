@@ -152,6 +152,16 @@ pretty "ip-family-mode ipv4: no IPv6 vnet, as no ip6tables rule"
 install "$pod" --vnet "dock0:$NET6" --ip-family-mode ipv4
 assert_answer upstream "ipv4 mode" "$ctr" $PEER6 $TXT TXT
 
+pretty "Without DNS capture, V1 takes --redirect-dns-port all the same"
+start_server "$pod" dns2 15054 --udp
+install "$pod" --vnet dock0:$NET4 --redirect-dns-port 15054
+try "$ctr" $PEER4 53 --udp
+if [[ $LINE == "dns2 udp port=15054 local=$gw4:15054 peer=$ctr4:"* ]]; then
+	ok "$DESC: $LINE"
+else
+	fail "$DESC: expected 'dns2 udp port=15054 local=$gw4:15054 ...', seen '$LINE'"
+fi
+
 pretty "Kuma's file: redirect.vnet.networks, written back by show --format yaml"
 printf 'redirect:\n  vnet:\n    networks: ["dock0:%s", "dock0:%s"]\n' $NET4 $NET6 >"$WORK/vnet.yaml"
 assert_cmd "apply a file with two networks" mr "$pod" apply "$WORK/vnet.yaml"

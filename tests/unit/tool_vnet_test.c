@@ -193,6 +193,31 @@ static void test_round_trips(void)
 	}
 	set_parts_free(&parts);
 	cmdline_free(&cl);
+	/* Without DNS capture, vnet's DNS port goes with it, capture off. */
+	CHECK_INT(tool_parse(&cl, err, "set", "--vnet=docker0:172.17.0.0/16",
+			     "--redirect-dns-port=15054", NULL), 0);
+	CHECK_INT(msg_build_set(&parts, &cl.cfg, 42, MR_SET_PART_SIZE, err, sizeof(err)), 0);
+	if (parts.n == 1) {
+		CHECK_INT(msg_parse_get((const struct nlmsghdr *)parts.part[0].buf, &back,
+					err, sizeof(err)), 0);
+		CHECK(!back.dns.enabled);
+		CHECK_UINT(back.dns.port, 15054);
+		config_free(&back);
+	}
+	set_parts_free(&parts);
+	cmdline_free(&cl);
+	/* Neither vnet nor DNS capture: no DNS attribute at all. */
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-dns-port=15054", NULL), 0);
+	CHECK_INT(msg_build_set(&parts, &cl.cfg, 42, MR_SET_PART_SIZE, err, sizeof(err)), 0);
+	if (parts.n == 1) {
+		CHECK_INT(msg_parse_get((const struct nlmsghdr *)parts.part[0].buf, &back,
+					err, sizeof(err)), 0);
+		CHECK(!back.dns.enabled);
+		CHECK_UINT(back.dns.port, 15053);
+		config_free(&back);
+	}
+	set_parts_free(&parts);
+	cmdline_free(&cl);
 }
 
 int main(void)

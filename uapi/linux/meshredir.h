@@ -103,6 +103,9 @@
  *                                 EXCLUDE_IPS, at most
  *                                 MESHREDIR_MAX_DNS_SERVERS
  *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, 0 or 1, default 1
+ *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
+ *                                 capture, the nest giving only vnet's
+ *                                 DNS port
  *    MESHREDIR_A_VNET: NLA_NESTED, interfaces of routed-in networks (see
  *                      below), at most MESHREDIR_MAX_VNETS entries
  *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
@@ -289,7 +292,8 @@
  * rules at the top of nat PREROUTING: UDP to port 53, whatever its
  * destination, goes to the DNS port (MESHREDIR_DNS_A_PORT, or 15053
  * without MESHREDIR_A_DNS: Kuma installs this rule with DNS capture off
- * too); TCP to an address outside the CIDR of any entry that matches the
+ * too, hence MESHREDIR_DNS_A_ENABLED 0, which GET gives with vnet and
+ * without DNS capture); TCP to an address outside the CIDR of any entry that matches the
  * interface goes to the outbound port; TCP to the CIDR goes on to the
  * inbound rules. Both are redirected, as REDIRECT does at PRE_ROUTING, to
  * the receiving interface's address, and counted under
@@ -452,6 +456,7 @@ enum meshredir_dns_attr {
 	MESHREDIR_DNS_A_CAPTURE_ALL,
 	MESHREDIR_DNS_A_SERVERS,
 	MESHREDIR_DNS_A_ZONE_SPLIT,
+	MESHREDIR_DNS_A_ENABLED,
 	__MESHREDIR_DNS_A_MAX
 };
 
