@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packet path. For the first packet of a connection without destination
- * NAT (TCP, or UDP to port 53), the facts go to decide.c (the receiving
- * interface's name among them, matched once per connection, for vnet), and a redirected
+ * NAT (TCP, or UDP to port 53), the facts go to decide.c (for vnet, the
+ * receiving interface's name: matched once a connection), and a redirected
  * connection is bound to the proxy's port with the address iptables'
  * REDIRECT would choose; conntrack applies the binding to every later
  * packet. With drop-invalid-packets, a second function drops at PRE_ROUTING
@@ -106,7 +106,7 @@ static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
 			  const union nf_inet_addr *daddr,
 			  union nf_inet_addr *to)
 {
-	/* At PRE_ROUTING (inbound, vnet): the receiving interface's first usable address. */
+	/* PRE_ROUTING (inbound, vnet): the receiving interface's first usable address. */
 	if (flow->hook == MR_HOOK_PRE_ROUTING)
 		return flow->ipv6 ? inbound_addr6(skb, daddr, to) :
 				    inbound_addr4(skb, to);
