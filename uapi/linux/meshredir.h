@@ -290,12 +290,12 @@
  * arriving (PRE_ROUTING) on an interface an entry of its family matches
  * is classified ahead of every inbound rule, as Kuma inserts its vnet
  * rules at the top of nat PREROUTING: UDP to port 53, whatever its
- * destination, goes to the DNS port (MESHREDIR_DNS_A_PORT, or 15053
- * without MESHREDIR_A_DNS: Kuma installs this rule with DNS capture off
- * too, hence MESHREDIR_DNS_A_ENABLED 0, which GET gives with vnet and
- * without DNS capture); TCP to an address outside the CIDR of any entry that matches the
- * interface goes to the outbound port; TCP to the CIDR goes on to the
- * inbound rules. Both are redirected, as REDIRECT does at PRE_ROUTING, to
+ * destination, goes to the DNS port, with DNS capture off too, as Kuma's
+ * (MESHREDIR_DNS_A_PORT; without capture, in a MESHREDIR_A_DNS with
+ * ENABLED 0, as GET gives it; 15053 without MESHREDIR_A_DNS); TCP to an
+ * address outside the CIDR of any entry that matches the interface goes
+ * to the outbound port, whatever the outbound redirect; TCP to the CIDR
+ * goes on to the inbound rules. Both are redirected, as REDIRECT does at PRE_ROUTING, to
  * the receiving interface's address, and counted under
  * MESHREDIR_REASON_REDIRECTED_DNS and _REDIRECTED_OUTBOUND in
  * MESHREDIR_COUNTERS_A_PRE_ROUTING (where nothing else counts them). No
