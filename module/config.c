@@ -267,6 +267,8 @@ static void config_input_clear(struct mr_config_input *in)
 	dir_input_free(&in->outbound);
 	mr_ranges_free(&in->dns.servers4);
 	mr_ranges_free(&in->dns.servers6);
+	kfree(in->vnet);
+	in->vnet = NULL;
 	for (i = 0; i < in->uid_ports_count; i++)
 		mr_ranges_free(&in->uid_ports[i].ports);
 	kvfree(in->uid_ports);
@@ -327,6 +329,15 @@ static int dns_zones_alloc(struct net *net, struct mr_config *cfg)
 	return 0;
 }
 
+/* Room for the entries given only, not for MESHREDIR_MAX_VNETS. */
+static int vnet_build(const struct mr_vnet *in, const struct mr_vnet **out)
+{
+	if (!in || !in->count)
+		return 0;
+	*out = kmemdup(in, struct_size(in, entry, in->count), GFP_KERNEL_ACCOUNT);
+	return *out ? 0 : -ENOMEM;
+}
+
 int mr_config_build(struct net *net, struct mr_config_input *in,
 		    struct mr_config **out)
 {
@@ -354,6 +365,7 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 				 MESHREDIR_PROTO_TCP, &cfg->uid_ports) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
 				 MESHREDIR_PROTO_UDP, &cfg->uid_ports_udp) ?:
+	      vnet_build(in->vnet, &cfg->vnet) ?:
 	      dns_zones_alloc(net, cfg);
 	if (!err) {
 		err = mr_uid_ports_keep(in->uid_ports, in->uid_ports_count,
@@ -390,6 +402,7 @@ void mr_config_free(struct mr_config *cfg)
 	uid_ports_free(cfg->uid_ports_given);
 	kvfree(cfg->dns.servers4);
 	kvfree(cfg->dns.servers6);
+	kfree(cfg->vnet);
 	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++)
 		if (cfg->dns_zone[i])
 			nf_ct_put(cfg->dns_zone[i]);

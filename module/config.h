@@ -49,6 +49,26 @@ struct mr_dns {
 	const struct mr_set *servers6;
 };
 
+/* IFNAMSIZ, which the userspace build of decide.c does not have. */
+#define MR_IFNAMSIZ 16
+
+/*
+ * A vnet entry, Kuma's redirect.vnet.networks "IFACE:CIDR": ifname as
+ * given, its trailing '+' included; len is what a name must match, the
+ * whole of it with its NUL, or the prefix before '+'.
+ */
+struct mr_vnet_entry {
+	char ifname[MR_IFNAMSIZ];
+	u8 len;
+	bool ipv6;
+	struct mr_range cidr;			/* exactly one CIDR's addresses */
+};
+
+struct mr_vnet {
+	u32 count;
+	struct mr_vnet_entry entry[];
+};
+
 struct nf_conn;
 
 struct mr_config {
@@ -70,6 +90,7 @@ struct mr_config {
 	struct mr_dir inbound;
 	struct mr_dir outbound;
 	struct mr_dns dns;
+	const struct mr_vnet *vnet;		/* NULL: none */
 	/*
 	 * The zone split's conntrack templates, MESHREDIR_DNS_ZONE_UPSTREAM
 	 * and _PROXY, made at SET; NULL without the split.
@@ -151,6 +172,7 @@ struct mr_config_input {
 	struct mr_dir_input inbound;
 	struct mr_dir_input outbound;
 	struct mr_dns_input dns;
+	struct mr_vnet *vnet;			/* room for MESHREDIR_MAX_VNETS */
 	struct mr_uid_ports_input *uid_ports;
 	u32 uid_ports_count;
 	u32 uid_ports_capacity;

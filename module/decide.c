@@ -144,11 +144,56 @@ static enum meshredir_reason decide_local_out(const struct mr_config *cfg,
 	return by_port(out, flow->dport, MESHREDIR_REASON_REDIRECTED_OUTBOUND);
 }
 
+/* As iptables -i: the whole name, or the prefix before a trailing '+'. */
+static bool vnet_iif(const struct mr_vnet_entry *e, const struct mr_flow *flow)
+{
+	return e->ipv6 == flow->ipv6 && flow->iifname &&
+	       !strncmp(flow->iifname, e->ifname, e->len);
+}
+
+/* V1's match: UDP/53 arriving on an interface of a vnet entry. */
+static bool vnet_dns(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	u32 i;
+
+	if (!cfg->vnet || flow->hook != MR_HOOK_PRE_ROUTING ||
+	    flow->dport != MR_DNS_PORT)
+		return false;
+	for (i = 0; i < cfg->vnet->count; i++)
+		if (vnet_iif(&cfg->vnet->entry[i], flow))
+			return true;
+	return false;
+}
+
+/*
+ * V2's match: TCP arriving on an entry's interface, to an address outside
+ * its CIDR. Each entry is a rule of its own, so one such entry suffices.
+ */
+static bool vnet_outbound(const struct mr_config *cfg, const struct mr_flow *flow)
+{
+	const struct mr_vnet_entry *e;
+	u32 i;
+
+	for (i = 0; cfg->vnet && i < cfg->vnet->count; i++) {
+		e = &cfg->vnet->entry[i];
+		if (vnet_iif(e, flow) &&
+		    (mr_key_cmp(flow->daddr, e->cidr.first) < 0 ||
+		     mr_key_cmp(flow->daddr, e->cidr.last) > 0))
+			return true;
+	}
+	return false;
+}
+
 static enum meshredir_reason decide_pre_routing(const struct mr_config *cfg,
 						const struct mr_flow *flow)
 {
 	const struct mr_dir *in = &cfg->inbound;
 
+	/* V1, V2: inserted at the top of PREROUTING, ahead of the inbound chain. */
+	if (flow->udp)
+		return MESHREDIR_REASON_REDIRECTED_DNS;
+	if (vnet_outbound(cfg, flow))
+		return MESHREDIR_REASON_REDIRECTED_OUTBOUND;
 	if (!in->enabled)
 		return MESHREDIR_REASON_DIRECTION_DISABLED;
 	/* Inbound IP exclusions match the source. */
@@ -169,8 +214,9 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 	 * can still be registered, kept for the connections an earlier
 	 * dualstack configuration redirected.
 	 */
-	if (flow->udp && (!cfg->dns.enabled || flow->dport != MR_DNS_PORT ||
-			  flow->hook != MR_HOOK_LOCAL_OUT))
+	if (flow->udp && !vnet_dns(cfg, flow) &&
+	    (!cfg->dns.enabled || flow->dport != MR_DNS_PORT ||
+	     flow->hook != MR_HOOK_LOCAL_OUT))
 		return MESHREDIR_REASON_UNSPEC;
 	if (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4)
 		return MESHREDIR_REASON_FAMILY_DISABLED;
@@ -198,6 +244,12 @@ u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 		    (cfg->dns.capture_all ||
 		     mr_set_contains(dns_servers(cfg, flow), flow->saddr)))
 			return MESHREDIR_DNS_ZONE_UPSTREAM;
+		/*
+		 * Not Kuma's: a query V1 redirects, in the zone of the
+		 * proxy's answer (D5), which then finds it and un-NATs.
+		 */
+		if (vnet_dns(cfg, flow))
+			return MESHREDIR_DNS_ZONE_PROXY;
 		return 0;
 	}
 	if (is_owner(cfg, flow)) {

@@ -32,6 +32,8 @@ struct mr_flow {
 	u32 gid;		/* fsgid, likewise */
 	struct mr_key saddr;	/* IPv4: host order in lo */
 	struct mr_key daddr;
+	/* PRE_ROUTING only: the receiving interface's name, for vnet. */
+	const char *iifname;
 };
 
 /* The port DNS goes to, Kuma's and every resolver's. */
@@ -39,7 +41,8 @@ struct mr_flow {
 
 /*
  * MESHREDIR_REASON_UNSPEC for a flow no rule classifies (UDP other than
- * outbound to port 53 with DNS capture): it is neither acted on nor counted.
+ * to port 53, outbound with DNS capture or arriving on a vnet interface):
+ * it is neither acted on nor counted.
  */
 enum meshredir_reason mr_decide(const struct mr_config *cfg,
 				const struct mr_flow *flow);

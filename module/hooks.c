@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packet path. For the first packet of a connection without destination
- * NAT (TCP, or UDP to port 53), the facts go to decide.c, and a redirected
+ * NAT (TCP, or UDP to port 53), the facts go to decide.c (for vnet, the
+ * receiving interface's name: matched once a connection), and a redirected
  * connection is bound to the proxy's port with the address iptables'
  * REDIRECT would choose; conntrack applies the binding to every later
  * packet. With drop-invalid-packets, a second function drops at PRE_ROUTING
@@ -105,7 +106,7 @@ static bool redirect_addr(struct sk_buff *skb, const struct mr_flow *flow,
 			  const union nf_inet_addr *daddr,
 			  union nf_inet_addr *to)
 {
-	/* Inbound: the receiving interface's first usable address. */
+	/* PRE_ROUTING (inbound, vnet): the receiving interface's first usable address. */
 	if (flow->hook == MR_HOOK_PRE_ROUTING)
 		return flow->ipv6 ? inbound_addr6(skb, daddr, to) :
 				    inbound_addr4(skb, to);
@@ -180,15 +181,15 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (tuple->dst.protonum != IPPROTO_TCP) {
-		/* Only outbound UDP to port 53 has a rule, and only with DNS. */
 		if (tuple->dst.protonum != IPPROTO_UDP ||
-		    tuple->dst.u.udp.port != htons(MR_DNS_PORT) ||
-		    state->hook != NF_INET_LOCAL_OUT)
+		    tuple->dst.u.udp.port != htons(MR_DNS_PORT))
 			return NF_ACCEPT;
 		flow.udp = true;
 	}
 	cfg = rcu_dereference(mn->config);
-	if (!cfg || (flow.udp && !cfg->dns.enabled))
+	/* UDP/53 has rules outbound with DNS capture, arriving with vnet. */
+	if (!cfg || (flow.udp && !(state->hook == NF_INET_LOCAL_OUT ?
+				   cfg->dns.enabled : !!cfg->vnet)))
 		return NF_ACCEPT;
 	/* Not begun with a SYN: conntrack picked it up mid-stream. */
 	pickup = !flow.udp &&
@@ -204,6 +205,7 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 		flow_owner(&flow, skb, state->net);
 	} else {
 		flow.hook = MR_HOOK_PRE_ROUTING;
+		flow.iifname = state->in->name;
 	}
 
 	reason = mr_decide(cfg, &flow);
@@ -331,6 +333,7 @@ unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
 		flow_owner(&flow, skb, state->net);
 	} else {
 		flow.hook = MR_HOOK_PRE_ROUTING;
+		flow.iifname = state->in->name;
 	}
 	zone = mr_decide_zone(cfg, &flow);
 	if (!zone)

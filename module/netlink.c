@@ -16,6 +16,7 @@ static const struct nla_policy family_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_SET_MORE] = { .type = NLA_FLAG },
 	[MESHREDIR_A_SET_PART] = { .type = NLA_U32 },
 	[MESHREDIR_A_DNS] = { .type = NLA_NESTED },
+	[MESHREDIR_A_VNET] = { .type = NLA_NESTED },
 };
 
 static const struct genl_ops genl_ops[] = {

@@ -21,6 +21,21 @@ int mr_nl_get_start(struct netlink_callback *cb);
 int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int mr_nl_get_done(struct netlink_callback *cb);
 
+struct mr_config_input;
+struct mr_range;
+struct mr_vnet;
+
+/* A CIDR entry of a list, as netlink_set.c parses it: vnet's too. */
+extern const struct nla_policy mr_nl_cidr_policy[MESHREDIR_CIDR_A_MAX + 1];
+int mr_nl_vnet_cidr(const struct nlattr *cidr, bool *ipv6, struct mr_range *out,
+		    struct netlink_ext_ack *extack);
+
+/* netlink_vnet.c: MESHREDIR_A_VNET, in a SET and in a GET. */
+int mr_nl_vnet_parse(const struct nlattr *attr, struct mr_config_input *in,
+		     struct netlink_ext_ack *extack);
+size_t mr_nl_vnet_size(const struct mr_vnet *vnet);
+int mr_nl_vnet_put(struct sk_buff *skb, const struct mr_vnet *vnet);
+
 int mr_genl_init(void);
 void mr_genl_exit(void);
 

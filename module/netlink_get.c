@@ -304,17 +304,27 @@ static int put_lists(struct list_walk *w)
 	return err;
 }
 
-/* DNS capture, whole: its server list is small enough for any message. */
-static int put_dns(struct sk_buff *skb, const struct mr_dns *dns)
+/*
+ * DNS capture, whole: its server list is small enough for any message.
+ * Without it, vnet's DNS port still is, said with ENABLED 0.
+ */
+static int put_dns(struct sk_buff *skb, const struct mr_dns *dns, bool vnet)
 {
 	struct cursor c = {};
 	struct nlattr *nest, *list;
 
-	if (!dns->enabled)
+	if (!dns->enabled && !vnet)
 		return 0;
 	nest = nla_nest_start(skb, MESHREDIR_A_DNS);
 	if (!nest)
 		return -EMSGSIZE;
+	if (!dns->enabled) {
+		if (nla_put_u8(skb, MESHREDIR_DNS_A_ENABLED, 0) ||
+		    nla_put_u16(skb, MESHREDIR_DNS_A_PORT, dns->port))
+			goto cancel;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
 	if (nla_put_u16(skb, MESHREDIR_DNS_A_PORT, dns->port) ||
 	    nla_put_u8(skb, MESHREDIR_DNS_A_CAPTURE_ALL, dns->capture_all) ||
 	    nla_put_u8(skb, MESHREDIR_DNS_A_ZONE_SPLIT, dns->zone_split))
@@ -442,10 +452,11 @@ static size_t counters_size(void)
 		nla_total_size((__MESHREDIR_REASON_MAX - 1) * nla_total_size_64bit(sizeof(u64))));
 }
 
-static size_t dns_size(const struct mr_dns *dns)
+static size_t dns_size(const struct mr_dns *dns, bool vnet)
 {
 	if (!dns->enabled)
-		return 0;
+		return vnet ? nla_total_size(nla_total_size(sizeof(u8)) +
+					     nla_total_size(sizeof(u16))) : 0;
 	return nla_total_size(nla_total_size(sizeof(u16)) +
 			      2 * nla_total_size(sizeof(u8)) +
 			      list_size(dns->servers4 || dns->servers6,
@@ -463,7 +474,7 @@ static size_t reply_size(const struct mr_config *cfg)
 		dir_size(&cfg->outbound, cfg->uid_ports_given),
 	};
 	size_t size = 2 * nla_total_size(sizeof(u8)) + counters_size() +
-		      dns_size(&cfg->dns);
+		      dns_size(&cfg->dns, cfg->vnet) + mr_nl_vnet_size(cfg->vnet);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nests); i++) {
@@ -491,7 +502,8 @@ static int fill(struct sk_buff *skb, struct genl_info *info,
 		return -E2BIG;
 	if (err ||
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
-	    put_dns(skb, &cfg->dns) ||
+	    put_dns(skb, &cfg->dns, cfg->vnet) ||
+	    mr_nl_vnet_put(skb, cfg->vnet) ||
 	    put_counters(skb, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
@@ -568,8 +580,13 @@ int mr_nl_get_start(struct netlink_callback *cb)
 		kfree(d);
 		return -ENOENT;
 	}
-	/* Room for the largest entry, with the headers and nests around it. */
-	need = uid_ports_entry_max(d->cfg->uid_ports_given) + 256;
+	/*
+	 * Room for the largest entry, with the headers and nests around it,
+	 * and for the first message, which holds DNS and vnet whole.
+	 */
+	need = max(uid_ports_entry_max(d->cfg->uid_ports_given),
+		   dns_size(&d->cfg->dns, d->cfg->vnet) + mr_nl_vnet_size(d->cfg->vnet) +
+		   counters_size()) + 256;
 	if (need > NLMSG_GOODSIZE)
 		cb->min_dump_alloc = need;
 	cb->args[0] = (long)d;
@@ -607,7 +624,8 @@ int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			nla_nest_end(skb, nest);
 		}
 		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
-		    put_dns(skb, &cfg->dns) ||
+		    put_dns(skb, &cfg->dns, cfg->vnet) ||
+		    mr_nl_vnet_put(skb, cfg->vnet) ||
 		    put_counters(skb, &d->counters))
 			goto cancel;
 		d->head_done = true;

@@ -35,6 +35,7 @@ enum list {
 	OUT_EXCLUDE_IPS,
 	OUT_UID_PORTS,
 	DNS_SERVERS,
+	VNET,
 };
 
 enum list_error {
@@ -106,6 +107,7 @@ static void list_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 	LIST_CASE(OUT_EXCLUDE_IPS, "outbound.exclude-ips");
 	LIST_CASE(OUT_UID_PORTS, "outbound.exclude-ports-for-uids");
 	LIST_CASE(DNS_SERVERS, "dns.servers");
+	LIST_CASE(VNET, "vnet");
 	}
 	if (attr)
 		NL_SET_BAD_ATTR(extack, attr);
@@ -140,7 +142,7 @@ static const struct nla_policy id_range_policy[MESHREDIR_RANGE_A_MAX + 1] = {
 	[MESHREDIR_RANGE_A_LAST] = NLA_POLICY_FULL_RANGE(NLA_U32, MR_POLICY_RANGE(&id_range)),
 };
 
-static const struct nla_policy cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
+const struct nla_policy mr_nl_cidr_policy[MESHREDIR_CIDR_A_MAX + 1] = {
 	[MESHREDIR_CIDR_A_FAMILY] = { .type = NLA_U16 },
 	[MESHREDIR_CIDR_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct in_addr),
 						   sizeof(struct in6_addr)),
@@ -156,7 +158,7 @@ static const struct nla_policy id_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
 };
 
 static const struct nla_policy cidr_list_policy[MESHREDIR_LIST_A_MAX + 1] = {
-	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(cidr_policy),
+	[MESHREDIR_LIST_A_ENTRY] = NLA_POLICY_NESTED(mr_nl_cidr_policy),
 };
 
 static const struct nla_policy uid_ports_policy[MESHREDIR_UID_PORTS_A_MAX + 1] = {
@@ -185,6 +187,7 @@ static const struct nla_policy dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
 	[MESHREDIR_DNS_A_CAPTURE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DNS_A_SERVERS] = { .type = NLA_NESTED },
 	[MESHREDIR_DNS_A_ZONE_SPLIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MESHREDIR_DNS_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
@@ -279,7 +282,7 @@ static int cidr_get(const struct nlattr *entry, enum list id, bool *ipv6,
 	struct mr_key key;
 	u16 family;
 
-	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, cidr_policy, extack))
+	if (nla_parse_nested(tb, MESHREDIR_CIDR_A_MAX, entry, mr_nl_cidr_policy, extack))
 		return -EINVAL;
 	family = tb[MESHREDIR_CIDR_A_FAMILY] ?
 		 nla_get_u16(tb[MESHREDIR_CIDR_A_FAMILY]) : AF_UNSPEC;
@@ -365,6 +368,12 @@ static int cidrs_parse(const struct nlattr *list, enum list id, u32 max, u32 *ha
 		mr_ranges_add(ipv6 ? ips6 : ips4, range);
 	}
 	return 0;
+}
+
+int mr_nl_vnet_cidr(const struct nlattr *cidr, bool *ipv6, struct mr_range *out,
+		    struct netlink_ext_ack *extack)
+{
+	return cidr_get(cidr, VNET, ipv6, out, extack);
 }
 
 static const struct mr_range all_ports = { { 0, 1 }, { 0, 65535 } };
@@ -487,7 +496,9 @@ static int dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
 		NL_SET_ERR_MSG(extack, "dns: malformed attribute");
 		return -EINVAL;
 	}
-	dns->enabled = true;
+	/* 0: the port alone, vnet's, as Kuma has it with DNS capture off. */
+	dns->enabled = tb[MESHREDIR_DNS_A_ENABLED] ?
+		       nla_get_u8(tb[MESHREDIR_DNS_A_ENABLED]) : true;
 	if (tb[MESHREDIR_DNS_A_PORT])
 		dns->port = nla_get_u16(tb[MESHREDIR_DNS_A_PORT]);
 	if (tb[MESHREDIR_DNS_A_CAPTURE_ALL])
@@ -526,6 +537,8 @@ static int part_parse(struct nlattr **attrs, struct mr_config_input *in,
 				&in->outbound, extack);
 	if (!err)
 		err = dns_parse(attrs[MESHREDIR_A_DNS], &in->dns, extack);
+	if (!err)
+		err = mr_nl_vnet_parse(attrs[MESHREDIR_A_VNET], in, extack);
 	return err;
 }
 

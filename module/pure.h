@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/sort.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 
 static inline void mr_sort(void *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))
@@ -22,6 +23,7 @@ static inline void mr_sort(void *base, size_t n, size_t size,
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/types.h>
 
 /* As the kernel defines them (u64 is unsigned long long, as __u64). */

@@ -40,6 +40,7 @@ enum flag_id {
 	F_REDIRECT_ALL_DNS_TRAFFIC,
 	F_REDIRECT_DNS_PORT,
 	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
+	F_VNET,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -99,6 +100,7 @@ static const struct flag flags[] = {
 	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
 	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
 	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
+	{ "vnet", F_VNET, V_REQUIRED, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -137,7 +139,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } kuma_only_flags[] = {
-	{ "vnet", "it has no virtual-network redirection" },
 	{ "ebpf-enabled", WHY_EBPF },
 	{ "ebpf-instance-ip", WHY_EBPF },
 	{ "ebpf-bpffs-path", WHY_EBPF },
@@ -360,6 +361,10 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 			return -1;
 		cfg->dns.zone_split = !b;
 		return 0;
+	case F_VNET:
+		if (first_use(st, id))
+			vnet_list_clear(&cfg->vnet);
+		return parse_vnet(flag, t->value, &cfg->vnet, err, errlen);
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))

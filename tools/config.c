@@ -40,6 +40,34 @@ void cidr_list_clear(struct cidr_list *l)
 	l->n = 0;
 }
 
+void vnet_list_set(struct vnet_list *l, const struct vnet *v)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].cidr.family == v->cidr.family &&
+		    !strcmp(l->v[i].ifname, v->ifname)) {
+			l->v[i].cidr = v->cidr;
+			return;
+		}
+	}
+	GROW(l);
+	l->v[l->n++] = *v;
+}
+
+void vnet_format(const struct vnet *v, char *buf, size_t len)
+{
+	char cidr[INET6_ADDRSTRLEN + 8];
+
+	cidr_format(&v->cidr, cidr, sizeof(cidr));
+	snprintf(buf, len, "%s:%s", v->ifname, cidr);
+}
+
+void vnet_list_clear(struct vnet_list *l)
+{
+	l->n = 0;
+}
+
 void uid_ports_list_clear(struct uid_ports_list *l)
 {
 	size_t i;
@@ -105,6 +133,7 @@ void config_free(struct tool_config *cfg)
 	dir_free(&cfg->inbound);
 	dir_free(&cfg->outbound);
 	free(cfg->dns.servers.v);
+	free(cfg->vnet.v);
 	config_init(cfg);
 }
 
@@ -345,6 +374,8 @@ static int limits(const struct tool_config *cfg, bool kuma_fields, char *err, si
 		  cfg->owner_gids.n, MESHREDIR_MAX_ID_RANGES, err, errlen) ||
 	    dir_limits(&cfg->inbound, &nm[1], err, errlen) ||
 	    dir_limits(&cfg->outbound, &nm[0], err, errlen) ||
+	    limit(kuma_fields ? "redirect.vnet.networks" : "--vnet", "entries",
+		  cfg->vnet.n, MESHREDIR_MAX_VNETS, err, errlen) ||
 	    limit("the configuration", "list entries in all (ports, CIDRs, ID ranges)",
 		  cfg->owner_uids.n + cfg->owner_gids.n + dir_entries(&cfg->inbound, false) +
 		  dir_entries(&cfg->outbound, true), MESHREDIR_MAX_ENTRIES, err, errlen))

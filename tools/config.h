@@ -71,6 +71,17 @@ struct dns_config {
 	struct cidr_list servers;	/* resolv.conf's, read when sent */
 };
 
+/* A vnet entry: Kuma's "IFACE:CIDR". */
+struct vnet {
+	char ifname[16];		/* IFNAMSIZ; a trailing '+' a prefix */
+	struct cidr cidr;
+};
+
+struct vnet_list {
+	struct vnet *v;
+	size_t n, cap;
+};
+
 enum counter_hook {
 	HOOK_LOCAL_OUT,
 	HOOK_PRE_ROUTING,
@@ -85,6 +96,7 @@ struct tool_config {
 	struct dir_config outbound;
 	bool drop_invalid;		/* --drop-invalid-packets, Kuma's dropInvalidPackets */
 	struct dns_config dns;
+	struct vnet_list vnet;		/* --vnet, redirect.vnet.networks */
 	/* GET only. */
 	bool has_counters;
 	uint64_t counters[HOOK_COUNT][MESHREDIR_REASON_MAX + 1];
@@ -101,6 +113,9 @@ struct uid_ports *uid_ports_list_add(struct uid_ports_list *l);
 /* Empty again, as a config file's or a flag's list replaces the one before. */
 void range_list_clear(struct range_list *l);
 void cidr_list_clear(struct cidr_list *l);
+/* Adds v, or replaces the CIDR of the entry with its name and family, as Kuma. */
+void vnet_list_set(struct vnet_list *l, const struct vnet *v);
+void vnet_list_clear(struct vnet_list *l);
 void uid_ports_list_clear(struct uid_ports_list *l);
 /* l's ranges into out, id taken out of them. */
 void range_list_without(const struct range_list *l, uint32_t id, struct range_list *out);
@@ -128,6 +143,9 @@ unsigned int cidr_bits(const struct cidr *c);
 void cidr_mask(struct cidr *c);
 /* "10.0.0.0/8", "fd00::/8": how show and show --format yaml write a CIDR. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+
+/* "docker0:172.17.0.0/16": how show and show --format yaml write a vnet entry. */
+void vnet_format(const struct vnet *v, char *buf, size_t len);
 
 /* An exclude-outbound-ports-for-uids entry's protocol as kumactl writes it. */
 const char *uid_ports_protocol(uint8_t protocols);

@@ -59,7 +59,7 @@ static const struct field dns_fields[] = {
 };
 
 static const struct field vnet_fields[] = {
-	F("networks", K_EMPTY, .why = "meshredir has no virtual-network (vnet) redirection"),
+	F("networks", K_VNETS, CFG(vnet)),
 };
 
 static const struct field redirect_fields[] = {
@@ -254,6 +254,9 @@ static int item(struct reader *y, const yaml_node_t *n, const char *path, const 
 			return y_fail(y, n, "%s: \"\" is not an IP address or CIDR", path);
 		ret = parse_cidr_list(path, value, to, e, sizeof(e));
 		break;
+	case K_VNETS:
+		ret = parse_vnet(path, value, to, e, sizeof(e));
+		break;
 	default:
 		ret = parse_uid_ports(path, value, to, e, sizeof(e));
 		break;
@@ -272,6 +275,8 @@ static int list(struct reader *y, const yaml_node_t *n, const char *path,
 		range_list_clear(to);
 	else if (f->kind == K_CIDRS)
 		cidr_list_clear(to);
+	else if (f->kind == K_VNETS)
+		vnet_list_clear(to);
 	else
 		uid_ports_list_clear(to);
 	if (n->type == YAML_SCALAR_NODE && f->kind == K_RANGES) {
@@ -314,6 +319,7 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	case K_RANGES:
 	case K_CIDRS:
 	case K_UID_PORTS:
+	case K_VNETS:
 		return list(y, n, path, f, to);
 	case K_EMPTY:
 		if (n->type != YAML_SEQUENCE_NODE)

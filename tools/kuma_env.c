@@ -24,6 +24,7 @@ enum env_kind {
 	E_PORT,		/* uint16_t */
 	E_PORTS,	/* struct range_list of ports */
 	E_CIDRS,	/* struct cidr_list */
+	E_VNETS,	/* struct vnet_list */
 	E_UID_PORTS,	/* struct uid_ports_list */
 	E_EMPTY,	/* what meshredir does not do: only "" */
 	E_USER,		/* a UID or name, "" for the default */
@@ -85,9 +86,7 @@ static const struct env_var vars[] = {
 	V("REDIRECT_DNS_CAPTURE_ALL", E_BOOL, CFG(dns.capture_all)),
 	V("REDIRECT_DNS_SKIP_CONNTRACK_ZONE_SPLIT", E_NOT_BOOL, CFG(dns.zone_split)),
 	V("REDIRECT_DNS_RESOLV_CONFIG_PATH", E_PATH, EXTRA(resolv_conf)),
-	/* vnet: refused until meshredir redirects virtual networks. */
-	V("REDIRECT_VNET_NETWORKS", E_EMPTY,
-	  .why = "meshredir has no virtual-network (vnet) redirection"),
+	V("REDIRECT_VNET_NETWORKS", E_VNETS, CFG(vnet)),
 	V("DROP_INVALID_PACKETS", E_BOOL, CFG(drop_invalid)),
 	V("VERBOSE", E_BOOL, EXTRA(verbose)),
 	V("DRY_RUN", E_BOOL, EXTRA(dry_run)),
@@ -115,6 +114,8 @@ static int pieces(const char *name, const char *v, enum env_kind kind, void *to,
 
 	if (kind == E_CIDRS)
 		cidr_list_clear(to);
+	else if (kind == E_VNETS)
+		vnet_list_clear(to);
 	else
 		uid_ports_list_clear(to);
 	if (!*v)
@@ -130,7 +131,10 @@ static int pieces(const char *name, const char *v, enum env_kind kind, void *to,
 		if (kind == E_CIDRS && !*piece)
 			return fail(err, errlen, "%s: \"%s\": \"\" is not an IP address or CIDR",
 				    name, v);
+		if (kind == E_VNETS && !*piece)
+			return fail(err, errlen, "%s: \"%s\" has an empty entry", name, v);
 		if (kind == E_CIDRS ? parse_cidr_list(name, piece, to, err, errlen) :
+		    kind == E_VNETS ? parse_vnet(name, piece, to, err, errlen) :
 				      parse_uid_ports(name, piece, to, err, errlen))
 			return -1;
 		if (!end)
@@ -158,6 +162,7 @@ static int read_var(const struct env_var *e, const char *name, const char *v, vo
 		range_list_clear(to);
 		return parse_range_list(name, RANGE_PORT, v, to, err, errlen);
 	case E_CIDRS:
+	case E_VNETS:
 	case E_UID_PORTS:
 		return pieces(name, v, e->kind, to, err, errlen);
 	case E_EMPTY:

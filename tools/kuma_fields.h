@@ -19,6 +19,7 @@ enum kind {
 	K_RANGES,	/* struct range_list of rk; a lone value is one entry */
 	K_CIDRS,	/* struct cidr_list */
 	K_UID_PORTS,	/* struct uid_ports_list */
+	K_VNETS,	/* struct vnet_list */
 	K_FAMILY,	/* ip_family_mode */
 	K_NOT_BOOL,	/* bool, the field's negation: skipConntrackZoneSplit */
 	K_USER,		/* kumaDPUser: a UID or name, "" for the default */

@@ -109,38 +109,49 @@ static void put_uid_ports(struct writer *o, const struct uid_ports *up)
 	free(buf);
 }
 
-/* Whether a field holds some of the configuration, to be written. */
-static bool written(const struct field *f)
-{
-	size_t i;
-
-	if (f->kind == K_MAP) {
-		for (i = 0; i < f->nsub; i++)
-			if (written(&f->sub[i]))
-				return true;
-		return false;
-	}
-	return f->kind < K_OPTION;
-}
-
 static size_t list_len(const struct field *f, const void *v)
 {
 	if (f->kind == K_RANGES)
 		return ((const struct range_list *)v)->n;
 	if (f->kind == K_CIDRS)
 		return ((const struct cidr_list *)v)->n;
+	if (f->kind == K_VNETS)
+		return ((const struct vnet_list *)v)->n;
 	return ((const struct uid_ports_list *)v)->n;
+}
+
+/*
+ * Whether a field holds some of the configuration, to be written; vnet
+ * only when it has networks, as Kuma leaves an empty one out.
+ */
+static bool written(const struct writer *o, const struct field *f, const void *parent)
+{
+	const void *v = at(f, o->cfg, o->x, parent);
+	size_t i;
+
+	if (f->kind == K_MAP) {
+		for (i = 0; i < f->nsub; i++)
+			if (written(o, &f->sub[i], v))
+				return true;
+		return false;
+	}
+	if (f->kind == K_VNETS)
+		return list_len(f, v) > 0;
+	return f->kind < K_OPTION;
 }
 
 static void put_entry(struct writer *o, const struct field *f, const void *v, size_t i)
 {
-	char buf[INET6_ADDRSTRLEN + 8];
+	char buf[INET6_ADDRSTRLEN + 8], vbuf[INET6_ADDRSTRLEN + 24];
 
 	if (f->kind == K_RANGES) {
 		put_range(o, &((const struct range_list *)v)->v[i]);
 	} else if (f->kind == K_CIDRS) {
 		cidr_format(&((const struct cidr_list *)v)->v[i], buf, sizeof(buf));
 		put(o, buf, true);
+	} else if (f->kind == K_VNETS) {
+		vnet_format(&((const struct vnet_list *)v)->v[i], vbuf, sizeof(vbuf));
+		put(o, vbuf, true);
 	} else {
 		put_uid_ports(o, &((const struct uid_ports_list *)v)->v[i]);
 	}
@@ -155,7 +166,7 @@ static void write_fields(struct writer *o, const struct field *fields, size_t n,
 	size_t i;
 
 	for (f = fields; f < fields + n; f++) {
-		if (!written(f) || (f->kind == K_USER && !o->has_kuma))
+		if (!written(o, f, parent) || (f->kind == K_USER && !o->has_kuma))
 			continue;
 		v = at(f, o->cfg, o->x, parent);
 		put(o, f->key, false);

@@ -264,6 +264,20 @@ static void cidr_entry(struct builder *b, const void *list, size_t i)
 	b_end(b);
 }
 
+static void vnet_entry(struct builder *b, const void *list, size_t i)
+{
+	const struct vnet *v = &((const struct vnet_list *)list)->v[i];
+
+	b_nest(b, MESHREDIR_LIST_A_ENTRY);
+	b_put(b, MESHREDIR_VNET_A_IFNAME, strlen(v->ifname) + 1, v->ifname);
+	b_nest(b, MESHREDIR_VNET_A_CIDR);
+	b_u16(b, MESHREDIR_CIDR_A_FAMILY, v->cidr.family);
+	b_put(b, MESHREDIR_CIDR_A_ADDR, v->cidr.family == AF_INET6 ? 16 : 4, v->cidr.addr);
+	b_u8(b, MESHREDIR_CIDR_A_PREFIX_LEN, v->cidr.prefix_len);
+	b_end(b);
+	b_end(b);
+}
+
 /* An entry is never split: its ports (1,024 ranges at most) fit a part. */
 static void uid_ports_entry(struct builder *b, const void *list, size_t i)
 {
@@ -316,15 +330,27 @@ static void b_dir(struct builder *b, uint16_t type, const struct dir_config *d, 
 	b_end(b);
 }
 
-/* Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS). */
-static void b_dns(struct builder *b, const struct dns_config *d)
+/*
+ * Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS).
+ * Without DNS capture, vnet's DNS port alone (ENABLED 0).
+ */
+static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 {
 	const char *what = "--redirect-dns";
 	struct mark m;
 
-	if (!d->enabled)
+	if (!d->enabled && !vnet)
 		return;
 	b_open(b, MESHREDIR_A_DNS, what);
+	if (!d->enabled) {
+		do {
+			m = b_mark(b);
+			b_u8(b, MESHREDIR_DNS_A_ENABLED, 0);
+			b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
+		} while (b_retry(b, m, what));
+		b_end(b);
+		return;
+	}
 	do {
 		m = b_mark(b);
 		b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
@@ -371,7 +397,8 @@ int msg_build_set(struct set_parts *p, const struct tool_config *cfg,
 	if (cfg->drop_invalid)
 		b_scalar(&b, MESHREDIR_A_DROP_INVALID_PACKETS, 1, &one,
 			 "--drop-invalid-packets");
-	b_dns(&b, &cfg->dns);
+	b_dns(&b, &cfg->dns, cfg->vnet.n);
+	b_list(&b, MESHREDIR_A_VNET, cfg->vnet.n, "--vnet", vnet_entry, &cfg->vnet);
 	if (b.failed) {
 		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);
 		set_parts_free(p);

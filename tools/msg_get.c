@@ -271,12 +271,60 @@ static void p_dns(struct parser *p, const struct nlattr *nest, struct dns_config
 		case MESHREDIR_DNS_A_SERVERS:
 			p_cidrs(p, a, &d->servers, "dns-servers");
 			break;
+		case MESHREDIR_DNS_A_ENABLED:
+			if (!get(a, 1, &v) || v > 1)
+				bad(p, "redirect-dns");
+			else
+				d->enabled = v;
+			break;
 		}
 		if (p->bad)
 			return;
 	}
 	if (!nest_done(nest, a))
 		bad(p, "dns");
+}
+
+static void p_vnet(struct parser *p, const struct nlattr *list, struct vnet_list *out)
+{
+	const char *what = "vnet";
+	const struct nlattr *e, *a;
+
+	mnl_attr_for_each_nested(e, list) {
+		struct vnet v = { 0 };
+		bool has_cidr = false;
+		size_t len;
+
+		if (mnl_attr_get_type(e) != MESHREDIR_LIST_A_ENTRY)
+			continue;
+		mnl_attr_for_each_nested(a, e) {
+			switch (mnl_attr_get_type(a)) {
+			case MESHREDIR_VNET_A_IFNAME:
+				len = mnl_attr_get_payload_len(a);
+				if (len < 2 || len > sizeof(v.ifname) ||
+				    ((const char *)mnl_attr_get_payload(a))[len - 1] ||
+				    strlen(mnl_attr_get_payload(a)) != len - 1)
+					bad(p, what);
+				else
+					memcpy(v.ifname, mnl_attr_get_payload(a), len);
+				break;
+			case MESHREDIR_VNET_A_CIDR:
+				p_cidr(p, a, &v.cidr, what);
+				has_cidr = true;
+				break;
+			}
+			if (p->bad)
+				return;
+		}
+		if (!nest_done(e, a) || !has_cidr || !v.ifname[0]) {
+			bad(p, what);
+			return;
+		}
+		/* The kernel holds one entry per name and family. */
+		vnet_list_set(out, &v);
+	}
+	if (!nest_done(list, e))
+		bad(p, what);
 }
 
 static void p_counters(struct parser *p, const struct nlattr *nest,
@@ -360,6 +408,9 @@ int msg_merge_get(const struct nlmsghdr *nlh, struct tool_config *cfg,
 			break;
 		case MESHREDIR_A_DNS:
 			p_dns(&p, a, &cfg->dns);
+			break;
+		case MESHREDIR_A_VNET:
+			p_vnet(&p, a, &cfg->vnet);
 			break;
 		case MESHREDIR_A_DROP_INVALID_PACKETS: {
 			uint8_t v;

@@ -255,6 +255,57 @@ int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 	return each_entry(flag, str(value), each_cidr, &c, err, errlen);
 }
 
+/* As the kernel's dev_valid_name(), with iptables' trailing '+'. */
+static const char *ifname_problem(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!len)
+		return "is empty";
+	if (len > 15)
+		return "is longer than 15 bytes";
+	for (i = 0; i < len; i++) {
+		if (name[i] == '+' && i != len - 1)
+			return "has a '+' before its end ('+' only at the end)";
+		if (name[i] == '/' || name[i] == ':' || isspace((unsigned char)name[i]))
+			return "has a character no interface name has ('/', ':' or a space)";
+	}
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return "is not an interface name";
+	return NULL;
+}
+
+int parse_vnet(const char *flag, const char *value, struct vnet_list *out,
+	       char *err, size_t errlen)
+{
+	const char *colon = strchr(value, ':');
+	const char *problem;
+	char prefix[128];
+	struct vnet v = { 0 };
+	size_t len;
+
+	if (!colon)
+		return fail(err, errlen, "%s: \"%s\" is not IFACE:CIDR (no ':')", flag, value);
+	len = colon - value;
+	if (len >= sizeof(v.ifname))
+		return fail(err, errlen, "%s: \"%s\": interface name \"%.*s\" is longer than 15 bytes",
+			    flag, value, (int)len, value);
+	memcpy(v.ifname, value, len);
+	problem = ifname_problem(v.ifname);
+	if (problem)
+		return fail(err, errlen, "%s: \"%s\": interface name \"%s\" %s", flag, value,
+			    v.ifname, problem);
+	/* Kuma's net.ParseCIDR: a prefix length is required. */
+	if (!strchr(colon + 1, '/'))
+		return fail(err, errlen, "%s: \"%s\": \"%s\" is not a CIDR (ADDRESS/LENGTH)",
+			    flag, value, colon + 1);
+	snprintf(prefix, sizeof(prefix), "%s: \"%s\"", flag, value);
+	if (cidr_parse(prefix, str(colon + 1), &v.cidr, err, errlen))
+		return -1;
+	vnet_list_set(out, &v);
+	return 0;
+}
+
 /*
  * Kuma's [protocol:][ports:]uids: one field is uids, two are ports:uids,
  * three are protocol:ports:uids (kumactl's own parser reads them so).

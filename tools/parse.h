@@ -27,6 +27,13 @@ int parse_range_list(const char *flag, enum range_kind kind, const char *value,
 		     struct range_list *out, char *err, size_t errlen);
 int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 		    char *err, size_t errlen);
+/*
+ * Kuma's vnet "IFACE:CIDR", split at the first ':'; the CIDR's family is
+ * the entry's, its host bits are masked; an entry for the same interface
+ * and family replaces the one before.
+ */
+int parse_vnet(const char *flag, const char *value, struct vnet_list *out,
+	       char *err, size_t errlen);
 /* Kuma's [protocol:][ports:]uids; a UDP entry matters to DNS capture only. */
 int parse_uid_ports(const char *flag, const char *value, struct uid_ports_list *out,
 		    char *err, size_t errlen);

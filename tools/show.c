@@ -135,6 +135,22 @@ static void text_dns(FILE *f, const struct dns_config *d)
 	fputc('\n', f);
 }
 
+static void text_vnet(FILE *f, const struct vnet_list *l)
+{
+	char buf[INET6_ADDRSTRLEN + 24];
+	size_t i;
+
+	/* Only when configured, as Kuma's file leaves an empty one out. */
+	if (!l->n)
+		return;
+	fputs("vnet: ", f);
+	for (i = 0; i < l->n; i++) {
+		vnet_format(&l->v[i], buf, sizeof(buf));
+		fprintf(f, "%s%s", i ? "," : "", buf);
+	}
+	fputc('\n', f);
+}
+
 void show_text(FILE *f, const struct tool_config *cfg)
 {
 	char buf[32];
@@ -150,6 +166,7 @@ void show_text(FILE *f, const struct tool_config *cfg)
 	text_dir(f, "outbound", &cfg->outbound, true);
 	fprintf(f, "drop-invalid-packets: %s\n", cfg->drop_invalid ? "true" : "false");
 	text_dns(f, &cfg->dns);
+	text_vnet(f, &cfg->vnet);
 	if (!cfg->has_counters)
 		return;
 	/* The space before each column keeps even 20-digit counts apart. */
@@ -166,6 +183,21 @@ void show_text(FILE *f, const struct tool_config *cfg)
 static void json_range(FILE *f, uint32_t first, uint32_t last)
 {
 	fprintf(f, "{\"first\": %" PRIu32 ", \"last\": %" PRIu32 "}", first, last);
+}
+
+/* An interface name may hold any byte but '/', ':' and spaces. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
 }
 
 static void json_ranges(FILE *f, const struct range_list *l)
@@ -248,6 +280,17 @@ void show_json(FILE *f, const struct tool_config *cfg)
 		fputc(']', f);
 	}
 	fputc('}', f);
+	if (cfg->vnet.n)
+		fputs(",\n  \"vnet\": [", f);
+	for (h = 0; h < cfg->vnet.n; h++) {
+		char v[INET6_ADDRSTRLEN + 24];
+
+		vnet_format(&cfg->vnet.v[h], v, sizeof(v));
+		fputs(h ? ", " : "", f);
+		json_string(f, v);
+	}
+	if (cfg->vnet.n)
+		fputc(']', f);
 	if (cfg->has_counters) {
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < HOOK_COUNT; h++) {

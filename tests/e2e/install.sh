@@ -186,7 +186,7 @@ expect_bad "bad.yaml:2: not valid YAML" apply "$WORK/bad.yaml"
 printf 'kumaDPUser: no-such-user-mr-e2e\n' >"$WORK/bad.yaml"
 expect_bad "kumaDPUser" install transparent-proxy --config-file "$WORK/bad.yaml"
 expect_bad "--redirect-dns-port" install transparent-proxy --exclude-outbound-ports 81 --redirect-dns-port 0
-expect_bad "--vnet" install transparent-proxy --vnet docker0:172.17.0.0/16
+expect_bad "--vnet" install transparent-proxy --vnet docker0
 
 pretty "uninstall transparent-proxy removes the configuration"
 out=$(mr "$pod" uninstall transparent-proxy --verbose 2>&1) && rc=0 || rc=$?

@@ -33,6 +33,13 @@ CONFIGS=(
 	"dns|--redirect-dns"
 	"dns-all|--redirect-all-dns-traffic --exclude-outbound-ports-for-uids udp:53:0"
 	"dns-no-split|--redirect-dns --skip-dns-conntrack-zone-split --redirect-dns-port 15053"
+	# vnet: the pod routes CTR's network, behind dock0, and EXT's, behind
+	# ext0 (no vnet interface); V1 without DNS capture; then a prefix, with
+	# DNS capture (the zone split off: with it, Kuma's rules answer CTR's
+	# query from the DNS port, which vnet.sh shows beside meshredir's), V2
+	# ahead of an inbound exclusion of CTR and of a disabled outbound
+	"vnet|--vnet dock0:203.0.113.0/25 --vnet dock0:2001:db8:17::/64"
+	"vnet-prefix|--vnet dock+:203.0.113.0/25 --vnet dock+:2001:db8:17::/64 --redirect-dns --skip-dns-conntrack-zone-split --exclude-inbound-ips 203.0.113.2/32,2001:db8:17::2/128 --redirect-outbound=false"
 )
 # resolv.conf's nameservers in the DNS configurations, both sides.
 DNS_SERVERS=$PEER4,$PEER6
@@ -44,14 +51,33 @@ if [ "$MR_KERNEL" = debug ]; then
 	CONFIGS=("${CONFIGS[0]}")
 fi
 
-# flows FAMILY: "name|where|addr|port|mr-connect args" (where: pod or peer).
+# flows FAMILY CONFIG: "name|where|addr|port|mr-connect args" (where: pod,
+# peer, or for a vnet configuration ctr and ext, the networks behind pod).
 flows() {
-	local f=$1 POD PEER OTHER LOCAL PASS
+	local f=$1 POD PEER OTHER LOCAL PASS GW
 	if [ "$f" = 4 ]; then
 		POD=$POD4 PEER=$PEER4 OTHER=$OTHER4 LOCAL=127.0.0.1 PASS=127.0.0.6
+		GW=203.0.113.1
 	else
-		POD=$POD6 PEER=$PEER6 OTHER=$OTHER6 LOCAL=::1 PASS=::6
+		POD=$POD6 PEER=$PEER6 OTHER=$OTHER6 LOCAL=::1 PASS=::6 GW=2001:db8:17::1
 	fi
+	case $2 in
+	vnet*)
+		cat <<-EOF
+		vnet-tcp-peer|ctr|$PEER|80|
+		vnet-tcp-other|ctr|$OTHER|5000|
+		vnet-tcp-pod|ctr|$POD|5000|
+		vnet-tcp-cidr|ctr|$GW|5000|
+		vnet-tcp-cidr-5001|ctr|$GW|5001|
+		vnet-dns|ctr|$PEER|53|--udp
+		vnet-dns-other|ctr|$OTHER|53|--udp
+		vnet-dns-gw|ctr|$GW|53|--udp
+		vnet-udp-5000|ctr|$PEER|5000|--udp
+		ext-tcp-peer|ext|$PEER|80|
+		ext-dns|ext|$PEER|53|--udp
+		EOF
+		;;
+	esac
 	cat <<-EOF
 	app-out|pod|$PEER|80|--uid $APP_UID
 	app-out-other-dst|pod|$OTHER|80|--uid $APP_UID
@@ -89,7 +115,7 @@ flows() {
 	fi
 }
 
-# measure POD PEER: one line per flow, "vF name: result", where result is
+# measure POD PEER CONFIG: one line per flow, "vF name: result", where result is
 # mr-server's first line without the peer's port, or the error. All flows
 # go through one `mr-connect --batch`: far fewer processes under TCG.
 measure() {
@@ -97,9 +123,13 @@ measure() {
 	: >"$WORK/batch"
 	: >"$WORK/names"
 	for f in 4 6; do
-		flows $f >"$WORK/flows.v$f"
+		flows $f "$3" >"$WORK/flows.v$f"
 		while IFS='|' read -r name where addr port args; do
-			[ "$where" = pod ] && ns=$p || ns=$q
+			case $where in
+			pod) ns=$p ;;
+			peer) ns=$q ;;
+			*) ns=${p%-pod}-$where ;;
+			esac
 			echo "$addr $port --netns $ns $args --timeout 3" >>"$WORK/batch"
 			echo "v$f $name" >>"$WORK/names"
 		done <"$WORK/flows.v$f"
@@ -196,6 +226,8 @@ user_bin
 mkdir -m 1777 "$WORK/run"
 for side in "${sides[@]}"; do
 	topology "$ID-$side-pod" "$ID-$side-peer"
+	container "$ID-$side-pod" "$ID-$side-peer" "$ID-$side-ctr" dock0 0
+	container "$ID-$side-pod" "$ID-$side-peer" "$ID-$side-ext" ext0 1
 	n "$ID-$side-pod" setpriv --reuid=$PROXY_UID --regid=$PROXY_UID --clear-groups \
 		"$U_SERVER" dnsproxy 15053 --udp --pidfile "$WORK/run/dnsproxy.$side.pid" \
 		>"$WORK/dnsproxy.$side.log" 2>&1 </dev/null &
@@ -211,7 +243,7 @@ for cfg in "${names[@]}"; do
 		p=$ID-$side-pod q=$ID-$side-peer
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
-			measure "$p" "$q" >"$WORK/$cfg.$side"
+			measure "$p" "$q" "$cfg" >"$WORK/$cfg.$side"
 			log "# $cfg/$side: measured in $((SECONDS - t0)) s"
 		elif [ "$side" = meshredir ]; then
 			fail "$cfg: meshredir set ${FLAGS[$cfg]} failed: $(cat "$WORK/apply.log")"
@@ -220,7 +252,7 @@ for cfg in "${names[@]}"; do
 		fi
 		[ "$side" != meshredir ] && [ -s "$WORK/$cfg.$side" ] || continue
 		# The reference must itself redirect, or the comparison says nothing.
-		if [ "$cfg" = no-outbound ]; then
+		if [ "$cfg" = no-outbound ] || [ "$cfg" = vnet-prefix ]; then
 			sanity="v4 app-out: remote port=80 local=$PEER4:80 peer=$POD4 orig=none"
 		else
 			sanity="v4 app-out: sidecar port=15001 local=127.0.0.1:15001 peer=$POD4 orig=$PEER4:80"

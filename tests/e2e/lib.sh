@@ -522,6 +522,36 @@ kuma_rules() {
 	finish
 }
 
+# container POD PEER CTR IF N: a namespace CTR behind POD, which routes
+# it, as a host routes a Docker or bridge network: POD's IF to CTR's eth0,
+# network N (0: 203.0.113.0/25 and 2001:db8:17::/64, 1: 203.0.113.128/25
+# and 2001:db8:18::/64), POD the first address, CTR the second and its
+# default routes, PEER's routes back through POD. Sets gw4 gw6 ctr4 ctr6.
+container() {
+	local p=$1 q=$2 c=$3 ifn=$4 b=$(($5 * 128)) s=$((17 + $5))
+	new_ns "$c"
+	ip link add "$ifn" netns "$p" type veth peer name eth0 netns "$c"
+	gw4=203.0.113.$((b + 1)) ctr4=203.0.113.$((b + 2))
+	gw6=2001:db8:$s::1 ctr6=2001:db8:$s::2
+	ip -n "$p" -batch - <<-EOF
+	addr add $gw4/25 dev $ifn
+	addr add $gw6/64 dev $ifn nodad
+	link set $ifn up
+	EOF
+	ip -n "$c" -batch - <<-EOF
+	addr add $ctr4/25 dev eth0
+	addr add $ctr6/64 dev eth0 nodad
+	link set eth0 up
+	route add default via $gw4
+	route add default via $gw6
+	EOF
+	ip -n "$q" -batch - <<-EOF
+	route add 203.0.113.$b/25 via $POD4
+	route add 2001:db8:$s::/64 via $POD6
+	EOF
+	n "$p" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
 # ---- the standard pod -------------------------------------------------------
 
 # setup: module loaded, the standard topology in $pod / $peer.

@@ -47,6 +47,12 @@ struct mr_spec_dns {
 	struct mr_spec_cidr servers[MR_SPEC_N];
 };
 
+/* A list ends at its first entry without ifname. */
+struct mr_spec_vnet {
+	const char *ifname;
+	struct mr_spec_cidr cidr;
+};
+
 struct mr_spec {
 	bool ipv4_only;			/* ip-family-mode ipv4 */
 	struct mr_spec_range owner_uids[MR_SPEC_N];
@@ -55,6 +61,7 @@ struct mr_spec {
 	struct mr_spec_uid_ports uid_ports_udp[2];
 	struct mr_spec_dir in, out;
 	struct mr_spec_dns dns;
+	struct mr_spec_vnet vnet[MR_SPEC_N];
 };
 
 struct mr_case {
@@ -97,6 +104,16 @@ struct mr_case {
 #define DNS4		.dns = { true, false, true, { { NS4, 32 } } }
 #define DNSALL		.dns = { true, true, true }
 #define ZONE(n)		(n), true
+/* vnet: dock0 with a network per family; br+ (a prefix) IPv4 only. */
+#define DOCK4		V4(172, 17, 0, 0)
+#define DOCK6		DB8(0x17, 0)
+#define BR4		V4(172, 18, 0, 0)
+#define VNET		.vnet = { { "dock0", { DOCK4, 16 } }, { "dock0", { DOCK6, 64, true } }, \
+				  { "br+", { BR4, 16 } } }
+#define C4		V4(172, 17, 0, 2)	/* a container behind dock0 */
+#define C6		DB8(0x17, 2)
+#define DOCK0		.iifname = "dock0"
+#define ETH0		.iifname = "eth0"
 
 #define R(reason)	MESHREDIR_REASON_##reason, false
 
@@ -397,6 +414,86 @@ static const struct mr_case mr_cases[] = {
 	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .sport = 40000, .dport = 53), ZONE(0) },
 	{ "zone: without DNS capture: none", { KUMA_DP },
 	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .sport = 40000, .dport = 53), ZONE(0) },
+	/*
+	 * vnet: V1 and V2 at the top of PREROUTING, for the entries of the
+	 * flow's family whose interface matches, ahead of the inbound chain.
+	 */
+	{ "vnet: UDP/53 anywhere: DNS port, DNS off", { KUMA_DP, VNET },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "vnet: UDP/53 to a server, DNS on: DNS port", { KUMA_DP, VNET, DNS46 },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "vnet: UDP/53 v6: DNS port", { KUMA_DP, VNET },
+	  IN6(UDP, DOCK0, .saddr = C6, .daddr = REMOTE6, .dport = 53), R(REDIRECTED_DNS) },
+	{ "vnet: UDP/53 on another interface: no rule", { KUMA_DP, VNET, DNS46 },
+	  IN4(UDP, ETH0, .saddr = C4, .daddr = NS4, .dport = 53), R(UNSPEC) },
+	{ "vnet: UDP to another port: no rule", { KUMA_DP, VNET },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 123), R(UNSPEC) },
+	{ "vnet: UDP/53 v6 on br+, IPv4 only: no rule", { KUMA_DP, VNET },
+	  IN6(UDP, .iifname = "br-1", .saddr = C6, .daddr = REMOTE6, .dport = 53), R(UNSPEC) },
+	{ "vnet: TCP out of the CIDR: outbound port (V2)", { KUMA_DP, VNET },
+	  IN4(DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: TCP out of the CIDR v6: outbound port", { KUMA_DP, VNET },
+	  IN6(DOCK0, .saddr = C6, .daddr = REMOTE6, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: TCP to the CIDR: inbound", { KUMA_DP, VNET },
+	  IN4(DOCK0, .saddr = C4, .daddr = V4(172, 17, 0, 1), .dport = 80), R(REDIRECTED_INBOUND) },
+	{ "vnet: TCP to the CIDR v6: inbound", { KUMA_DP, VNET },
+	  IN6(DOCK0, .saddr = C6, .daddr = DB8(0x17, 1), .dport = 80), R(REDIRECTED_INBOUND) },
+	{ "vnet: TCP to the CIDR, inbound off", { KUMA_DP, VNET, .in = { .disabled = true } },
+	  IN4(DOCK0, .saddr = C4, .daddr = V4(172, 17, 0, 1), .dport = 80), R(DIRECTION_DISABLED) },
+	{ "vnet: V2 ahead of a disabled inbound", { KUMA_DP, VNET, .in = { .disabled = true } },
+	  IN4(DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: V2 ahead of inbound exclusions", { KUMA_DP, VNET,
+	  .in = { .exclude_ips = { { C4, 32 } }, .exclude_ports = { { 80, 80 } } } },
+	  IN4(DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: outbound exclusions do not apply", { KUMA_DP, VNET,
+	  .out = { .disabled = true, .exclude_ips = { { REMOTE4, 32 } } } },
+	  IN4(DOCK0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: another interface: inbound", { KUMA_DP, VNET },
+	  IN4(ETH0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_INBOUND) },
+	{ "vnet: dock0 is exact, not dock01", { KUMA_DP, VNET },
+	  IN4(.iifname = "dock01", .saddr = C4, .daddr = REMOTE4, .dport = 80),
+	  R(REDIRECTED_INBOUND) },
+	{ "vnet: br+ matches br-1", { KUMA_DP, VNET },
+	  IN4(.iifname = "br-1", .saddr = V4(172, 18, 0, 2), .daddr = REMOTE4, .dport = 80),
+	  R(REDIRECTED_OUTBOUND) },
+	{ "vnet: br+ matches br", { KUMA_DP, VNET },
+	  IN4(.iifname = "br", .saddr = V4(172, 18, 0, 2), .daddr = REMOTE4, .dport = 80),
+	  R(REDIRECTED_OUTBOUND) },
+	{ "vnet: br+ does not match b", { KUMA_DP, VNET },
+	  IN4(.iifname = "b", .saddr = V4(172, 18, 0, 2), .daddr = REMOTE4, .dport = 80),
+	  R(REDIRECTED_INBOUND) },
+	{ "vnet: br+ is IPv4 only", { KUMA_DP, VNET },
+	  IN6(.iifname = "br-1", .saddr = C6, .daddr = REMOTE6, .dport = 80),
+	  R(REDIRECTED_INBOUND) },
+	{ "vnet: every matching entry is a rule: out of one CIDR", { KUMA_DP,
+	  .vnet = { { "dock+", { V4(10, 1, 0, 0), 16 } }, { "dock0", { V4(10, 2, 0, 0), 16 } } } },
+	  IN4(DOCK0, .saddr = C4, .daddr = V4(10, 2, 0, 1), .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: + alone matches every interface", { KUMA_DP, .vnet = { { "+", { BR4, 16 } } } },
+	  IN4(ETH0, .saddr = C4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: ipv4 mode: IPv6 passes", { KUMA_DP, VNET, .ipv4_only = true },
+	  IN6(DOCK0, .saddr = C6, .daddr = REMOTE6, .dport = 80), R(FAMILY_DISABLED) },
+	{ "vnet: ipv4 mode: IPv6 UDP/53 passes", { KUMA_DP, VNET, .ipv4_only = true },
+	  IN6(UDP, DOCK0, .saddr = C6, .daddr = REMOTE6, .dport = 53), R(FAMILY_DISABLED) },
+	{ "vnet: local connections unchanged", { KUMA_DP, VNET },
+	  OUT4(APP, .saddr = POD4, .daddr = REMOTE4, .dport = 80), R(REDIRECTED_OUTBOUND) },
+	{ "vnet: local UDP/53 without DNS: no rule", { KUMA_DP, VNET },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(UNSPEC) },
+	/* vnet and the zone split: meshredir's, not Kuma's (which gives none). */
+	{ "zone: vnet query: proxy zone", { KUMA_DP, VNET, DNS46 },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: vnet query v6: proxy zone", { KUMA_DP, VNET, DNS46 },
+	  IN6(UDP, DOCK0, .saddr = C6, .daddr = REMOTE6, .sport = 40000, .dport = 53), ZONE(2) },
+	{ "zone: query on another interface: none", { KUMA_DP, VNET, DNS46 },
+	  IN4(UDP, ETH0, .saddr = C4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: vnet query, split off: none", { KUMA_DP, VNET,
+	  .dns = { true, false, false, { { NS4, 32 } } } },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: vnet query, DNS off: none", { KUMA_DP, VNET },
+	  IN4(UDP, DOCK0, .saddr = C4, .daddr = REMOTE4, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: vnet query, family without DNS: none", { KUMA_DP, VNET, DNS4 },
+	  IN6(UDP, DOCK0, .saddr = C6, .daddr = REMOTE6, .sport = 40000, .dport = 53), ZONE(0) },
+	{ "zone: vnet: a server's reply is still D8's", { KUMA_DP, VNET, DNS46 },
+	  IN4(UDP, DOCK0, .saddr = NS4, .daddr = C4, .sport = 53, .dport = 53), ZONE(1) },
 };
 
 /* What the case's function says of its flow. */
@@ -506,6 +603,36 @@ static bool mr_spec_uid_ports(struct mr_arena *a, const struct mr_spec_uid_ports
 	return true;
 }
 
+/* false only if the arena is too small. */
+static bool mr_spec_vnet(struct mr_arena *a, const struct mr_spec_vnet *s,
+			 const struct mr_vnet **out)
+{
+	struct mr_vnet *vnet;
+	u32 i, n = 0;
+	size_t len;
+
+	while (n < MR_SPEC_N && s[n].ifname)
+		n++;
+	if (!n)
+		return true;
+	vnet = mr_arena_alloc(a, sizeof(*vnet) + n * sizeof(vnet->entry[0]));
+	if (!vnet)
+		return false;
+	vnet->count = n;
+	for (i = 0; i < n; i++) {
+		struct mr_vnet_entry *e = &vnet->entry[i];
+
+		len = strlen(s[i].ifname);
+		memcpy(e->ifname, s[i].ifname, len + 1);
+		e->len = s[i].ifname[len - 1] == '+' ? len - 1 : len + 1;
+		e->ipv6 = s[i].cidr.ipv6;
+		e->cidr = mr_cidr_range(s[i].cidr.addr, s[i].cidr.prefix_len,
+					e->ipv6 ? 128 : 32);
+	}
+	*out = vnet;
+	return true;
+}
+
 /* NULL only if the arena is too small, which a test reports. */
 static const struct mr_config *mr_spec_config(struct mr_arena *a,
 					      const struct mr_spec *s)
@@ -526,7 +653,8 @@ static const struct mr_config *mr_spec_config(struct mr_arena *a,
 	cfg->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
 	cfg->dns.servers4 = mr_spec_cidrs(a, s->dns.servers, false);
 	cfg->dns.servers6 = mr_spec_cidrs(a, s->dns.servers, true);
-	if (!mr_spec_uid_ports(a, s->uid_ports, &cfg->uid_ports) ||
+	if (!mr_spec_vnet(a, s->vnet, &cfg->vnet) ||
+	    !mr_spec_uid_ports(a, s->uid_ports, &cfg->uid_ports) ||
 	    !mr_spec_uid_ports(a, s->uid_ports_udp, &cfg->uid_ports_udp))
 		return NULL;
 	return cfg;

@@ -490,8 +490,6 @@ static void test_errors_usage(void)
 	EXPECT_ERR("unexpected argument \"extra\"", "show", "extra");
 	EXPECT_ERR("unknown flag \"--foo\" (see meshredir set --help)", "set", "--foo=1");
 	EXPECT_ERR("unknown flag \"-x\" (see meshredir show --help)", "show", "-x");
-	EXPECT_ERR("--vnet: a kumactl flag meshredir does not have (it has no virtual-network redirection)",
-		   "set", "--vnet=docker0:172.17.0.0/16");
 	EXPECT_ERR("unknown flag \"--redirect-dns-upstream-target-chain\" (see meshredir set --help)",
 		   "set", "--redirect-dns-upstream-target-chain=RETURN");
 	EXPECT_ERR("--redirect-inbound-port: a value is needed", "set", "--redirect-inbound-port");

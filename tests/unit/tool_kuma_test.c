@@ -321,8 +321,8 @@ static void test_errors(void)
 			"config.yaml:3: redirect.dns.enabled: \"maybe\" is not true or false");
 	EXPECT_YAML_ERR("redirect:\n  dns:\n    skipConntrackZoneSplit: 2\n",
 			"config.yaml:3: redirect.dns.skipConntrackZoneSplit: \"2\" is not true or false");
-	EXPECT_YAML_ERR("redirect:\n  vnet:\n    networks: [\"docker0:172.17.0.0/16\"]\n",
-			"config.yaml:3: redirect.vnet.networks: not supported: meshredir has no virtual-network (vnet) redirection (only an empty list is accepted)");
+	EXPECT_YAML_ERR("redirect:\n  vnet:\n    networks: [\"docker0:172.17.0.0/33\"]\n",
+			"config.yaml:3: redirect.vnet.networks: \"docker0:172.17.0.0/33\": \"172.17.0.0/33\": prefix length 33 exceeds 32");
 	EXPECT_YAML_ERR("redirect:\n  inbound:\n    excludePortsForUIDs: [\"1000\"]\n",
 			"config.yaml:3: redirect.inbound.excludePortsForUIDs: not supported: meshredir excludes ports by UID for outbound connections only (only an empty list is accepted)");
 	EXPECT_YAML_ERR("ebpf:\n  enabled: true\n",

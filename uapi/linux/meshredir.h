@@ -103,6 +103,19 @@
  *                                 EXCLUDE_IPS, at most
  *                                 MESHREDIR_MAX_DNS_SERVERS
  *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, 0 or 1, default 1
+ *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
+ *                                 capture, the nest giving only vnet's
+ *                                 DNS port
+ *    MESHREDIR_A_VNET: NLA_NESTED, interfaces of routed-in networks (see
+ *                      below), at most MESHREDIR_MAX_VNETS entries
+ *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
+ *            MESHREDIR_VNET_A_IFNAME: NLA_NUL_STRING, 1 to IFNAMSIZ - 1
+ *                                     bytes; a trailing '+' makes the rest
+ *                                     a prefix, as iptables -i
+ *            MESHREDIR_VNET_A_CIDR: NLA_NESTED, one CIDR as EXCLUDE_IPS'
+ *                                   entries, whose family the entry applies to
+ *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
+ *            ...
  *
  * MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS is accepted in MESHREDIR_A_OUTBOUND
  * only. Its entries apply to the protocols PROTOCOLS names: TCP to every
@@ -183,7 +196,8 @@
  *
  *    message 1: MESHREDIR_A_IP_FAMILY_MODE, MESHREDIR_A_COUNTERS, the other
  *               top-level scalars, MESHREDIR_A_INBOUND and _OUTBOUND with
- *               their ENABLED and PORT only, MESHREDIR_A_DNS whole
+ *               their ENABLED and PORT only, MESHREDIR_A_DNS and
+ *               MESHREDIR_A_VNET whole
  *    message 2...: the lists, in the order of the tree above, split between
  *               messages at entry boundaries: a list continues in the next
  *               message inside the same MESHREDIR_A_OWNER_*, or the same
@@ -267,6 +281,33 @@
  * configuration asks for it. A kernel built without
  * CONFIG_NF_CONNTRACK_ZONES refuses such a SET (EOPNOTSUPP).
  *
+ * vnet
+ * ----
+ *
+ * MESHREDIR_A_VNET names the interfaces through which a host acting as a
+ * gateway for Docker or bridge networks receives their traffic, each with
+ * the network's CIDR, as Kuma's redirect.vnet.networks. A new connection
+ * arriving (PRE_ROUTING) on an interface an entry of its family matches
+ * is classified ahead of every inbound rule, as Kuma inserts its vnet
+ * rules at the top of nat PREROUTING: UDP to port 53, whatever its
+ * destination, goes to the DNS port, with DNS capture off too, as Kuma's
+ * (MESHREDIR_DNS_A_PORT; without capture, in a MESHREDIR_A_DNS with
+ * ENABLED 0, as GET gives it; 15053 without MESHREDIR_A_DNS); TCP to an
+ * address outside the CIDR of any entry that matches the interface goes
+ * to the outbound port, whatever the outbound redirect; TCP to the CIDR
+ * goes on to the inbound rules. Both are redirected, as REDIRECT does at PRE_ROUTING, to
+ * the receiving interface's address, and counted under
+ * MESHREDIR_REASON_REDIRECTED_DNS and _REDIRECTED_OUTBOUND in
+ * MESHREDIR_COUNTERS_A_PRE_ROUTING (where nothing else counts them). No
+ * exclusion applies, as none of Kuma's does. The interface's name is
+ * matched when a connection starts, as iptables -i matches it. Entries of
+ * one family may not name the same interface twice. With the zone split,
+ * a UDP/53 query arriving on such an interface is given
+ * MESHREDIR_DNS_ZONE_PROXY, as a local application's captured query is,
+ * so that the proxy's answer, in that zone too, leaves with the address
+ * the client asked (Kuma leaves that query in zone 0, and its answer
+ * comes back from the DNS port).
+ *
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
  *
@@ -274,9 +315,8 @@
  * Sets every counter back to zero. ENOENT if the
  * namespace is not configured.
  *
- * Reserved for later versions: vnet (capture of traffic routed in from
- * named interfaces), and a multicast group announcing redirect decisions
- * to a live monitor.
+ * Reserved for later versions: a multicast group announcing redirect
+ * decisions to a live monitor.
  */
 
 #ifndef _UAPI_LINUX_MESHREDIR_H
@@ -319,6 +359,7 @@
 #define MESHREDIR_MAX_UID_PORTS_RANGES 1024	/* port ranges over all those entries */
 #define MESHREDIR_MAX_ENTRIES 131072		/* entries over every list */
 #define MESHREDIR_MAX_DNS_SERVERS 64		/* DNS_A_SERVERS, not in ENTRIES */
+#define MESHREDIR_MAX_VNETS 64			/* A_VNET entries, not in ENTRIES */
 
 enum meshredir_cmd {
 	MESHREDIR_CMD_UNSPEC,
@@ -352,6 +393,8 @@ enum meshredir_attr {
 	MESHREDIR_A_SET_MORE,
 	MESHREDIR_A_SET_PART,
 	MESHREDIR_A_DNS,
+	/* Goes after MESHREDIR_A_EVENTS_DROPPED when the monitor's are merged. */
+	MESHREDIR_A_VNET,
 	__MESHREDIR_A_MAX
 };
 
@@ -413,10 +456,20 @@ enum meshredir_dns_attr {
 	MESHREDIR_DNS_A_CAPTURE_ALL,
 	MESHREDIR_DNS_A_SERVERS,
 	MESHREDIR_DNS_A_ZONE_SPLIT,
+	MESHREDIR_DNS_A_ENABLED,
 	__MESHREDIR_DNS_A_MAX
 };
 
 #define MESHREDIR_DNS_A_MAX (__MESHREDIR_DNS_A_MAX - 1)
+
+enum meshredir_vnet_attr {
+	MESHREDIR_VNET_A_UNSPEC,
+	MESHREDIR_VNET_A_IFNAME,
+	MESHREDIR_VNET_A_CIDR,
+	__MESHREDIR_VNET_A_MAX
+};
+
+#define MESHREDIR_VNET_A_MAX (__MESHREDIR_VNET_A_MAX - 1)
 
 enum meshredir_counters_attr {
 	MESHREDIR_COUNTERS_A_UNSPEC,

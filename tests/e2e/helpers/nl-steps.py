@@ -27,6 +27,11 @@
 #   set-dup-family      SET of one exclude-outbound-ips entry with FAMILY
 #                       AF_INET, then AF_INET6, and fd00::/64: "set
 #                       dup-family: 0" or "set dup-family: ERRNO: msg"
+#   set-vnet:IF@CIDR,...
+#                       SET of owner-uids 5678 and these vnet entries, the
+#                       names sent as they are (NUL-terminated), the CIDRs
+#                       with their host bits: "set vnet: 0" or "set vnet:
+#                       ERRNO: msg"
 #   get                 GET without NLM_F_DUMP: "get: 0 BYTES" or
 #                       "get: ERRNO: msg"
 #   dump-start          a GET dump, of which only the first datagram is read
@@ -39,6 +44,7 @@
 # from uapi/linux/meshredir.h ($MR_REPO), so they follow the header.
 
 import errno
+import ipaddress
 import os
 import re
 import socket
@@ -257,6 +263,22 @@ class Genl:
         p += nest(E['MESHREDIR_A_OUTBOUND'], nest(E['MESHREDIR_DIR_A_EXCLUDE_IPS'], entry))
         return self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
 
+    def set_vnet(self, arg):
+        c = lambda name: E['MESHREDIR_CIDR_A_' + name]
+        a = E['MESHREDIR_LIST_A_ENTRY']
+        entries = []
+        for e in arg.split(','):
+            name, _, cidr = e.partition('@')
+            ip = ipaddress.ip_interface(cidr)
+            fam = socket.AF_INET if ip.version == 4 else socket.AF_INET6
+            entries.append(nest(a, attr(E['MESHREDIR_VNET_A_IFNAME'], name.encode() + b'\0'),
+                                nest(E['MESHREDIR_VNET_A_CIDR'],
+                                     attr(c('FAMILY'), struct.pack('=H', fam)),
+                                     attr(c('ADDR'), ip.ip.packed),
+                                     attr(c('PREFIX_LEN'), bytes([ip.network.prefixlen])))))
+        p = self.owner() + nest(E['MESHREDIR_A_VNET'], *entries)
+        return self.talk(self.family, E['MESHREDIR_CMD_SET'], p)
+
 
 def result(what, err, text, extra=''):
     if err:
@@ -291,6 +313,9 @@ def main(steps):
         elif kind == 'set-dup-family':
             _, err, text = nl.set_dup_family()
             result('set dup-family', err, text)
+        elif kind == 'set-vnet':
+            _, err, text = nl.set_vnet(arg)
+            result('set vnet', err, text)
         elif kind == 'get':
             replies, err, text = nl.talk(nl.family, E['MESHREDIR_CMD_GET'], b'')
             result('get', err, text, f' {sum(len(r) for r in replies)}')

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# gen-rules.py: Kuma's transparent-proxy nat rules (TCP and DNS, vnet and
+# gen-rules.py: Kuma's transparent-proxy nat rules (TCP, DNS and vnet;
 # logging off), and its raw rules of the DNS zone split, as iptables-restore / ip6tables-restore input, built from
 # the kumactl flags that meshredir also takes, rule by rule as
 # module/KUMA.md describes them. The rule names in the comments (A1, B3,
@@ -17,6 +17,7 @@
 #       [--drop-invalid-packets] [--ip-family-mode dualstack|ipv4]
 #       [--redirect-dns] [--redirect-all-dns-traffic] [--redirect-dns-port N]
 #       [--skip-dns-conntrack-zone-split] [--dns-servers L]
+#       [--vnet IFACE:CIDR]...
 #
 # Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
 # families (each family takes its own). Rule comments are left out: they
@@ -32,6 +33,10 @@
 # empty nat table, as kumactl installs no ip6tables rules then.
 # --dns-servers stands for resolv.conf's nameservers, in file order: a
 # family without one gets no DNS rule (D1-D8), as in kumactl.
+# --vnet, as kumactl's (VNet.Initialize): split at the first ':', one CIDR
+# per interface and family, a later one replacing; its rules (V1, V2, then
+# the TCP jump to the inbound chain) are inserted at the top of PREROUTING,
+# interfaces in byte order.
 
 import argparse
 import ipaddress
@@ -103,6 +108,7 @@ def main():
     ap.add_argument("--skip-dns-conntrack-zone-split", type=boolean, nargs="?", const=True,
                     default=False)
     ap.add_argument("--dns-servers", default="")
+    ap.add_argument("--vnet", action="append", default=[])
     a = ap.parse_args()
     # kumactl: captureAll turns DNS on.
     a.redirect_dns = a.redirect_dns or a.redirect_all_dns_traffic
@@ -129,7 +135,20 @@ def rules(a, fam):
               "KUMA_MESH_OUTBOUND", "KUMA_MESH_OUTBOUND_REDIRECT"):
         add(":%s - [0:0]" % c)
 
-    # PREROUTING: TCP -> KUMA_MESH_INBOUND (appended).
+    # PREROUTING: V1, V2 per vnet interface, then TCP -> KUMA_MESH_INBOUND,
+    # all inserted at the top in this order; without vnet, that jump alone,
+    # appended. Inserted or appended are the same in an empty chain.
+    vnet = {}
+    for v in a.vnet:
+        iface, _, cidr = v.partition(":")
+        net = ipaddress.ip_network(cidr, strict=False)
+        if net.version == fam:
+            vnet[iface] = str(net)
+    for iface in sorted(vnet, key=lambda s: s.encode()):
+        add("-A PREROUTING -i %s -p udp -m udp --dport 53 -j REDIRECT --to-ports %s"
+            % (iface, a.redirect_dns_port))                                      # V1
+        add("-A PREROUTING ! -d %s -i %s -p tcp -j REDIRECT --to-ports %s"
+            % (vnet[iface], iface, a.redirect_outbound_port))                    # V2
     add("-A PREROUTING -p tcp -j KUMA_MESH_INBOUND")
 
     # OUTPUT A1: one rule per protocol of each excludePortsForUIDs entry.

@@ -25,6 +25,7 @@ ALIASES = {
     'meshredir_port_list_attr': 'meshredir_list_attr',
     'meshredir_cidr_list_attr': 'meshredir_list_attr',
     'meshredir_uid_ports_list_attr': 'meshredir_list_attr',
+    'meshredir_vnet_list_attr': 'meshredir_list_attr',
     'meshredir_port_range_attr': 'meshredir_range_attr',
 }
 
