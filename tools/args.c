@@ -14,6 +14,7 @@
 #include "resolv.h"
 #include "kuma.h"
 #include "parse.h"
+#include "show.h"
 #include "util.h"
 #include "validate.h"
 
@@ -49,6 +50,8 @@ enum flag_id {
 	F_HELP,
 	F_VERSION,
 	F_TIMEOUT,
+	F_REASON,
+	F_COUNT,
 };
 
 enum flag_value {
@@ -99,13 +102,15 @@ static const struct flag flags[] = {
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
 	{ "verbose", F_VERBOSE, V_BOOL, C_KUMA },
-	{ "json", F_JSON, V_NONE, C(CMD_SHOW) },
+	{ "json", F_JSON, V_NONE, C(CMD_SHOW) | C(CMD_MONITOR) },
 	{ "format", F_FORMAT, V_REQUIRED, C(CMD_SHOW) },
 	{ "netns", F_NETNS, V_REQUIRED, C_ALL },
 	{ "pid", F_PID, V_REQUIRED, C_ALL },
 	{ "help", F_HELP, V_NONE, C_ALL },
 	{ "version", F_VERSION, V_NONE, C_ALL },
 	{ "timeout", F_TIMEOUT, V_REQUIRED, C(CMD_VALIDATE) },
+	{ "reason", F_REASON, V_REQUIRED, C(CMD_MONITOR) },
+	{ "count", F_COUNT, V_REQUIRED, C(CMD_MONITOR) },
 };
 
 #define WHY_IPTABLES "it sets no iptables rules"
@@ -147,6 +152,7 @@ static const struct {
 	{ "flush", CMD_FLUSH },
 	{ "reset-counters", CMD_RESET_COUNTERS },
 	{ "validate", CMD_VALIDATE },
+	{ "monitor", CMD_MONITOR },
 	{ "help", CMD_HELP },
 	{ "version", CMD_VERSION },
 };
@@ -287,6 +293,33 @@ static int boolean(const struct token *t, const char *flag, bool *out, char *err
 	return parse_bool(flag, t->value ? t->value : "true", out, err, errlen);
 }
 
+_Static_assert(MESHREDIR_REASON_MAX < 64, "monitor's --reason mask is 64 bits");
+
+/*
+ * monitor's --reason: one name or a comma-separated list of the names show
+ * gives the counters, added to *mask.
+ */
+static int reasons(const char *flag, const char *value, uint64_t *mask, char *err, size_t errlen)
+{
+	const char *p = value, *end;
+	unsigned int r;
+	size_t n;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		r = reason_lookup(p, n);
+		if (r == MESHREDIR_REASON_UNSPEC)
+			return fail(err, errlen,
+				    "%s: \"%.*s\" is not a reason (the names of show's counters: redirected-inbound, excluded-port, ...)",
+				    flag, (int)n, p);
+		*mask |= 1ull << r;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
+
 static int apply_flag(struct cmdline *cl, const struct token *t, struct state *st,
 		      char *err, size_t errlen)
 {
@@ -377,6 +410,13 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return 0;
 	case F_TIMEOUT:
 		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
+	case F_REASON:
+		return reasons(flag, t->value, &cl->reasons, err, errlen);
+	case F_COUNT:
+		if (!decimal(t->value, UINT64_MAX, &cl->count) || !cl->count)
+			return fail(err, errlen, "%s: \"%s\" is not a number of events (1 or more)",
+				    flag, t->value);
+		return 0;
 	case F_CONFIG:		/* read before every other flag */
 	case F_CONFIG_FILE:
 	case F_HELP:

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "show.h"
 
@@ -35,6 +36,16 @@ static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 const char *reason_name(unsigned int reason)
 {
 	return reason <= MESHREDIR_REASON_MAX ? reasons[reason] : NULL;
+}
+
+unsigned int reason_lookup(const char *name, size_t n)
+{
+	unsigned int r;
+
+	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++)
+		if (strlen(reasons[r]) == n && !memcmp(reasons[r], name, n))
+			return r;
+	return MESHREDIR_REASON_UNSPEC;
 }
 
 const char *hook_name(unsigned int hook)

@@ -15,6 +15,8 @@
 
 /* "redirected-inbound", ...; NULL for a reason this tool does not know. */
 const char *reason_name(unsigned int reason);
+/* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
+unsigned int reason_lookup(const char *name, size_t n);
 /* "local-out" or "pre-routing". */
 const char *hook_name(unsigned int hook);
 
