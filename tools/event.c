@@ -63,11 +63,13 @@ static const char *const attr_names[MESHREDIR_EVENT_A_MAX + 1] = {
 	[MESHREDIR_EVENT_A_IFINDEX] = "ifindex",
 };
 
-/* The attributes every event has. */
+/*
+ * The attributes every event has; the ports too but for a dropped-invalid
+ * packet of another protocol than TCP and UDP.
+ */
 static const unsigned int required[] = {
 	MESHREDIR_EVENT_A_HOOK, MESHREDIR_EVENT_A_FAMILY, MESHREDIR_EVENT_A_PROTOCOL,
-	MESHREDIR_EVENT_A_SRC_ADDR, MESHREDIR_EVENT_A_SRC_PORT, MESHREDIR_EVENT_A_DST_ADDR,
-	MESHREDIR_EVENT_A_DST_PORT, MESHREDIR_EVENT_A_REASON,
+	MESHREDIR_EVENT_A_SRC_ADDR, MESHREDIR_EVENT_A_DST_ADDR, MESHREDIR_EVENT_A_REASON,
 };
 
 int event_parse(const struct nlmsghdr *nlh, struct event *ev, char *err, size_t errlen)
@@ -99,8 +101,15 @@ int event_parse(const struct nlmsghdr *nlh, struct event *ev, char *err, size_t 
 	if (addr_attr(tb[MESHREDIR_EVENT_A_SRC_ADDR], ev->family, ev->src, "src-addr", err, errlen) ||
 	    addr_attr(tb[MESHREDIR_EVENT_A_DST_ADDR], ev->family, ev->dst, "dst-addr", err, errlen))
 		return -1;
-	ev->sport = mnl_attr_get_u16(tb[MESHREDIR_EVENT_A_SRC_PORT]);
-	ev->dport = mnl_attr_get_u16(tb[MESHREDIR_EVENT_A_DST_PORT]);
+	if (!tb[MESHREDIR_EVENT_A_SRC_PORT] != !tb[MESHREDIR_EVENT_A_DST_PORT])
+		return fail(err, errlen, "event: %s without %s",
+			    tb[MESHREDIR_EVENT_A_SRC_PORT] ? "src-port" : "dst-port",
+			    tb[MESHREDIR_EVENT_A_SRC_PORT] ? "dst-port" : "src-port");
+	if (tb[MESHREDIR_EVENT_A_SRC_PORT]) {
+		ev->has_ports = true;
+		ev->sport = mnl_attr_get_u16(tb[MESHREDIR_EVENT_A_SRC_PORT]);
+		ev->dport = mnl_attr_get_u16(tb[MESHREDIR_EVENT_A_DST_PORT]);
+	}
 	ev->reason = mnl_attr_get_u32(tb[MESHREDIR_EVENT_A_REASON]);
 	if (tb[MESHREDIR_EVENT_A_UID]) {
 		ev->has_uid = true;
@@ -147,6 +156,10 @@ static const char *protocol(const struct event *ev, char *buf, size_t len)
 		return "tcp";
 	if (ev->protocol == IPPROTO_UDP)
 		return "udp";
+	if (ev->protocol == IPPROTO_ICMP)
+		return "icmp";
+	if (ev->protocol == IPPROTO_ICMPV6)
+		return "icmpv6";
 	snprintf(buf, len, "proto-%u", ev->protocol);
 	return buf;
 }
@@ -169,13 +182,15 @@ static const char *addr(uint8_t family, const uint8_t *a, char *buf, size_t len)
 	return buf;
 }
 
-/* 10.0.0.1:80, [fd00::1]:80 */
-static void endpoint(FILE *f, uint8_t family, const uint8_t *a, uint16_t port)
+/* 10.0.0.1:80, [fd00::1]:80; without a port, the address alone. */
+static void endpoint(FILE *f, uint8_t family, const uint8_t *a, bool has_port, uint16_t port)
 {
 	char buf[INET6_ADDRSTRLEN];
 
 	addr(family, a, buf, sizeof(buf));
-	if (family == AF_INET6)
+	if (!has_port)
+		fputs(buf, f);
+	else if (family == AF_INET6)
 		fprintf(f, "[%s]:%u", buf, port);
 	else
 		fprintf(f, "%s:%u", buf, port);
@@ -187,9 +202,9 @@ void event_text(FILE *f, const struct event *ev, const char *time, const char *i
 
 	fprintf(f, "%s %-3s %s ", time, direction(ev, b1, sizeof(b1)),
 		protocol(ev, b2, sizeof(b2)));
-	endpoint(f, ev->family, ev->src, ev->sport);
+	endpoint(f, ev->family, ev->src, ev->has_ports, ev->sport);
 	fputs(" -> ", f);
-	endpoint(f, ev->family, ev->dst, ev->dport);
+	endpoint(f, ev->family, ev->dst, ev->has_ports, ev->dport);
 	if (ifname)
 		fprintf(f, " dev %s", ifname);
 	else if (ev->has_ifindex)
@@ -201,7 +216,7 @@ void event_text(FILE *f, const struct event *ev, const char *time, const char *i
 	fprintf(f, " %s", reason(ev, b3, sizeof(b3)));
 	if (ev->has_to) {
 		fputs(" to ", f);
-		endpoint(f, ev->family, ev->to, ev->to_port);
+		endpoint(f, ev->family, ev->to, true, ev->to_port);
 	}
 	if (ev->dropped)
 		fprintf(f, " (%" PRIu64 " dropped before)", ev->dropped);
@@ -237,10 +252,12 @@ void event_json(FILE *f, const struct event *ev, const char *time, const char *i
 		fprintf(f, ", \"hook\": \"%s\"", hook);
 	fprintf(f, ", \"family\": \"%s\", \"protocol\": \"%s\"",
 		ev->family == AF_INET ? "ipv4" : "ipv6", protocol(ev, b2, sizeof(b2)));
-	fprintf(f, ", \"src\": \"%s\", \"src-port\": %u",
-		addr(ev->family, ev->src, a, sizeof(a)), ev->sport);
-	fprintf(f, ", \"dst\": \"%s\", \"dst-port\": %u",
-		addr(ev->family, ev->dst, a, sizeof(a)), ev->dport);
+	fprintf(f, ", \"src\": \"%s\"", addr(ev->family, ev->src, a, sizeof(a)));
+	if (ev->has_ports)
+		fprintf(f, ", \"src-port\": %u", ev->sport);
+	fprintf(f, ", \"dst\": \"%s\"", addr(ev->family, ev->dst, a, sizeof(a)));
+	if (ev->has_ports)
+		fprintf(f, ", \"dst-port\": %u", ev->dport);
 	if (ev->has_ifindex) {
 		fprintf(f, ", \"ifindex\": %" PRIu32, ev->ifindex);
 		if (ifname) {

@@ -22,7 +22,7 @@ struct event {
 	uint16_t sport, dport, to_port;
 	uint32_t uid, gid, reason, ifindex;
 	uint64_t dropped;		/* events not sent just before this one */
-	bool has_uid, has_gid, has_to, has_ifindex;
+	bool has_ports, has_uid, has_gid, has_to, has_ifindex;
 };
 
 /*

@@ -181,6 +181,8 @@ int run_monitor(struct run *r)
 
 		return kernel_error("monitor: joining the events group", &st);
 	}
+	/* As tcpdump does: a script knows from this line that nothing is missed. */
+	fprintf(stderr, "meshredir: monitor: listening in %s\n", r->where);
 	ret = listen_loop(r, &unblocked, &t);
 	fprintf(stderr, "meshredir: monitor: %" PRIu64 " events received, %" PRIu64 " shown, %" PRIu64 " dropped by the kernel",
 		t.received, t.shown, t.dropped);

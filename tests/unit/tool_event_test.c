@@ -194,7 +194,8 @@ static void test_missing(void)
 		{ MESHREDIR_EVENT_A_HOOK, "event: no hook attribute" },
 		{ MESHREDIR_EVENT_A_FAMILY, "event: no family attribute" },
 		{ MESHREDIR_EVENT_A_SRC_ADDR, "event: no src-addr attribute" },
-		{ MESHREDIR_EVENT_A_DST_PORT, "event: no dst-port attribute" },
+		{ MESHREDIR_EVENT_A_DST_PORT, "event: src-port without dst-port" },
+		{ MESHREDIR_EVENT_A_SRC_PORT, "event: dst-port without src-port" },
 		{ MESHREDIR_EVENT_A_REASON, "event: no reason attribute" },
 		{ MESHREDIR_EVENT_A_TO_PORT, "event: to-addr without to-port" },
 	};
@@ -220,6 +221,34 @@ static void test_missing(void)
 		CHECK_INT(event_parse(nlh, &ev, err, sizeof(err)), -1);
 		CHECK_STR(err, cases[i].msg);
 	}
+}
+
+/* A dropped-invalid packet of a protocol without ports. */
+static void test_no_ports(void)
+{
+	struct nlmsghdr *nlh = event_msg();
+	char err[MR_ERR_LEN];
+	struct event ev;
+	char *s;
+
+	mnl_attr_put_u8(nlh, MESHREDIR_EVENT_A_HOOK, MESHREDIR_COUNTERS_A_PRE_ROUTING);
+	mnl_attr_put_u8(nlh, MESHREDIR_EVENT_A_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, MESHREDIR_EVENT_A_PROTOCOL, IPPROTO_ICMP);
+	put_addr(nlh, MESHREDIR_EVENT_A_SRC_ADDR, AF_INET, "192.0.2.1");
+	put_addr(nlh, MESHREDIR_EVENT_A_DST_ADDR, AF_INET, "192.0.2.2");
+	mnl_attr_put_u32(nlh, MESHREDIR_EVENT_A_REASON, MESHREDIR_REASON_DROPPED_INVALID);
+	mnl_attr_put_u32(nlh, MESHREDIR_EVENT_A_IFINDEX, 2);
+	CHECK_INT(event_parse(nlh, &ev, err, sizeof(err)), 0);
+	CHECK(!ev.has_ports);
+	s = print(event_text, &ev, "eth0");
+	CHECK_STR(s, "2026-12-04T23:20:01.123456 in  icmp 192.0.2.1 -> 192.0.2.2 dev eth0 dropped-invalid\n");
+	free(s);
+	s = print(event_json, &ev, "eth0");
+	CHECK_STR(s, "{\"time\": \"2026-12-04T23:20:01.123456\", \"direction\": \"in\", \"hook\": \"pre-routing\", "
+		  "\"family\": \"ipv4\", \"protocol\": \"icmp\", \"src\": \"192.0.2.1\", \"dst\": \"192.0.2.2\", "
+		  "\"ifindex\": 2, \"interface\": \"eth0\", \"reason\": \"dropped-invalid\", \"dropped-before\": 0}\n");
+	CHECK(python_json(s));
+	free(s);
 }
 
 static void test_malformed(void)
@@ -300,6 +329,7 @@ int main(void)
 	RUN(test_in6);
 	RUN(test_unknown_values);
 	RUN(test_missing);
+	RUN(test_no_ports);
 	RUN(test_malformed);
 	RUN(test_args);
 	return check_report();
