@@ -122,36 +122,54 @@ static int may_monitor(struct run *r)
 	return ret;
 }
 
-static int listen_loop(const struct run *r, sigset_t *unblocked, struct tally *t)
+/*
+ * What is queued on the socket; 1 when it is empty, 2 when --count is
+ * reached, -1 on error.
+ */
+static int read_queued(const struct run *r, struct tally *t)
 {
 	static char buf[RECV_SIZE];
-	struct pollfd pfd = { .fd = nl_fd(r->nl), .events = POLLIN };
 	ssize_t n;
 
-	while (!stop) {
-		/* ppoll() lets the signals in only while it waits: none is missed. */
-		if (ppoll(&pfd, 1, NULL, unblocked) < 0) {
-			if (errno == EINTR)
-				continue;
-			return print_error("monitor: waiting for events: %s", strerror(errno));
-		}
-		n = recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
+	for (;;) {
+		n = recv(nl_fd(r->nl), buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
 			/* Events the kernel sent and our queue could not hold. */
 			t->overruns++;
 			print_error("monitor: events were lost: this socket's receive queue overflowed");
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return print_error("monitor: reading events: %s", strerror(errno));
+		if (n < 0 && errno == EAGAIN)
+			return 1;
+		if (n < 0) {
+			print_error("monitor: reading events: %s", strerror(errno));
+			return -1;
+		}
 		if (one_read(r, buf, n, t))
-			stop = 1;
+			return 2;
+	}
+}
+
+static int listen_loop(const struct run *r, sigset_t *unblocked, struct tally *t)
+{
+	struct pollfd pfd = { .fd = nl_fd(r->nl), .events = POLLIN };
+	int ret = 1;
+
+	while (!stop && ret == 1) {
+		/* ppoll() lets the signals in only while it waits: none is missed. */
+		if (ppoll(&pfd, 1, NULL, unblocked) < 0 && errno != EINTR)
+			return print_error("monitor: waiting for events: %s", strerror(errno));
+		/*
+		 * After a signal too: the events the kernel queued before it are
+		 * shown and counted, so that the total is exact.
+		 */
+		ret = read_queued(r, t);
 		if (fflush(stdout) || ferror(stdout))
 			return print_error("monitor: cannot write the output: %s", strerror(errno));
 	}
-	return 0;
+	return ret < 0 ? 1 : 0;
 }
 
 int run_monitor(struct run *r)
