@@ -39,6 +39,7 @@ enum flag_id {
 	F_REDIRECT_ALL_DNS_TRAFFIC,
 	F_REDIRECT_DNS_PORT,
 	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
+	F_EVENT_RATE,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -98,6 +99,7 @@ static const struct flag flags[] = {
 	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
 	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
 	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
+	{ "event-rate", F_EVENT_RATE, V_REQUIRED, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
@@ -377,6 +379,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 			return -1;
 		cfg->dns.zone_split = !b;
 		return 0;
+	case F_EVENT_RATE:
+		return parse_event_rate(flag, t->value, &cfg->event_rate, err, errlen);
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))

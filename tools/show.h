@@ -22,6 +22,8 @@ const char *hook_name(unsigned int hook);
 
 void show_text(FILE *f, const struct tool_config *cfg);
 void show_json(FILE *f, const struct tool_config *cfg);
+/* Kuma's format (kuma_write), then events-dropped as a comment. */
+void show_yaml(FILE *f, const struct tool_config *cfg);
 void show_unconfigured(FILE *f, bool json);
 
 #endif /* MR_SHOW_H */
