@@ -368,7 +368,7 @@ inner() { sed -n "s/^$1: //p" "$WORK/inner.log"; }
 assert_eq "user namespace root: set in its own network namespace" ok "$(inner set)"
 assert_eq "user namespace root: monitor there ended by SIGINT" 0 "$(inner monitor-rc)"
 assert_eq "user namespace root: exactly its own connection's event, none of $pod's" \
-	"out tcp 127.0.0.1:20400 -> 127.0.0.1:9 uid 0 gid 0 localhost|" "$(inner events)"
+	"out tcp 127.0.0.1:20400 -> 127.0.0.1:9 uid 0 gid 0 loopback|" "$(inner events)"
 rc=0
 out=$(unchrooted ip netns exec "$pod" "${UNPRIV[@]}" unshare --user --map-root-user \
 	"$U_TOOL" monitor 2>&1) || rc=$?
