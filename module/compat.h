@@ -13,7 +13,7 @@
 #include <net/inet_hashtables.h>
 
 /*
- * 6.7 brought GENL_MCAST_CAP_NET_ADMIN (and 6.1.69 took it): genetlink
+ * 6.7 brought GENL_MCAST_CAP_NET_ADMIN (and 6.1.68 took it): genetlink
  * refuses to bind a socket to the group without CAP_NET_ADMIN in the user
  * namespace owning the socket's network namespace. A kernel without it has
  * no other way to restrict a subscription (no bind callback with the

@@ -304,7 +304,7 @@
  * namespace, as every command does: the group carries the kernel's
  * GENL_MCAST_CAP_NET_ADMIN flag, which genetlink checks at bind (EPERM
  * otherwise). Kernels before 6.7 that did not take it among their stable
- * updates (it came to 6.1 in 6.1.69) have no way to restrict a
+ * updates (it came to 6.1 in 6.1.68) have no way to restrict a
  * subscription: built against one, meshredir keeps the group but sends
  * nothing to it.
  *
