@@ -51,13 +51,15 @@ unchrooted() {
 		 /bin/busybox mount --move . / && exec /bin/busybox chroot . "$@"' sh "$@"
 }
 
-# mon_start TAG ARGS...: `meshredir --netns $pod monitor ARGS` in the
-# background, its stdout in $WORK/TAG.log, its stderr in $WORK/TAG.err.log;
-# returns once it says it listens.
+# mon_start TAG ARGS...: `meshredir --netns $pod monitor ARGS` (--pid
+# $MON_AT_PID instead when that is set) in the background, its stdout in
+# $WORK/TAG.log, its stderr in $WORK/TAG.err.log; returns once it says it
+# listens.
 mon_start() {
-	local tag=$1 i
+	local tag=$1 i at=(--netns "$pod")
 	shift
-	"$MR_TOOL" --netns "$pod" monitor "$@" >"$WORK/$tag.log" 2>"$WORK/$tag.err.log" </dev/null &
+	[ -z "${MON_AT_PID:-}" ] || at=(--pid "$MON_AT_PID")
+	"$MR_TOOL" "${at[@]}" monitor "$@" >"$WORK/$tag.log" 2>"$WORK/$tag.err.log" </dev/null &
 	eval "MON_PID_$tag=$!"
 	for i in $(seq 200); do
 		grep -q '^meshredir: monitor: listening in ' "$WORK/$tag.err.log" && return 0
@@ -230,7 +232,8 @@ assert_eq "counter increments == events received + dropped" "$SUM" "$((MON_RECV 
 
 pretty "--reason and --count; SIGTERM"
 mon_start some --reason excluded-port,redirected-inbound --reason passthrough --count 2
-mon_start none --reason dns-zoned
+# In the pod's namespace by --pid, of the sidecar there.
+MON_AT_PID=$(cat "$WORK/sidecar.$pod.pid") mon_start none --reason dns-zoned
 family 4
 cat >"$WORK/batch.in" <<EOF
 $PEER4 80 --netns $pod --uid $APP_UID --sport 20101 --timeout 5
@@ -246,7 +249,7 @@ assert_eq "monitor --reason ... --count 2: exit status, events received, shown" 
 seen=$(sed 's/ to [^ ]*$//' "$WORK/some.log" | awk '{ print $NF }' | tr '\n' ' ')
 assert_eq "monitor --reason ... --count 2: the reasons shown" "excluded-port redirected-inbound " "$seen"
 mon_stop none TERM
-assert_eq "monitor --reason dns-zoned ended by SIGTERM: exit status, received, shown, dropped" \
+assert_eq "monitor --pid (the pod's sidecar) --reason dns-zoned ended by SIGTERM: exit status, received, shown, dropped" \
 	"0 4 0 0" "$MON_RC $MON_RECV $MON_SHOWN $MON_DROP"
 assert_eq "monitor --reason dns-zoned: nothing printed" 0 "$(wc -l <"$WORK/none.log")"
 
