@@ -8,8 +8,25 @@
 #define MR_COMPAT_H
 
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
+
+/*
+ * 6.7 brought GENL_MCAST_CAP_NET_ADMIN (and 6.1.68 took it): genetlink
+ * refuses to bind a socket to the group without CAP_NET_ADMIN in the user
+ * namespace owning the socket's network namespace. A kernel without it has
+ * no other way to restrict a subscription (no bind callback with the
+ * socket, no filtered multicast before 6.10), so there the group stays
+ * silent rather than tell an unprivileged listener the proxy's UIDs.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define MR_MCGRP(grp) { .name = grp, .flags = GENL_MCAST_CAP_NET_ADMIN }
+#define MR_EVENTS_RESTRICTED true
+#else
+#define MR_MCGRP(grp) { .name = grp }
+#define MR_EVENTS_RESTRICTED false
+#endif
 
 /*
  * 6.1's struct nla_policy points to its range without const (6.2 added

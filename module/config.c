@@ -245,6 +245,7 @@ struct mr_config_input *mr_config_input_alloc(u32 portid)
 	dir_input_init(&in->inbound, MESHREDIR_DEFAULT_INBOUND_PORT);
 	dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
 	in->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
+	in->event_rate = MESHREDIR_DEFAULT_EVENT_RATE;
 	in->dns.zone_split = true;
 	return in;
 }
@@ -351,6 +352,7 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 	}
 	cfg->ip_family_mode = in->ip_family_mode;
 	cfg->drop_invalid = in->drop_invalid;
+	cfg->event_rate = in->event_rate;
 	cfg->dns.enabled = in->dns.enabled;
 	cfg->dns.capture_all = in->dns.capture_all;
 	cfg->dns.zone_split = in->dns.enabled && in->dns.zone_split;

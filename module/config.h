@@ -78,6 +78,7 @@ struct mr_config {
 #endif
 	u8 ip_family_mode;			/* enum meshredir_ip_family_mode */
 	bool drop_invalid;			/* drop-invalid-packets */
+	u32 event_rate;				/* events a second */
 	const struct mr_set *owner_uids;
 	const struct mr_set *owner_gids;
 	const struct mr_uid_ports *uid_ports;		/* the TCP entries */
@@ -167,6 +168,7 @@ struct mr_config_input {
 	u32 entries;				/* over every list, as sent */
 	u8 ip_family_mode;
 	bool drop_invalid;
+	u32 event_rate;
 	struct mr_ranges owner_uids;
 	struct mr_ranges owner_gids;
 	struct mr_dir_input inbound;

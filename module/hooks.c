@@ -22,6 +22,7 @@
 #include <net/sock.h>
 #include <net/udp.h>
 #include "compat.h"
+#include "events.h"
 #include "hooks.h"
 #include "netns.h"
 
@@ -235,8 +236,12 @@ unsigned int mr_nat_hook(void *priv, struct sk_buff *skb,
 	    redirect(ct, &to, port) != NF_ACCEPT)
 		reason = MESHREDIR_REASON_DROPPED;
 	stats = rcu_dereference(mn->stats);
-	if (stats)
+	if (stats) {
 		mr_count(stats, flow.hook, reason);
+		if (mr_events_wanted(state->net))
+			mr_event_conn(state, cfg, stats, tuple, &flow, reason,
+				      &to, port);
+	}
 	return reason == MESHREDIR_REASON_DROPPED ? NF_DROP : NF_ACCEPT;
 }
 
@@ -250,18 +255,23 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	struct mr_net *mn = mr_net(state->net);
+	const struct mr_config *cfg = rcu_dereference(mn->config);
 	enum ip_conntrack_info ctinfo;
 	struct mr_stats *stats;
 	struct nf_conn *ct;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!mr_drops_invalid(rcu_dereference(mn->config),
-			      state->pf == NFPROTO_IPV6, ct,
+	if (!mr_drops_invalid(cfg, state->pf == NFPROTO_IPV6, ct,
 			      !ct && ctinfo == IP_CT_UNTRACKED))
 		return NF_ACCEPT;
 	stats = rcu_dereference(mn->stats);
-	if (stats)
+	if (stats) {
 		mr_count(stats, MR_HOOK_PRE_ROUTING, MESHREDIR_REASON_DROPPED_INVALID);
+		if (mr_events_wanted(state->net))
+			mr_event_packet(state, cfg, stats, skb, NULL,
+					MR_HOOK_PRE_ROUTING,
+					MESHREDIR_REASON_DROPPED_INVALID);
+	}
 	return NF_DROP;
 }
 
@@ -342,7 +352,11 @@ unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
 	nf_conntrack_get(&tmpl->ct_general);
 	nf_ct_set(skb, tmpl, IP_CT_NEW);
 	stats = rcu_dereference(mn->stats);
-	if (stats)
+	if (stats) {
 		mr_count(stats, flow.hook, MESHREDIR_REASON_DNS_ZONED);
+		if (mr_events_wanted(state->net))
+			mr_event_packet(state, cfg, stats, skb, &flow, flow.hook,
+					MESHREDIR_REASON_DNS_ZONED);
+	}
 	return NF_ACCEPT;
 }

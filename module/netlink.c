@@ -2,7 +2,13 @@
 /* The generic netlink family: its policy, its commands, registration. */
 
 #include <net/genetlink.h>
+#include "compat.h"
 #include "netlink.h"
+
+static const struct netlink_range_validation event_rate_range = {
+	.min = 1,
+	.max = 1000000,
+};
 
 static const struct nla_policy family_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_IP_FAMILY_MODE] = NLA_POLICY_RANGE(NLA_U8, MESHREDIR_IP_FAMILY_IPV4,
@@ -16,6 +22,12 @@ static const struct nla_policy family_policy[MESHREDIR_A_MAX + 1] = {
 	[MESHREDIR_A_SET_MORE] = { .type = NLA_FLAG },
 	[MESHREDIR_A_SET_PART] = { .type = NLA_U32 },
 	[MESHREDIR_A_DNS] = { .type = NLA_NESTED },
+	[MESHREDIR_A_EVENT_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 MR_POLICY_RANGE(&event_rate_range)),
+	[MESHREDIR_A_EVENTS_DROPPED] = {
+		.type = NLA_REJECT,
+		.reject_message = "events-dropped: read-only, in GET replies only",
+	},
 	[MESHREDIR_A_VNET] = { .type = NLA_NESTED },
 };
 
@@ -42,6 +54,11 @@ static const struct genl_ops genl_ops[] = {
 	},
 };
 
+/* Subscribing needs CAP_NET_ADMIN over the namespace, as every command. */
+static const struct genl_multicast_group genl_mcgrps[] = {
+	[MR_MCGRP_EVENTS] = MR_MCGRP(MESHREDIR_MCGRP_EVENTS),
+};
+
 struct genl_family mr_genl_family __ro_after_init = {
 	.name = MESHREDIR_GENL_NAME,
 	.version = MESHREDIR_GENL_VERSION,
@@ -56,6 +73,8 @@ struct genl_family mr_genl_family __ro_after_init = {
 	 */
 	.ops = genl_ops,
 	.n_ops = ARRAY_SIZE(genl_ops),
+	.mcgrps = genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(genl_mcgrps),
 	.module = THIS_MODULE,
 };
 

@@ -12,6 +12,11 @@
 
 extern struct genl_family mr_genl_family;
 
+/* The family's multicast groups, by their index in it. */
+enum mr_mcgrp {
+	MR_MCGRP_EVENTS,
+};
+
 int mr_nl_set(struct sk_buff *skb, struct genl_info *info);
 int mr_nl_del(struct sk_buff *skb, struct genl_info *info);
 int mr_nl_reset_counters(struct sk_buff *skb, struct genl_info *info);

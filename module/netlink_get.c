@@ -346,6 +346,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int put_events(struct sk_buff *skb, const struct mr_config *cfg,
+		      const struct mr_counters *c)
+{
+	if (nla_put_u32(skb, MESHREDIR_A_EVENT_RATE, cfg->event_rate) ||
+	    nla_put_u64_64bit(skb, MESHREDIR_A_EVENTS_DROPPED, c->events_dropped,
+			      MESHREDIR_A_UNSPEC))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int put_counters(struct sk_buff *skb, const struct mr_counters *c)
 {
 	static const int hook_attr[MR_HOOK_COUNT] = {
@@ -474,7 +484,8 @@ static size_t reply_size(const struct mr_config *cfg)
 		dir_size(&cfg->outbound, cfg->uid_ports_given),
 	};
 	size_t size = 2 * nla_total_size(sizeof(u8)) + counters_size() +
-		      dns_size(&cfg->dns, cfg->vnet) + mr_nl_vnet_size(cfg->vnet);
+		      dns_size(&cfg->dns, cfg->vnet) + mr_nl_vnet_size(cfg->vnet) +
+		      nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64));
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nests); i++) {
@@ -504,7 +515,8 @@ static int fill(struct sk_buff *skb, struct genl_info *info,
 	    nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 	    put_dns(skb, &cfg->dns, cfg->vnet) ||
 	    mr_nl_vnet_put(skb, cfg->vnet) ||
-	    put_counters(skb, counters))
+	    put_counters(skb, counters) ||
+	    put_events(skb, cfg, counters))
 		return -EMSGSIZE;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -626,7 +638,8 @@ int mr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u8(skb, MESHREDIR_A_DROP_INVALID_PACKETS, cfg->drop_invalid) ||
 		    put_dns(skb, &cfg->dns, cfg->vnet) ||
 		    mr_nl_vnet_put(skb, cfg->vnet) ||
-		    put_counters(skb, &d->counters))
+		    put_counters(skb, &d->counters) ||
+		    put_events(skb, cfg, &d->counters))
 			goto cancel;
 		d->head_done = true;
 		genlmsg_end(skb, hdr);

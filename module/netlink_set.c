@@ -523,6 +523,8 @@ static int part_parse(struct nlattr **attrs, struct mr_config_input *in,
 		in->ip_family_mode = nla_get_u8(attrs[MESHREDIR_A_IP_FAMILY_MODE]);
 	if (attrs[MESHREDIR_A_DROP_INVALID_PACKETS])
 		in->drop_invalid = nla_get_u8(attrs[MESHREDIR_A_DROP_INVALID_PACKETS]);
+	if (attrs[MESHREDIR_A_EVENT_RATE])
+		in->event_rate = nla_get_u32(attrs[MESHREDIR_A_EVENT_RATE]);
 	err = ranges_parse(attrs[MESHREDIR_A_OWNER_UIDS], false, MESHREDIR_MAX_ID_RANGES,
 			   OWNER_UIDS, &in->owner_uids, &in->entries, extack);
 	if (!err)

@@ -422,6 +422,7 @@ void mr_net_read_counters(struct mr_net *mn, struct mr_counters *out)
 		for (r = 0; r < __MESHREDIR_REASON_MAX; r++)
 			out->n[h][r] = out->n[h][r] > stats->base.n[h][r] ?
 				       out->n[h][r] - stats->base.n[h][r] : 0;
+	out->events_dropped = atomic64_read(&stats->events_dropped);
 }
 
 int mr_net_reset_counters(struct net *net)
@@ -434,6 +435,7 @@ int mr_net_reset_counters(struct net *net)
 	stats = rcu_dereference_protected(mn->stats, lockdep_is_held(&mn->lock));
 	if (stats) {
 		counters_sum(stats, &stats->base);
+		atomic64_set(&stats->events_dropped, 0);
 		err = 0;
 	}
 	mutex_unlock(&mn->lock);

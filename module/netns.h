@@ -6,6 +6,7 @@
 #ifndef MR_NETNS_H
 #define MR_NETNS_H
 
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/percpu.h>
@@ -16,6 +17,7 @@
 /* The counters at one moment, summed over the CPUs. */
 struct mr_counters {
 	u64 n[MR_HOOK_COUNT][__MESHREDIR_REASON_MAX];
+	u64 events_dropped;
 };
 
 /*
@@ -32,6 +34,12 @@ struct mr_stats {
 	struct rcu_head rcu;
 	struct mr_pcpu_counters __percpu *pcpu;
 	struct mr_counters base;	/* subtracted, per counter: RESET_COUNTERS */
+	/* The events (events.c): the rate limit's state, in ns (ratelimit.h), */
+	atomic64_t event_tat;
+	/* the events not sent since the first SET or RESET_COUNTERS, */
+	atomic64_t events_dropped;
+	/* and since the last event sent, which reports them. */
+	atomic64_t events_unreported;
 };
 
 /*

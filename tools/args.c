@@ -16,6 +16,7 @@
 #include "resolv.h"
 #include "kuma.h"
 #include "parse.h"
+#include "show.h"
 #include "util.h"
 #include "validate.h"
 
@@ -41,6 +42,7 @@ enum flag_id {
 	F_REDIRECT_DNS_PORT,
 	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
 	F_VNET,
+	F_EVENT_RATE,
 	F_CONFIG,
 	F_CONFIG_FILE,
 	F_DRY_RUN,
@@ -53,6 +55,8 @@ enum flag_id {
 	F_VERSION,
 	F_TIMEOUT,
 	F_KUMA_IGNORED,		/* kumactl's, checked and ignored (kuma_flags.c) */
+	F_REASON,
+	F_EVENT_COUNT,
 	F_COUNT
 };
 
@@ -101,11 +105,12 @@ static const struct flag flags[] = {
 	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
 	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
 	{ "vnet", F_VNET, V_REQUIRED, C_CFG },
+	{ "event-rate", F_EVENT_RATE, V_REQUIRED, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
 	{ "config-file", F_CONFIG_FILE, V_REQUIRED, C(CMD_INSTALL) },
 	{ "dry-run", F_DRY_RUN, V_BOOL, C_KUMA },
 	{ "verbose", F_VERBOSE, V_BOOL, C_KUMA | C(CMD_VALIDATE) },
-	{ "json", F_JSON, V_NONE, C(CMD_SHOW) },
+	{ "json", F_JSON, V_NONE, C(CMD_SHOW) | C(CMD_MONITOR) },
 	{ "format", F_FORMAT, V_REQUIRED, C(CMD_SHOW) },
 	{ "netns", F_NETNS, V_REQUIRED, C_ALL },
 	{ "pid", F_PID, V_REQUIRED, C_ALL },
@@ -130,6 +135,8 @@ static const struct flag flags[] = {
 	{ "log-level", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
 	{ "no-config", F_KUMA_IGNORED, V_BOOL, C(CMD_INSTALL) },
 	{ "api-timeout", F_KUMA_IGNORED, V_REQUIRED, C(CMD_INSTALL) },
+	{ "reason", F_REASON, V_REQUIRED, C(CMD_MONITOR) },
+	{ "count", F_EVENT_COUNT, V_REQUIRED, C(CMD_MONITOR) },
 };
 
 #define WHY_EBPF "Kuma removed its eBPF mode, and meshredir is a netfilter module"
@@ -159,6 +166,7 @@ static const struct {
 	{ "flush", CMD_FLUSH },
 	{ "reset-counters", CMD_RESET_COUNTERS },
 	{ "validate", CMD_VALIDATE },
+	{ "monitor", CMD_MONITOR },
 	{ "help", CMD_HELP },
 	{ "version", CMD_VERSION },
 };
@@ -302,6 +310,33 @@ static int cidrs(const struct state *st, const struct token *t, const char *flag
 	return parse_cidr_list(flag, t->value, l, err, errlen);
 }
 
+_Static_assert(MESHREDIR_REASON_MAX < 64, "monitor's --reason mask is 64 bits");
+
+/*
+ * monitor's --reason: one name or a comma-separated list of the names show
+ * gives the counters, added to *mask.
+ */
+static int reasons(const char *flag, const char *value, uint64_t *mask, char *err, size_t errlen)
+{
+	const char *p = value, *end;
+	unsigned int r;
+	size_t n;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		r = reason_lookup(p, n);
+		if (r == MESHREDIR_REASON_UNSPEC)
+			return fail(err, errlen,
+				    "%s: \"%.*s\" is not a reason (the names of show's counters: redirected-inbound, excluded-port, ...)",
+				    flag, (int)n, p);
+		*mask |= 1ull << r;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
+
 static int apply_flag(struct cmdline *cl, const struct token *t, struct state *st,
 		      char *err, size_t errlen)
 {
@@ -365,6 +400,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		if (first_use(st, id))
 			vnet_list_clear(&cfg->vnet);
 		return parse_vnet(flag, t->value, &cfg->vnet, err, errlen);
+	case F_EVENT_RATE:
+		return parse_event_rate(flag, t->value, &cfg->event_rate, err, errlen);
 	case F_DRY_RUN:
 	case F_VERBOSE:
 		if (boolean(t, flag, &b, err, errlen))
@@ -398,6 +435,13 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return 0;
 	case F_TIMEOUT:
 		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
+	case F_REASON:
+		return reasons(flag, t->value, &cl->reasons, err, errlen);
+	case F_EVENT_COUNT:
+		if (!decimal(t->value, UINT64_MAX, &cl->count) || !cl->count)
+			return fail(err, errlen, "%s: \"%s\" is not a number of events (1 or more)",
+				    flag, t->value);
+		return 0;
 	default:
 		break;
 	case F_CONFIG:		/* read before every other flag */

@@ -26,6 +26,7 @@ enum command {
 	CMD_UNINSTALL,		/* uninstall transparent-proxy */
 	CMD_APPLY,
 	CMD_VALIDATE,
+	CMD_MONITOR,
 	CMD_COUNT
 };
 
@@ -38,7 +39,7 @@ enum format {
 struct cmdline {
 	enum command cmd;
 	enum command help_topic;	/* CMD_HELP: CMD_NONE for all */
-	enum format format;		/* CMD_SHOW */
+	enum format format;		/* CMD_SHOW, CMD_MONITOR */
 	bool dry_run;			/* install, uninstall, apply */
 	bool verbose;			/* install, uninstall, apply */
 	const char *file;		/* CMD_APPLY: FILE or "-"; into argv */
@@ -50,6 +51,8 @@ struct cmdline {
 	unsigned int timeout_ms;	/* validate */
 	/* install, apply: kumactl's flags, fields and variables given and ignored */
 	struct kuma_notes ignored;
+	uint64_t reasons;		/* monitor: 1 << reason shown; 0: all */
+	uint64_t count;			/* monitor: stop after this many; 0: never */
 };
 
 /*

@@ -172,7 +172,7 @@ int run_show(struct run *r)
 		if (format == FORMAT_JSON)
 			show_json(stdout, &cfg);
 		else if (format == FORMAT_YAML)
-			kuma_write(stdout, &cfg);
+			show_yaml(stdout, &cfg);
 		else
 			show_text(stdout, &cfg);
 	}

@@ -26,6 +26,8 @@ int run_show(struct run *r);
 int run_flush(struct run *r);
 int run_uninstall(struct run *r);
 int run_reset_counters(struct run *r);
+/* monitor.c: prints the namespace's events until --count, SIGINT or SIGTERM. */
+int run_monitor(struct run *r);
 
 /* One line on stderr for a refused request; returns 1, the exit status. */
 int kernel_error(const char *what, const struct nl_status *st);

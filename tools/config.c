@@ -115,6 +115,7 @@ void config_init(struct tool_config *cfg)
 	dir_init(&cfg->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
 	cfg->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
 	cfg->dns.zone_split = true;
+	cfg->event_rate = MESHREDIR_DEFAULT_EVENT_RATE;
 }
 
 static void dir_free(struct dir_config *d)

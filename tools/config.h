@@ -97,9 +97,11 @@ struct tool_config {
 	bool drop_invalid;		/* --drop-invalid-packets, Kuma's dropInvalidPackets */
 	struct dns_config dns;
 	struct vnet_list vnet;		/* --vnet, redirect.vnet.networks */
+	uint32_t event_rate;		/* --event-rate, meshredir.eventRate */
 	/* GET only. */
 	bool has_counters;
 	uint64_t counters[HOOK_COUNT][MESHREDIR_REASON_MAX + 1];
+	uint64_t events_dropped;	/* with the counters */
 };
 
 /* The kernel's defaults: what an attribute left out of a SET means. */

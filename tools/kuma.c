@@ -109,6 +109,7 @@ static const struct field comments_fields[] = {
 static const struct field meshredir_fields[] = {
 	F("ownerUIDs", K_RANGES, CFG(owner_uids), .rk = RANGE_UID),
 	F("ownerGIDs", K_RANGES, CFG(owner_gids), .rk = RANGE_GID),
+	F("eventRate", K_EVENT_RATE, CFG(event_rate)),
 };
 
 /* The whole file, in the order kuma_write writes what it writes. */
@@ -362,6 +363,10 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 		return 0;
 	case K_PORT:
 		if (parse_port(path, s, to, e, sizeof(e)))
+			return y_fail(y, n, "%s", e);
+		return 0;
+	case K_EVENT_RATE:
+		if (parse_event_rate(path, s, to, e, sizeof(e)))
 			return y_fail(y, n, "%s", e);
 		return 0;
 	case K_FAMILY:

@@ -188,6 +188,9 @@ static void write_fields(struct writer *o, const struct field *fields, size_t n,
 		case K_USER:
 			put_uint(o, *(const uint32_t *)v, true);
 			break;
+		case K_EVENT_RATE:
+			put_uint(o, *(const uint32_t *)v, false);
+			break;
 		case K_FAMILY:
 			/* A newer kernel's mode as unknown-N: apply refuses it by name. */
 			put(o, ip_family_name(*(const uint8_t *)v, buf, sizeof(buf)), false);

@@ -36,6 +36,7 @@ static const struct {
 	[CMD_UNINSTALL] = { run_uninstall, false },
 	[CMD_RESET_COUNTERS] = { run_reset_counters, false },
 	[CMD_VALIDATE] = { run_validate, false },
+	[CMD_MONITOR] = { run_monitor, false },
 };
 
 static int enter_netns(const struct cmdline *cl)

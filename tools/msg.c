@@ -399,6 +399,10 @@ int msg_build_set(struct set_parts *p, const struct tool_config *cfg,
 			 "--drop-invalid-packets");
 	b_dns(&b, &cfg->dns, cfg->vnet.n);
 	b_list(&b, MESHREDIR_A_VNET, cfg->vnet.n, "--vnet", vnet_entry, &cfg->vnet);
+	/* Left out at the default, so that an older module takes the SET. */
+	if (cfg->event_rate != MESHREDIR_DEFAULT_EVENT_RATE)
+		b_scalar(&b, MESHREDIR_A_EVENT_RATE, sizeof(cfg->event_rate), &cfg->event_rate,
+			 "--event-rate");
 	if (b.failed) {
 		snprintf(err, errlen, "%s: an entry does not fit a %zu-byte message", b.what, size);
 		set_parts_free(p);

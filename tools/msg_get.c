@@ -421,6 +421,14 @@ int msg_merge_get(const struct nlmsghdr *nlh, struct tool_config *cfg,
 				cfg->drop_invalid = v;
 			break;
 		}
+		case MESHREDIR_A_EVENT_RATE:
+			if (!get(a, sizeof(cfg->event_rate), &cfg->event_rate))
+				bad(&p, "event-rate");
+			break;
+		case MESHREDIR_A_EVENTS_DROPPED:
+			if (!get(a, sizeof(cfg->events_dropped), &cfg->events_dropped))
+				bad(&p, "events-dropped");
+			break;
 		}
 		if (p.bad)
 			return -1;

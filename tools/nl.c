@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink socket: one request and its replies at a time, the
- * kernel's acks and their extended-ack text, the family's ID. Replies are
+ * kernel's acks and their extended-ack text, the family's ID and its
+ * events group, and joining that group. Replies are
  * read with a peek at their size first, as a GET dump's may be large.
  */
 #include <errno.h>
@@ -103,6 +104,7 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;		/* 0: the module has no such group */
 	char *rbuf;
 	size_t rcap;
 };
@@ -250,15 +252,40 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req,
 	}
 }
 
+/* The ID of the group named MESHREDIR_MCGRP_EVENTS in CTRL_ATTR_MCAST_GROUPS. */
+static void mcast_groups(const struct nlattr *groups, uint32_t *events)
+{
+	const struct nlattr *g, *a;
+
+	mnl_attr_for_each_nested(g, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, g) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 !mnl_attr_validate(a, MNL_TYPE_U32))
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, MESHREDIR_MCGRP_EVENTS))
+			*events = id;
+	}
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a;
-	uint16_t *family = data;
+	struct nl *nl = data;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_get_payload_len(a) == sizeof(uint16_t))
-			*family = mnl_attr_get_u16(a);
+			nl->family = mnl_attr_get_u16(a);
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
+			mcast_groups(a, &nl->events_group);
+	}
 	return 0;
 }
 
@@ -274,11 +301,28 @@ int nl_resolve(struct nl *nl, struct nl_status *st)
 	g->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MESHREDIR_GENL_NAME);
 	nl->family = 0;
-	ret = nl_talk(nl, nlh, family_cb, &nl->family, st);
+	nl->events_group = 0;
+	ret = nl_talk(nl, nlh, family_cb, nl, st);
 	msg_free(&m);
 	if (!ret && !nl->family) {
 		st->error = EPROTO;
 		return -1;
 	}
 	return ret;
+}
+
+uint32_t nl_events_group(const struct nl *nl)
+{
+	return nl->events_group;
+}
+
+int nl_subscribe(struct nl *nl, uint32_t group)
+{
+	return setsockopt(mnl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			  &group, sizeof(group));
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
 }

@@ -29,6 +29,12 @@ void nl_close(struct nl *nl);
 /* Looks the meshredir family up: ENOENT in st->error if it isn't there. */
 int nl_resolve(struct nl *nl, struct nl_status *st);
 uint16_t nl_family(const struct nl *nl);
+/* The MESHREDIR_MCGRP_EVENTS group nl_resolve() found; 0 if none. */
+uint32_t nl_events_group(const struct nl *nl);
+/* Joins a multicast group: -1 with errno (EPERM: not allowed) on failure. */
+int nl_subscribe(struct nl *nl, uint32_t group);
+/* The socket, for a caller that reads multicast messages itself. */
+int nl_fd(const struct nl *nl);
 
 /*
  * Sends req with NLM_F_ACK and gives every reply message to cb until the

@@ -631,6 +631,18 @@ int parse_executables(const char *flag, const char *value, char *err, size_t err
 	return 0;
 }
 
+int parse_event_rate(const char *flag, const char *value, uint32_t *out,
+		     char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!decimal(value, MR_EVENT_RATE_MAX, &v) || !v)
+		return fail(err, errlen, "%s: \"%s\" is not an event rate (1-%d events a second)",
+			    flag, value, MR_EVENT_RATE_MAX);
+	*out = v;
+	return 0;
+}
+
 int parse_uint(const char *flag, const char *value, unsigned long long max,
 	       char *err, size_t errlen)
 {

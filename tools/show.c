@@ -7,7 +7,9 @@
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <string.h>
 #include <sys/socket.h>
+#include "kuma.h"
 #include "show.h"
 
 static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
@@ -35,6 +37,16 @@ static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 const char *reason_name(unsigned int reason)
 {
 	return reason <= MESHREDIR_REASON_MAX ? reasons[reason] : NULL;
+}
+
+unsigned int reason_lookup(const char *name, size_t n)
+{
+	unsigned int r;
+
+	for (r = MESHREDIR_REASON_UNSPEC + 1; r <= MESHREDIR_REASON_MAX; r++)
+		if (strlen(reasons[r]) == n && !memcmp(reasons[r], name, n))
+			return r;
+	return MESHREDIR_REASON_UNSPEC;
 }
 
 const char *hook_name(unsigned int hook)
@@ -167,8 +179,10 @@ void show_text(FILE *f, const struct tool_config *cfg)
 	fprintf(f, "drop-invalid-packets: %s\n", cfg->drop_invalid ? "true" : "false");
 	text_dns(f, &cfg->dns);
 	text_vnet(f, &cfg->vnet);
+	fprintf(f, "event-rate: %" PRIu32 "\n", cfg->event_rate);
 	if (!cfg->has_counters)
 		return;
+	fprintf(f, "events-dropped: %" PRIu64 "\n", cfg->events_dropped);
 	/* The space before each column keeps even 20-digit counts apart. */
 	fprintf(f, "counters:\n  %-22s %12s %12s\n", "reason", hook_name(HOOK_LOCAL_OUT),
 		hook_name(HOOK_PRE_ROUTING));
@@ -291,6 +305,9 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	}
 	if (cfg->vnet.n)
 		fputc(']', f);
+	fprintf(f, ",\n  \"event-rate\": %" PRIu32, cfg->event_rate);
+	if (cfg->has_counters)
+		fprintf(f, ",\n  \"events-dropped\": %" PRIu64, cfg->events_dropped);
 	if (cfg->has_counters) {
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < HOOK_COUNT; h++) {
@@ -308,4 +325,12 @@ void show_json(FILE *f, const struct tool_config *cfg)
 void show_unconfigured(FILE *f, bool json)
 {
 	fputs(json ? "{\"configured\": false}\n" : MR_NOT_CONFIGURED "\n", f);
+}
+
+void show_yaml(FILE *f, const struct tool_config *cfg)
+{
+	kuma_write(f, cfg);
+	/* Not configuration: a comment, which apply and kumactl skip. */
+	if (cfg->has_counters)
+		fprintf(f, "# events-dropped: %" PRIu64 "\n", cfg->events_dropped);
 }

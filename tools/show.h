@@ -15,11 +15,15 @@
 
 /* "redirected-inbound", ...; NULL for a reason this tool does not know. */
 const char *reason_name(unsigned int reason);
+/* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
+unsigned int reason_lookup(const char *name, size_t n);
 /* "local-out" or "pre-routing". */
 const char *hook_name(unsigned int hook);
 
 void show_text(FILE *f, const struct tool_config *cfg);
 void show_json(FILE *f, const struct tool_config *cfg);
+/* Kuma's format (kuma_write), then events-dropped as a comment. */
+void show_yaml(FILE *f, const struct tool_config *cfg);
 void show_unconfigured(FILE *f, bool json);
 
 #endif /* MR_SHOW_H */

@@ -26,6 +26,9 @@ static const char usage_main[] =
 "  reset-counters   set every counter back to zero\n"
 "  validate         prove that outbound connections reach the proxy's port,\n"
 "                   and the proxy's own do not, before the proxy starts\n"
+"  monitor [--json] [--reason REASONS] [--count N]\n"
+"                   print each decision as it is made: one line per\n"
+"                   connection, with its reason\n"
 "  help [COMMAND]   this text, or a command's\n"
 "  version          print the version\n"
 "\n"
@@ -37,10 +40,10 @@ static const char usage_main[] =
 "  --version          print the version\n"
 "\n"
 "Exit status: 0 on success, including show, flush or reset-counters in a\n"
-"namespace that is not configured; 1 on any error, bad usage included, with\n"
-"one line on stderr. Nothing is sent to the kernel unless the whole command\n"
-"line, and any configuration file, is valid. CAP_NET_ADMIN over the network\n"
-"namespace is needed.\n";
+"namespace that is not configured, and monitor ended by SIGINT or SIGTERM;\n"
+"1 on any error, bad usage included, with one line on stderr. Nothing is sent\n"
+"to the kernel unless the whole command line, and any configuration file, is\n"
+"valid. CAP_NET_ADMIN over the network namespace is needed.\n";
 
 static const char usage_set[] =
 "Usage: meshredir set [FLAGS]\n"
@@ -85,6 +88,8 @@ static const char usage_set[] =
 "                                     DNS port, TCP outside CIDR to the\n"
 "                                     outbound port; repeatable, one CIDR per\n"
 "                                     interface and family\n"
+"  --event-rate N                     events a second the kernel may send\n"
+"                                     to listeners, 1 to 1000000 (1000)\n"
 "\n"
 "Values:\n"
 "  BOOL   true or false (also 1, 0, t, f); the flag alone means true\n"
@@ -227,6 +232,7 @@ static const char usage_apply[] =
 "                       meshredir's own: more owner users and groups, as\n"
 "                       --owner-uid and --owner-gid (lists of IDs and\n"
 "                       \"first-last\" ranges); kumactl ignores this mapping\n"
+"  meshredir.eventRate  as --event-rate\n"
 "  dryRun, verbose      as --dry-run and --verbose (a flag given wins)\n"
 "\n"
 "Fields for what meshredir does not do are accepted only with the value that\n"
@@ -313,6 +319,26 @@ static const char usage_validate[] =
 "                                  or with s or ms (5s)\n"
 "  --verbose[=BOOL]                say so when the rules could not be read\n";
 
+static const char usage_monitor[] =
+"Usage: meshredir monitor [--json] [--reason REASONS] [--count N]\n"
+"\n"
+"Prints each decision the module makes in the namespace as it is made, one\n"
+"line per new connection (and per packet for dropped-invalid and dns-zoned):\n"
+"the time, the direction (out: local-out, in: pre-routing), the protocol,\n"
+"source -> original destination, the interface it came in on, the owner's\n"
+"uid and gid when a local socket sent it, the reason (the name of the\n"
+"counter show increments for it), and for a redirect where it was bound\n"
+"(to ADDRESS:PORT). Runs until --count events were printed, or SIGINT or\n"
+"SIGTERM, then exits 0 and says on stderr how many events it received and\n"
+"how many the kernel dropped (over the namespace's event rate, or out of\n"
+"memory). Needs CAP_NET_ADMIN over the namespace, as every command.\n"
+"\n"
+"  --json            one JSON object per line, with the names of show's\n"
+"                    JSON output\n"
+"  --reason REASONS  print only events of these reasons: counter names, as\n"
+"                    show prints them, comma-separated or the flag repeated\n"
+"  --count N         exit after printing N events\n";
+
 static const char *const texts[CMD_COUNT] = {
 	[CMD_SET] = usage_set,
 	[CMD_INSTALL] = usage_install,
@@ -322,6 +348,7 @@ static const char *const texts[CMD_COUNT] = {
 	[CMD_FLUSH] = usage_flush,
 	[CMD_RESET_COUNTERS] = usage_reset,
 	[CMD_VALIDATE] = usage_validate,
+	[CMD_MONITOR] = usage_monitor,
 };
 
 void usage(FILE *f, enum command topic)

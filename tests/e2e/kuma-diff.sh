@@ -7,7 +7,10 @@
 # the same kumactl flags. For every flow, where it landed (server, port,
 # local address), who it came from, and its original destination must be the
 # same. Nothing is expected beyond the matrix itself: both sides are
-# measured.
+# measured. On the meshredir side a monitor listens while the flows run:
+# each flow must give exactly one event (found by its 5-tuple, its source
+# port chosen), the events' reasons must add up to the counters, and none
+# may be dropped.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -115,13 +118,17 @@ flows() {
 	fi
 }
 
-# measure POD PEER CONFIG: one line per flow, "vF name: result", where result is
-# mr-server's first line without the peer's port, or the error. All flows
-# go through one `mr-connect --batch`: far fewer processes under TCG.
+# measure POD PEER CI: one line per flow, "vF name: result", where result
+# is mr-server's first line without the peer's port, or the error. All
+# flows go through one `mr-connect --batch`: far fewer processes under TCG.
+# Each flow's source port is 20000 + 100 CI + its number, unique over the
+# configurations; $WORK/tuples has "vF name|proto|sport|dst:port|N" per
+# flow, N the events it must give under FLAGS (see counted).
 measure() {
-	local p=$1 q=$2 f name where addr port args ns
+	local p=$1 q=$2 sport=$((20000 + 100 * $3)) flags=$4 f name where addr port args ns proto
 	: >"$WORK/batch"
 	: >"$WORK/names"
+	: >"$WORK/tuples"
 	for f in 4 6; do
 		flows $f "$3" >"$WORK/flows.v$f"
 		while IFS='|' read -r name where addr port args; do
@@ -130,8 +137,12 @@ measure() {
 			peer) ns=$q ;;
 			*) ns=${p%-pod}-$where ;;
 			esac
-			echo "$addr $port --netns $ns $args --timeout 3" >>"$WORK/batch"
+			sport=$((sport + 1))
+			echo "$addr $port --netns $ns --sport $sport $args --timeout 3" >>"$WORK/batch"
 			echo "v$f $name" >>"$WORK/names"
+			[[ " $args " == *" --udp "* ]] && proto=udp || proto=tcp
+			echo "v$f $name|$proto|$sport|$(fmt_addr "$addr" "$port")|$(counted "$flags" $f $proto $port)" \
+				>>"$WORK/tuples"
 		done <"$WORK/flows.v$f"
 	done
 	"$CONNECT" --batch <"$WORK/batch" | awk -v names="$WORK/names" '
@@ -187,6 +198,113 @@ apply_meshredir() {
 }
 printf 'nameserver %s\n' ${DNS_SERVERS//,/ } >"$WORK/resolv.conf"
 
+# counted FLAGS FAMILY PROTO PORT: 1 if a flow is classified, and so
+# counted and announced, under kumactl FLAGS (uapi/linux/meshredir.h): TCP
+# of a family the configuration has (a first SET of ipv4 mode registers
+# nothing for IPv6), UDP to port 53 only with DNS capture; else 0.
+counted() {
+	local flags=" $1 "
+	if [ "$2" = 6 ] && [[ $flags == *" --ip-family-mode ipv4 "* ]]; then
+		echo 0
+	elif [ "$3" = tcp ]; then
+		echo 1
+	elif [ "$4" = 53 ] && [[ $flags == *" --redirect-dns "* || $flags == *" --redirect-all-dns-traffic "* ]]; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
+# monitor_start POD: `meshredir monitor` in POD, in the background, until
+# it says it listens. monitor_check CFG POD: stops it and asserts that each
+# flow of $WORK/tuples gave exactly one event, or none if it is not
+# classified (dns-zoned ones, per packet, aside), that the events of each
+# reason are as many as its counter and that none were dropped.
+monitor_start() {
+	local i
+	"$MR_TOOL" --netns "$1" monitor >"$WORK/monitor.log" 2>"$WORK/monitor.err.log" </dev/null &
+	MON_PID=$!
+	for i in $(seq 200); do
+		grep -q '^meshredir: monitor: listening in ' "$WORK/monitor.err.log" && return 0
+		kill -0 "$MON_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "monitor in $1 did not start listening: $(cat "$WORK/monitor.err.log")"
+}
+monitor_check() {
+	local cfg=$1 p=$2 rc=0 last line n h r diff='' sum=0 total
+	local re='^meshredir: monitor: ([0-9]+) events received, [0-9]+ shown, ([0-9]+) dropped by the kernel'
+	kill -INT "$MON_PID" 2>/dev/null || true
+	wait "$MON_PID" || rc=$?
+	last=$(tail -n 1 "$WORK/monitor.err.log")
+	if [ "$rc" = 0 ] && [[ $last =~ $re ]] && [ "${BASH_REMATCH[2]}" = 0 ]; then
+		total=${BASH_REMATCH[1]}
+		ok "$cfg/monitor: $total events, none dropped"
+	else
+		fail "$cfg/monitor: expected exit 0 and no event dropped, seen exit $rc and '$last'"
+		return 0
+	fi
+	# Each event as "proto sport dst hook reason": the reason is the word
+	# after the optional dev, ifindex, uid and gid pairs.
+	awk '{
+		i = 7
+		while ($i == "dev" || $i == "ifindex" || $i == "uid" || $i == "gid")
+			i += 2
+		sport = $4; sub(/.*:/, "", sport)
+		print $3, sport, $6, ($2 == "out" ? "local-out" : "pre-routing"), $i
+	}' "$WORK/monitor.log" >"$WORK/events"
+	# One awk for all flows (forks are dear under TCG): "1|text" for a flow
+	# with as many events as it must have, "0|text" otherwise; then "count
+	# HOOK/REASON N" for every reason seen.
+	awk -F'|' '
+		FNR == NR {
+			key[FNR] = $1; tuple[FNR] = $2 " " $3 " " $4; want[FNR] = $5
+			nflows = FNR
+			next
+		}
+		{
+			split($0, w, " ")
+			count[w[4] "/" w[5]]++
+			if (w[5] == "dns-zoned")
+				next
+			t = w[1] " " w[2] " " w[3]
+			n[t]++
+			seen[t] = seen[t] " " w[4] "/" w[5]
+		}
+		END {
+			for (i = 1; i <= nflows; i++)
+				print (n[tuple[i]] + 0 == want[i] ? 1 : 0) "|" key[i] " (" tuple[i] "): " \
+					(n[tuple[i]] + 0) " event(s)" seen[tuple[i]] ", expected " want[i]
+			for (c in count)
+				print "count " c " " count[c]
+		}' "$WORK/tuples" "$WORK/events" >"$WORK/matched"
+	declare -A evn=()
+	while IFS= read -r line; do
+		case $line in
+		"count "*) read -r _ h n <<<"$line"; evn[$h]=$n ;;
+		1\|*) ok "$cfg/monitor ${line#1|}" ;;
+		*) fail "$cfg/monitor ${line#0|}" ;;
+		esac
+	done <"$WORK/matched"
+	# The events of each reason, against the counters.
+	if ! read_counters "$p"; then
+		fail "$cfg/monitor: $CTR_ERR"
+		return 0
+	fi
+	for h in "${HOOKS[@]}"; do
+		for r in "${REASONS[@]}"; do
+			sum=$((sum + ${CTR[$h:$r]}))
+			[ "${evn[$h/$r]:-0}" = "${CTR[$h:$r]}" ] ||
+				diff="$diff $h/$r: counter ${CTR[$h:$r]}, events ${evn[$h/$r]:-0};"
+		done
+	done
+	if [ -z "$diff" ] && [ "$sum" = "$total" ]; then
+		ok "$cfg/monitor: the events of each reason are its counter's increments ($sum)"
+	else
+		fail "$cfg/monitor: events and counters differ:$diff total: counters $sum, events $total"
+	fi
+}
+
 pretty "kuma-diff on kernel $MR_KERNEL"
 for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
 	[ -x "$f" ] || { echo "missing $f" >&2; exit 1; }
@@ -236,14 +354,18 @@ for side in "${sides[@]}"; do
 	server_bg "$ID-$side-peer" resolver 53 --udp
 done
 servers_ready
+ci=0
 for cfg in "${names[@]}"; do
 	pretty "config $cfg: ${FLAGS[$cfg]:-(defaults)}"
 	refs=()
+	ci=$((ci + 1))
 	for side in "${sides[@]}"; do
 		p=$ID-$side-pod q=$ID-$side-peer
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
-			measure "$p" "$q" "$cfg" >"$WORK/$cfg.$side"
+			[ "$side" = meshredir ] && monitor_start "$p"
+			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" >"$WORK/$cfg.$side"
+			[ "$side" = meshredir ] && monitor_check "$cfg" "$p"
 			log "# $cfg/$side: measured in $((SECONDS - t0)) s"
 		elif [ "$side" = meshredir ]; then
 			fail "$cfg: meshredir set ${FLAGS[$cfg]} failed: $(cat "$WORK/apply.log")"

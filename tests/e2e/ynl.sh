@@ -7,7 +7,9 @@
 # cli.py SETs, `meshredir show --json` shows and the packet path applies;
 # what `meshredir set` configures, cli.py's GET reports, counters included;
 # errors come back with their extended-ack messages; GET's dump, merged,
-# is GET's reply; RESET_COUNTERS and DEL work from the spec too.
+# is GET's reply; RESET_COUNTERS and DEL work from the spec too; and
+# `cli.py --subscribe events` receives an event for each connection its
+# namespace classifies, and none of another namespace's.
 
 . "$(dirname "$0")/lib.sh"
 setup
@@ -108,6 +110,15 @@ assert_ynl_policy "cli.py --do set with outbound port 0" "Invalid argument" \
 ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "drop-invalid-packets": 2}'
 assert_ynl_policy "cli.py --do set with drop-invalid-packets 2" \
 	"Numerical result out of range" "integer out of range" .drop-invalid-packets
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "event-rate": 0}'
+assert_ynl_policy "cli.py --do set with event-rate 0" \
+	"Numerical result out of range" "integer out of range" .event-rate
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "event-rate": 1000001}'
+assert_ynl_policy "cli.py --do set with event-rate 1000001" \
+	"Numerical result out of range" "integer out of range" .event-rate
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "events-dropped": 5}'
+assert_ynl_policy "cli.py --do set with events-dropped" \
+	"Invalid argument" "events-dropped: read-only, in GET replies only" .events-dropped
 assert_not_configured "$pod" "after the cli.py SETs out of bounds"
 
 pretty "cli.py SETs a configuration"
@@ -124,7 +135,8 @@ ynl "$pod" --do set --json '{
 			{"family": 2, "addr": "c6336401"},
 			{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 128}]},
 		"exclude-ports-for-uids": {"entry": [
-			{"ports": {"entry": [{"first": 82}]}, "uids": {"first": 4242, "last": 4243}}]}}}'
+			{"ports": {"entry": [{"first": 82}]}, "uids": {"first": 4242, "last": 4243}}]}},
+	"event-rate": 250}'
 assert_ynl_ok "cli.py --do set in $pod"
 
 want='{
@@ -150,7 +162,9 @@ want='{
     ]
   },
   "drop-invalid-packets": false,
-  "dns": {"enabled": false}
+  "dns": {"enabled": false},
+  "event-rate": 250,
+  "events-dropped": 0
 }'
 json=$(mr_json "$pod" 2>&1) || true
 assert_text "meshredir show --json shows what cli.py set" "$want" \
@@ -189,7 +203,8 @@ want+='{"family": 10, "addr": "20010db8000100000000000000000001", "prefix-len": 
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 82}]}, '
 want+='"uids": {"first": 4242, "last": 4243}, "protocols": 1}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 3 2 1 2 2 0 0 0 0 0 0 0 0 0 0 0 0 0" "1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0"), "
+want+='"event-rate": 250, "events-dropped": 0}'
 assert_text "cli.py --do get: the configuration set and every counter" "$want" "$YOUT"
 
 # The dump: the scalars and counters first, then the lists; each list
@@ -238,7 +253,7 @@ new_ns "$mrns"
 mr_set "$mrns" --ip-family-mode ipv4 --redirect-inbound=false --include-inbound-ports 80,8080 \
 	--redirect-outbound-port 15101 --exclude-outbound-ports 443,8000-8010,8005-8020 \
 	--exclude-outbound-ips 203.0.113.7/24,2001:db8:2::/48 --owner-gid 0 \
-	--exclude-outbound-ports-for-uids tcp:53,5353:1000-1001
+	--exclude-outbound-ports-for-uids tcp:53,5353:1000-1001 --event-rate 77
 ynl "$mrns" --do get
 assert_ynl_ok "cli.py --do get in $mrns"
 want='{"ip-family-mode": "ipv4", "owner-uids": {"entry": [{"first": 5678}]}, '
@@ -251,11 +266,69 @@ want+='{"family": 10, "addr": "20010db8000200000000000000000000", "prefix-len": 
 want+='"exclude-ports-for-uids": {"entry": [{"ports": {"entry": [{"first": 53}, {"first": 5353}]}, '
 want+='"uids": {"first": 1000, "last": 1001}, "protocols": 1}]}}, '
 want+='"drop-invalid-packets": 0, '
-want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0")}"
+want+="$(counters_json "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"), "
+want+='"event-rate": 77, "events-dropped": 0}'
 assert_text "cli.py --do get: what meshredir set configured" "$want" "$YOUT"
 
 ynl "$mrns" --do del
 assert_ynl_ok "cli.py --do del in $mrns"
 assert_not_configured "$mrns" "after cli.py's DEL"
 assert_counters "$pod" ""	# the other namespace keeps its configuration
+
+pretty "cli.py --subscribe events: one event per connection, to its namespace only"
+# listen NS NAME: cli.py in NS, subscribed to the events group for
+# EVENT_WAIT seconds, then printing what it received to $WORK/NAME.json.
+# ip execs cli.py, so $! is cli.py's PID.
+EVENT_WAIT=10
+LISTENERS=()
+listen() {
+	ip netns exec "$1" "$PYTHON" "$YNL_TREE/tools/net/ynl/cli.py" --spec "$SPEC" --no-schema \
+		--output-json --subscribe events --sleep $EVENT_WAIT >"$WORK/$2.json" 2>&1 &
+	LISTENERS+=($!)
+}
+# asleep PID: waits until PID sleeps in clock_nanosleep or nanosleep (its
+# --sleep, which begins once it has subscribed); false after 120 s.
+asleep() {
+	local nr i
+	for ((i = 0; i < 1200; i++)); do
+		read -r nr _ <"/proc/$1/syscall" 2>/dev/null || return 1
+		case $nr in 230 | 35) return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
+listen "$pod" events-pod
+listen "$peer" events-peer
+for pid in "${LISTENERS[@]}"; do
+	asleep "$pid" || fail "cli.py --subscribe events ($pid) never reached its --sleep"
+done
+assert_lands "$pod" $PEER4 80 "sidecar@127.0.0.1:15001" 15001 "$PEER4:80" --uid $APP_UID --gid 1001
+assert_lands "$peer" $POD4 5000 "sidecar@$POD4:15006" 15006 "$POD4:5000"
+wait "${LISTENERS[@]}" || true
+assert_counters "$pod" "local-out:redirected-outbound=1 pre-routing:redirected-inbound=1"
+eth0=$(n "$pod" cat /sys/class/net/eth0/ifindex)
+# The pod's: its outbound connection, then the peer's inbound one, with
+# every attribute (the source ports, the kernel's choice, only present).
+want='[{"name": "event", "msg": {"hook": 1, "family": 2, "protocol": 6, '
+want+='"src-addr": "c0000202", "dst-addr": "c0000201", "reason": 2, "dst-port": 80, '
+want+='"uid": 1000, "gid": 1001, "to-addr": "7f000001", "to-port": 15001}}, '
+want+='{"name": "event", "msg": {"hook": 2, "family": 2, "protocol": 6, '
+want+='"src-addr": "c0000201", "dst-addr": "c0000202", "reason": 1, "dst-port": 5000, '
+want+="\"to-addr\": \"c0000202\", \"to-port\": 15006, \"ifindex\": $eth0}}]"
+seen=$("$PYTHON" - "$WORK/events-pod.json" 2>&1 <<-'PY' || true
+	import json, sys
+	text = open(sys.argv[1]).read()
+	try:
+	    events = json.loads(text)
+	except ValueError:
+	    sys.exit(f'not JSON: {text!r}')
+	for e in events:
+	    m = e.get('msg', {})
+	    if not isinstance(m.pop('src-port', None), int):
+	        sys.exit(f'an event without its src-port: {e}')
+	print(json.dumps(events))
+	PY
+)
+assert_text "cli.py --subscribe events in $pod: both connections, every attribute" "$want" "$seen"
+assert_text "cli.py --subscribe events in $peer: nothing of $pod's" "[]" "$(<"$WORK/events-peer.json")"
 finish

@@ -11,6 +11,7 @@
 #include "../../module/sets.c"
 #include "../../module/decide.c"
 #include "../../module/config.c"
+#include "../../module/ratelimit.h"
 #include "decide_cases.h"
 
 static struct mr_arena mr_test_arena;
@@ -251,6 +252,57 @@ static void mr_test_input_parts(struct kunit *test)
 	mr_config_input_free(in);
 }
 
+/* Events a burst at one instant lets through, from state *tat. */
+static unsigned int mr_burst(u64 *tat, u64 now, u32 rate)
+{
+	unsigned int n = 0;
+	u64 next;
+
+	while (n <= rate && mr_rate_admit(*tat, now, rate, &next)) {
+		*tat = next;
+		n++;
+	}
+	return n;
+}
+
+/* The events' rate limit: bursts of a second's worth, then the rate. */
+static void mr_test_rate_limit(struct kunit *test)
+{
+	const u64 t0 = 5 * MR_RATE_NSEC;
+	u64 tat = 0, next = 0;
+	unsigned int i, sent;
+
+	/* An idle bucket is full: rate events at once, not one more. */
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, t0, 1000), 1000U);
+	KUNIT_EXPECT_FALSE(test, mr_rate_admit(tat, t0, 1000, &next));
+	/* Refilled at the rate: one more after a millisecond, not before. */
+	KUNIT_EXPECT_FALSE(test, mr_rate_admit(tat, t0 + 999999, 1000, &next));
+	KUNIT_EXPECT_TRUE(test, mr_rate_admit(tat, t0 + 1000000, 1000, &next));
+	/* Ten seconds of a flood, an attempt every 100 us: 1000 + 10 * 1000. */
+	tat = 0;
+	sent = 0;
+	for (i = 0; i <= 100000; i++) {
+		if (mr_rate_admit(tat, t0 + (u64)i * 100000, 1000, &next)) {
+			tat = next;
+			sent++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, sent, 11000U);
+	/* After a second of silence, full again. */
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, tat + MR_RATE_NSEC, 1000), 1000U);
+	/* The edges of the policy's range. */
+	tat = 0;
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, t0, 1), 1U);
+	KUNIT_EXPECT_TRUE(test, mr_rate_admit(tat, t0 + MR_RATE_NSEC, 1, &next));
+	KUNIT_EXPECT_FALSE(test, mr_rate_admit(tat, t0 + MR_RATE_NSEC - 1, 1, &next));
+	tat = 0;
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, t0, 1000000), 1000000U);
+	/* A rate that does not divide a second: never more than asked in one. */
+	tat = 0;
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, t0, 7), 7U);
+	KUNIT_EXPECT_EQ(test, mr_burst(&tat, t0 + MR_RATE_NSEC, 7), 7U);
+}
+
 static struct kunit_case mr_test_cases[] = {
 	KUNIT_CASE_PARAM(mr_test_decide, mr_cases_gen_params),
 	KUNIT_CASE(mr_test_pickup_and_invalid),
@@ -258,6 +310,7 @@ static struct kunit_case mr_test_cases[] = {
 	KUNIT_CASE(mr_test_cidr),
 	KUNIT_CASE(mr_test_uid_ports_cut),
 	KUNIT_CASE(mr_test_input_parts),
+	KUNIT_CASE(mr_test_rate_limit),
 	{}
 };
 

@@ -111,6 +111,27 @@ static void test_bools(void)
 		   "show", "--drop-invalid-packets");
 }
 
+static void test_event_rate(void)
+{
+	struct cmdline cl;
+	char err[MR_ERR_LEN];
+
+	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
+	CHECK_UINT(cl.cfg.event_rate, MESHREDIR_DEFAULT_EVENT_RATE);
+	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "set", "--event-rate", "1", "--event-rate=1000000", NULL), 0);
+	CHECK_UINT(cl.cfg.event_rate, 1000000);
+	cmdline_free(&cl);
+	EXPECT_ERR("--event-rate: \"0\" is not an event rate (1-1000000 events a second)",
+		   "set", "--event-rate=0");
+	EXPECT_ERR("--event-rate: \"1000001\" is not an event rate (1-1000000 events a second)",
+		   "set", "--event-rate=1000001");
+	EXPECT_ERR("--event-rate: \"fast\" is not an event rate (1-1000000 events a second)",
+		   "set", "--event-rate=fast");
+	EXPECT_ERR("--event-rate: not a flag of \"show\" (see meshredir show --help)",
+		   "show", "--event-rate=5");
+}
+
 static void test_port_lists(void)
 {
 	struct cmdline cl;
@@ -561,6 +582,7 @@ int main(void)
 	RUN(test_defaults);
 	RUN(test_ports_scalar);
 	RUN(test_bools);
+	RUN(test_event_rate);
 	RUN(test_port_lists);
 	RUN(test_ips);
 	RUN(test_uid_ports);

@@ -214,7 +214,8 @@ static void test_dry_run(void)
 		"dropInvalidPackets: false\n"
 		"meshredir:\n"
 		"  ownerUIDs: []\n"
-		"  ownerGIDs: []\n";
+		"  ownerGIDs: []\n"
+		"  eventRate: 1000\n";
 	char want[4096];
 
 	snprintf(want, sizeof(want), "# dry run: this configuration would replace the one of network namespace no-such-ns-here\n%s",

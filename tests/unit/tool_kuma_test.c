@@ -299,6 +299,10 @@ static void test_errors(void)
 			"config.yaml:2: meshredir.ownerUIDs: \"-1\" is not a UID range");
 	EXPECT_YAML_ERR("meshredir:\n  ownerGIDs: [staff]\n",
 			"config.yaml:2: meshredir.ownerGIDs: \"staff\" is not a GID (0-4294967294)");
+	EXPECT_YAML_ERR("meshredir:\n  eventRate: 0\n",
+			"config.yaml:2: meshredir.eventRate: \"0\" is not an event rate (1-1000000 events a second)");
+	EXPECT_YAML_ERR("meshredir:\n  eventRate: [5]\n",
+			"config.yaml:2: meshredir.eventRate: expected a single value, found a list");
 	EXPECT_YAML_ERR("dryRun: maybe\n", "config.yaml:1: dryRun: \"maybe\" is not true or false");
 	/* the ignored fields are still checked */
 	EXPECT_YAML_ERR("wait: -1\n",
@@ -419,7 +423,8 @@ static void test_written(void)
 		"  - \"5000-5677\"\n"
 		"  - \"5679-6000\"\n"
 		"  ownerGIDs:\n"
-		"  - 7000\n";
+		"  - 7000\n"
+		"  eventRate: 250\n";
 	struct cmdline cl;
 	char err[MR_ERR_LEN], *out;
 
@@ -429,7 +434,7 @@ static void test_written(void)
 			     "--exclude-outbound-ports-for-uids=1000",
 			     "--exclude-outbound-ports-for-uids=80-88,53:2000-2009",
 			     "--owner-uid=5000-6000", "--owner-gid=7000", "--drop-invalid-packets",
-			     NULL), 0);
+			     "--event-rate=250", NULL), 0);
 	out = written(&cl.cfg);
 	CHECK_STR(out, want);
 	free(out);

@@ -170,6 +170,7 @@ static void test_build_defaults(void)
 	CHECK(is_u8(find_top(nlh, MESHREDIR_A_IP_FAMILY_MODE), MESHREDIR_IP_FAMILY_DUALSTACK));
 	/* Left out when false: the kernel's default, and what older modules know. */
 	CHECK(!find_top(nlh, MESHREDIR_A_DROP_INVALID_PACKETS));
+	CHECK(!find_top(nlh, MESHREDIR_A_EVENT_RATE));
 	uids = find_top(nlh, MESHREDIR_A_OWNER_UIDS);
 	CHECK(is_nest(uids));
 	CHECK_UINT(count(uids, MESHREDIR_LIST_A_ENTRY), 1);
@@ -209,7 +210,7 @@ static void test_build_full(void)
 			     "--exclude-outbound-ports-for-uids=80,443:1000-1010",
 			     "--exclude-outbound-ports-for-uids=7",
 			     "--kuma-dp-user=1", "--owner-gid=100-200", "--drop-invalid-packets",
-			     NULL), 0);
+			     "--event-rate=300", NULL), 0);
 	/* The kernel refuses this in INBOUND: it must never be sent there. */
 	up = uid_ports_list_add(&cl.cfg.inbound.exclude_ports_for_uids);
 	range_list_add(&up->ports, 1, 2);
@@ -222,6 +223,8 @@ static void test_build_full(void)
 	CHECK(walks_whole(nlh));
 	CHECK(is_u8(find_top(nlh, MESHREDIR_A_IP_FAMILY_MODE), MESHREDIR_IP_FAMILY_IPV4));
 	CHECK(is_u8(find_top(nlh, MESHREDIR_A_DROP_INVALID_PACKETS), 1));
+	p = find_top(nlh, MESHREDIR_A_EVENT_RATE);
+	CHECK(p && mnl_attr_get_payload_len(p) == 4 && mnl_attr_get_u32(p) == 300);
 	CHECK(is_id_range(entry(find_top(nlh, MESHREDIR_A_OWNER_UIDS), 0), 1, 1));
 	l = find_top(nlh, MESHREDIR_A_OWNER_GIDS);
 	CHECK(is_nest(l) && count(l, MESHREDIR_LIST_A_ENTRY) == 1);
@@ -341,6 +344,8 @@ static struct nlmsghdr *full_reply(char *buf)
 
 	mnl_attr_put_u8(nlh, MESHREDIR_A_IP_FAMILY_MODE, MESHREDIR_IP_FAMILY_IPV4);
 	mnl_attr_put_u8(nlh, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
+	mnl_attr_put_u32(nlh, MESHREDIR_A_EVENT_RATE, 250);
+	mnl_attr_put_u64(nlh, MESHREDIR_A_EVENTS_DROPPED, 1ULL << 40);
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_OWNER_UIDS);
 	put_range(nlh, MESHREDIR_LIST_A_ENTRY, false, 1000, -1);	/* LAST defaults to FIRST */
 	put_range(nlh, MESHREDIR_LIST_A_ENTRY, false, 2000, 2999);
@@ -412,6 +417,8 @@ static void test_parse_get(void)
 		printf("  %s\n", err);
 	CHECK_UINT(cfg.ip_family_mode, MESHREDIR_IP_FAMILY_IPV4);
 	CHECK(cfg.drop_invalid);
+	CHECK_UINT(cfg.event_rate, 250);
+	CHECK(cfg.events_dropped == 1ULL << 40);
 	if (CHECK_UINT(cfg.owner_uids.n, 2)) {
 		CHECK(cfg.owner_uids.v[0].first == 1000 && cfg.owner_uids.v[0].last == 1000);
 		CHECK(cfg.owner_uids.v[1].first == 2000 && cfg.owner_uids.v[1].last == 2999);
@@ -503,6 +510,12 @@ static void test_parse_get_malformed(void)
 	nlh = reply_start(buf);
 	mnl_attr_put_u16(nlh, MESHREDIR_A_DROP_INVALID_PACKETS, 1);
 	expect_malformed(nlh, "malformed reply from the kernel: drop-invalid-packets", __LINE__);
+	nlh = reply_start(buf);
+	mnl_attr_put_u16(nlh, MESHREDIR_A_EVENT_RATE, 1);
+	expect_malformed(nlh, "malformed reply from the kernel: event-rate", __LINE__);
+	nlh = reply_start(buf);
+	mnl_attr_put_u32(nlh, MESHREDIR_A_EVENTS_DROPPED, 1);
+	expect_malformed(nlh, "malformed reply from the kernel: events-dropped", __LINE__);
 
 	nlh = reply_start(buf);
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_OWNER_UIDS);

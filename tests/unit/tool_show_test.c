@@ -170,8 +170,9 @@ static void full_config(struct cmdline *cl)
 			     "--exclude-outbound-ports-for-uids=7",
 			     "--owner-gid=100-200", "--drop-invalid-packets",
 			     "--redirect-all-dns-traffic", "--redirect-dns-port=5353",
-			     "--skip-dns-conntrack-zone-split", NULL), 0);
+			     "--skip-dns-conntrack-zone-split", "--event-rate=40", NULL), 0);
 	cl->cfg.has_counters = true;
+	cl->cfg.events_dropped = 17;
 	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_REDIRECTED_INBOUND] = 5;
 	cl->cfg.counters[HOOK_LOCAL_OUT][MESHREDIR_REASON_PROXY_OWNER] = 12;
 	cl->cfg.counters[HOOK_PRE_ROUTING][MESHREDIR_REASON_DROPPED] = UINT64_MAX;
@@ -211,6 +212,8 @@ static void test_text_full(void)
 		  "  capture-all: true\n"
 		  "  conntrack-zone-split: false\n"
 		  "  servers: none\n"
+		  "event-rate: 40\n"
+		  "events-dropped: 17\n"
 		  "counters:\n"
 		  "  reason                    local-out  pre-routing\n"
 		  "  redirected-inbound                5            0\n"
@@ -264,7 +267,8 @@ static void test_text_defaults(void)
 		  "  exclude-ports-for-uids: none\n"
 		  "drop-invalid-packets: false\n"
 		  "dns:\n"
-		  "  enabled: false\n");
+		  "  enabled: false\n"
+		  "event-rate: 1000\n");
 	free(out);
 	cmdline_free(&cl);
 }
@@ -298,6 +302,7 @@ static void test_json_full(void)
 		"assert sorted(c) == [\"local-out\", \"pre-routing\"]; "
 		"assert len(c[\"local-out\"]) == 19 and len(c[\"pre-routing\"]) == 19; "
 		"assert d[\"drop-invalid-packets\"] is True; "
+		"assert d[\"event-rate\"] == 40 and d[\"events-dropped\"] == 17; "
 		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": False, \"servers\": []}; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
@@ -318,7 +323,8 @@ static void test_json_defaults(void)
 	CHECK(json_valid(out));
 	CHECK(python_accepts(out, "assert \"counters\" not in d and d[\"owner-uids\"] == [] and "
 				  "d[\"outbound\"][\"exclude-ports-for-uids\"] == [] and "
-				  "d[\"drop-invalid-packets\"] is False"));
+				  "d[\"drop-invalid-packets\"] is False and "
+				  "d[\"event-rate\"] == 1000 and \"events-dropped\" not in d"));
 	free(out);
 }
 

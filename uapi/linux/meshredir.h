@@ -106,6 +106,9 @@
  *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
  *                                 capture, the nest giving only vnet's
  *                                 DNS port
+ *    MESHREDIR_A_EVENT_RATE: NLA_U32, 1..1000000, default 1000: the events
+ *                            per second the namespace may send (see
+ *                            Events below)
  *    MESHREDIR_A_VNET: NLA_NESTED, interfaces of routed-in networks (see
  *                      below), at most MESHREDIR_MAX_VNETS entries
  *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
@@ -178,6 +181,13 @@
  *                                pad attribute, to be skipped
  *        MESHREDIR_COUNTERS_A_PRE_ROUTING: NLA_NESTED, decisions at PRE_ROUTING
  *            MESHREDIR_REASON_*: NLA_U64
+ *    MESHREDIR_A_EVENTS_DROPPED: NLA_U64, the events not sent (over the
+ *                                rate, or no memory) since the first SET
+ *                                or the last RESET_COUNTERS, maybe after a
+ *                                MESHREDIR_A_UNSPEC pad attribute
+ *
+ * MESHREDIR_A_EVENTS_DROPPED is GET's only: a SET (or any request) carrying
+ * it is refused by the policy, EINVAL with the message "events-dropped: ...".
  *
  * A counter counts new TCP connections and UDP/53 flows given that verdict
  * since the first SET or the last RESET_COUNTERS; DROPPED_INVALID and
@@ -312,11 +322,62 @@
  * ----------------------------
  *
  * Takes no attributes (held to the policy, then ignored, as for GET).
- * Sets every counter back to zero. ENOENT if the
- * namespace is not configured.
+ * Sets every counter back to zero, MESHREDIR_A_EVENTS_DROPPED too. ENOENT
+ * if the namespace is not configured.
  *
- * Reserved for later versions: a multicast group announcing redirect
- * decisions to a live monitor.
+ * Events: MESHREDIR_MCGRP_EVENTS and MESHREDIR_CMD_EVENT
+ * -------------------------------------------------------
+ *
+ * The family's one multicast group, MESHREDIR_MCGRP_EVENTS, carries a
+ * MESHREDIR_CMD_EVENT message for every decision a counter counts: each
+ * increment of a MESHREDIR_COUNTERS_A_* counter is one event sent or one
+ * event dropped, DROPPED_INVALID and DNS_ZONED included. So, in a namespace
+ * with a listener throughout, the counters' increments equal the events
+ * received plus the events dropped (those in MESHREDIR_EVENT_A_DROPPED, or
+ * MESHREDIR_A_EVENTS_DROPPED). A listener that does not read fast enough
+ * loses messages as every netlink listener does, and is told so by ENOBUFS
+ * on its socket; those are not counted as dropped. The kernel sends
+ * MESHREDIR_CMD_EVENT only, to the group; a request with it is refused.
+ *
+ * An event goes to the listeners of the network namespace where the
+ * decision was made, and to no other. Subscribing (NETLINK_ADD_MEMBERSHIP)
+ * needs CAP_NET_ADMIN in the user namespace owning the socket's network
+ * namespace, as every command does: the group carries the kernel's
+ * GENL_MCAST_CAP_NET_ADMIN flag, which genetlink checks at bind (EPERM
+ * otherwise). Kernels before 6.7 that did not take it among their stable
+ * updates (it came to 6.1 in 6.1.68) have no way to restrict a
+ * subscription: built against one, meshredir keeps the group but sends
+ * nothing to it.
+ *
+ * Without a listener in the namespace the packet path builds nothing and
+ * counts nothing as dropped. With one, the namespace sends at most
+ * MESHREDIR_A_EVENT_RATE events a second, in bursts of up to a second's
+ * worth; the rest are dropped and counted. Attributes of an event:
+ *
+ *    MESHREDIR_EVENT_A_HOOK: NLA_U8, MESHREDIR_COUNTERS_A_LOCAL_OUT or
+ *                            MESHREDIR_COUNTERS_A_PRE_ROUTING, the counter
+ *                            nest the decision counts in
+ *    MESHREDIR_EVENT_A_FAMILY: NLA_U8, AF_INET or AF_INET6
+ *    MESHREDIR_EVENT_A_PROTOCOL: NLA_U8, IPPROTO_TCP or IPPROTO_UDP (for a
+ *                                DROPPED_INVALID packet, its IP protocol)
+ *    MESHREDIR_EVENT_A_SRC_ADDR: NLA_BINARY, 4 or 16 bytes, network order
+ *    MESHREDIR_EVENT_A_SRC_PORT: NLA_U16, host order (TCP and UDP only)
+ *    MESHREDIR_EVENT_A_DST_ADDR: NLA_BINARY, the original destination
+ *    MESHREDIR_EVENT_A_DST_PORT: NLA_U16 (TCP and UDP only)
+ *    MESHREDIR_EVENT_A_UID: NLA_U32, the socket owner's fsuid, mapped as
+ *                           GET maps OWNER_UIDS ((u32)-1 if unmapped);
+ *                           absent when the packet has no local socket
+ *    MESHREDIR_EVENT_A_GID: NLA_U32, likewise
+ *    MESHREDIR_EVENT_A_REASON: NLA_U32, enum meshredir_reason
+ *    MESHREDIR_EVENT_A_TO_ADDR: NLA_BINARY, a redirect's (and a RESUMED
+ *                               connection's) address bound to
+ *    MESHREDIR_EVENT_A_TO_PORT: NLA_U16, the port bound to
+ *    MESHREDIR_EVENT_A_DROPPED: NLA_U64, the events this namespace did not
+ *                               send since the last one it sent; absent
+ *                               when 0; maybe after a
+ *                               MESHREDIR_EVENT_A_UNSPEC pad attribute
+ *    MESHREDIR_EVENT_A_IFINDEX: NLA_U32, PRE_ROUTING only: the incoming
+ *                               interface
  */
 
 #ifndef _UAPI_LINUX_MESHREDIR_H
@@ -328,6 +389,10 @@
 #define MESHREDIR_DEFAULT_INBOUND_PORT 15006
 #define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
 #define MESHREDIR_DEFAULT_DNS_PORT 15053
+#define MESHREDIR_DEFAULT_EVENT_RATE 1000
+
+/* The family's multicast group: decision events, MESHREDIR_CMD_EVENT. */
+#define MESHREDIR_MCGRP_EVENTS "events"
 
 /* The conntrack zones of the DNS zone split, Kuma's. */
 #define MESHREDIR_DNS_ZONE_UPSTREAM 1	/* the proxy and the upstream resolvers */
@@ -367,6 +432,7 @@ enum meshredir_cmd {
 	MESHREDIR_CMD_GET,
 	MESHREDIR_CMD_DEL,
 	MESHREDIR_CMD_RESET_COUNTERS,
+	MESHREDIR_CMD_EVENT,
 	__MESHREDIR_CMD_MAX
 };
 
@@ -393,7 +459,8 @@ enum meshredir_attr {
 	MESHREDIR_A_SET_MORE,
 	MESHREDIR_A_SET_PART,
 	MESHREDIR_A_DNS,
-	/* Goes after MESHREDIR_A_EVENTS_DROPPED when the monitor's are merged. */
+	MESHREDIR_A_EVENT_RATE,
+	MESHREDIR_A_EVENTS_DROPPED,
 	MESHREDIR_A_VNET,
 	__MESHREDIR_A_MAX
 };
@@ -523,5 +590,27 @@ enum meshredir_reason {
 };
 
 #define MESHREDIR_REASON_MAX (__MESHREDIR_REASON_MAX - 1)
+
+/* The attributes of a MESHREDIR_CMD_EVENT. */
+enum meshredir_event_attr {
+	MESHREDIR_EVENT_A_UNSPEC,
+	MESHREDIR_EVENT_A_HOOK,
+	MESHREDIR_EVENT_A_FAMILY,
+	MESHREDIR_EVENT_A_PROTOCOL,
+	MESHREDIR_EVENT_A_SRC_ADDR,
+	MESHREDIR_EVENT_A_SRC_PORT,
+	MESHREDIR_EVENT_A_DST_ADDR,
+	MESHREDIR_EVENT_A_DST_PORT,
+	MESHREDIR_EVENT_A_UID,
+	MESHREDIR_EVENT_A_GID,
+	MESHREDIR_EVENT_A_REASON,
+	MESHREDIR_EVENT_A_TO_ADDR,
+	MESHREDIR_EVENT_A_TO_PORT,
+	MESHREDIR_EVENT_A_DROPPED,
+	MESHREDIR_EVENT_A_IFINDEX,
+	__MESHREDIR_EVENT_A_MAX
+};
+
+#define MESHREDIR_EVENT_A_MAX (__MESHREDIR_EVENT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MESHREDIR_H */

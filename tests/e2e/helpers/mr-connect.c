@@ -4,14 +4,17 @@
  * says where the connection landed.
  *
  *   mr-connect ADDR PORT [--netns NAME|PATH] [--uid U] [--gid G] [--src ADDR]
- *              [--timeout SEC] [--hold SEC | --hold-until FILE] [--udp]
+ *              [--sport PORT] [--timeout SEC] [--hold SEC | --hold-until FILE]
+ *              [--udp]
  *   mr-connect --batch
  *
  * --netns: setns() into /run/netns/NAME (or PATH) first: cheaper than
  * `ip netns exec`, which matters under TCG.
  * --uid/--gid: setgroups(0), setgid, setuid before the socket is made, so
  * the socket belongs to that user (--uid alone uses the same group number).
- * --src binds the source address (port 0) before connecting.
+ * --src binds the source address (port 0) before connecting; --sport the
+ * source port (on --src, or any address), so that the flow's 5-tuple is
+ * known before it is made (monitor.sh, kuma-diff.sh match events by it).
  * --timeout (default 5 s) bounds the connect and each read.
  *
  * --hold SEC / --hold-until FILE: after printing the first line, keep the
@@ -60,7 +63,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mr-connect ADDR PORT [--netns NAME|PATH] [--uid U] [--gid G] [--src ADDR]\n"
-		"                  [--timeout SEC] [--hold SEC | --hold-until FILE] [--udp]\n"
+		"                  [--sport PORT] [--timeout SEC] [--hold SEC | --hold-until FILE]\n"
+		"                  [--udp]\n"
 		"       mr-connect --batch   (one \"ADDR PORT [options]\" per line of stdin)\n");
 	exit(EXIT_LOCAL);
 }
@@ -182,6 +186,7 @@ static int run(int argc, char **argv)
 	const char *failed;
 	double hold = -1;
 	int udp = 0, fd, i, err;
+	unsigned int sport = 0;
 	unsigned int port;
 	struct sockaddr_storage dst, sa;
 	socklen_t dl, sl;
@@ -205,6 +210,8 @@ static int run(int argc, char **argv)
 			gid = mr_parse_num("gid", argv[++i], 0, 0xfffffffeUL);
 		} else if (i + 1 < argc && !strcmp(a, "--src")) {
 			src = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--sport")) {
+			sport = mr_parse_num("sport", argv[++i], 1, 65535);
 		} else if (i + 1 < argc && !strcmp(a, "--netns")) {
 			netns = argv[++i];
 		} else if (i + 1 < argc && !strcmp(a, "--timeout")) {
@@ -230,8 +237,10 @@ static int run(int argc, char **argv)
 	fd = socket(dst.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		local_fail("socket");
-	if (src) {
-		if (mr_parse_addr(src, 0, &sa, &sl) < 0 || sa.ss_family != dst.ss_family) {
+	if (src || sport) {
+		if (!src)
+			src = dst.ss_family == AF_INET ? "0.0.0.0" : "::";
+		if (mr_parse_addr(src, sport, &sa, &sl) < 0 || sa.ss_family != dst.ss_family) {
 			fprintf(stderr, "mr-connect: bad source address '%s'\n", src);
 			exit(EXIT_LOCAL);
 		}

@@ -200,12 +200,25 @@ static void mr_gen_dir(struct mr_node *top, uint16_t type, bool out)
 		mr_gen_uid_ports(d);
 }
 
+/* Mostly within the policy's 1..1000000, its edges and beyond now and then. */
+static uint32_t mr_event_rate(void)
+{
+	static const uint32_t edges[] = { 0, 1, MR_EVENT_RATE_MAX, MR_EVENT_RATE_MAX + 1,
+					  UINT32_MAX };
+
+	if (mr_chance(4))
+		return edges[mr_below(sizeof(edges) / sizeof(edges[0]))];
+	return 1 + mr_below(MR_EVENT_RATE_MAX);
+}
+
 static void mr_gen_config(struct mr_node *top)
 {
 	if (mr_chance(2))
 		mr_leaf(top, MESHREDIR_A_IP_FAMILY_MODE, 1 + mr_below(2), 1);
 	if (mr_chance(3))
 		mr_leaf(top, MESHREDIR_A_DROP_INVALID_PACKETS, mr_below(2), 1);
+	if (mr_chance(3))
+		mr_leaf(top, MESHREDIR_A_EVENT_RATE, mr_event_rate(), 4);
 	if (mr_chance(50))
 		mr_leaf(top, MESHREDIR_A_SET_PART, 0, 4);
 	if (!mr_chance(4))

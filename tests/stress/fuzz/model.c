@@ -55,6 +55,8 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 		case MESHREDIR_A_DROP_INVALID_PACKETS: d.kind = K_U8; break;
 		case MESHREDIR_A_SET_MORE: d.kind = K_FLAG; break;
 		case MESHREDIR_A_SET_PART: d.kind = K_U32; break;
+		case MESHREDIR_A_EVENT_RATE: d.kind = K_U32; break;
+		case MESHREDIR_A_EVENTS_DROPPED: d.kind = K_REJECT; break;
 		}
 		break;
 	case L_DIR_IN:
@@ -241,6 +243,8 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		mr_bad(v, true, "ip-family-mode out of range");
 	if (c->l == L_TOP && type == MESHREDIR_A_DROP_INVALID_PACKETS && val > 1)
 		mr_bad(v, true, "drop-invalid-packets not 0 or 1");
+	if (c->l == L_TOP && type == MESHREDIR_A_EVENT_RATE && (val < 1 || val > MR_EVENT_RATE_MAX))
+		mr_bad(v, true, "event-rate out of 1..1000000");
 }
 
 void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
@@ -444,6 +448,7 @@ void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 	v->enabled[0] = v->enabled[1] = 1;
 	v->port[0] = MESHREDIR_DEFAULT_INBOUND_PORT;
 	v->port[1] = MESHREDIR_DEFAULT_OUTBOUND_PORT;
+	v->event_rate = MESHREDIR_DEFAULT_EVENT_RATE;
 	mr_parse(L_TOP, p, len, &tb, v);
 	if (v->pol_bad)
 		return;
@@ -459,6 +464,8 @@ void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 		mr_bad(v, false, "no owner");
 	if (tb.has[MESHREDIR_A_DROP_INVALID_PACKETS])
 		v->drop_invalid = mr_get_uint(tb.a[MESHREDIR_A_DROP_INVALID_PACKETS].data, 1);
+	if (tb.has[MESHREDIR_A_EVENT_RATE])
+		v->event_rate = mr_get_uint(tb.a[MESHREDIR_A_EVENT_RATE].data, 4);
 	/*
 	 * A SET in parts (uapi: SET_MORE, SET_PART): what a part does depends
 	 * on the parts before it; the model leaves it to the kernel and reads

@@ -151,6 +151,11 @@ static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, ch
 		snprintf(why, whylen, "drop-invalid-packets: expected %d", v->drop_invalid);
 		return false;
 	}
+	if (!tb.has[MESHREDIR_A_EVENT_RATE] || tb.a[MESHREDIR_A_EVENT_RATE].len != 4 ||
+	    mr_get_uint(tb.a[MESHREDIR_A_EVENT_RATE].data, 4) != v->event_rate) {
+		snprintf(why, whylen, "event-rate: expected %u", v->event_rate);
+		return false;
+	}
 	for (d = 0; d < 2; d++) {
 		int t = d ? MESHREDIR_A_OUTBOUND : MESHREDIR_A_INBOUND;
 

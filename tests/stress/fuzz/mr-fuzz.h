@@ -38,6 +38,7 @@ struct mr_verdict {
 	const char *why;
 	/* The scalars a valid SET leaves, for the GET after it. */
 	int ip_mode, enabled[2], port[2], drop_invalid;
+	uint32_t event_rate;
 };
 
 struct mr_nla {
@@ -53,6 +54,9 @@ struct mr_tb {
 	bool has[MR_TB_MAX];
 	int count;		/* attributes seen, every type */
 };
+
+/* MESHREDIR_A_EVENT_RATE's policy: 1 to this. */
+#define MR_EVENT_RATE_MAX 1000000
 
 uint32_t mr_get_uint(const unsigned char *p, int len);
 void mr_policy_check(enum mr_level l, const unsigned char *p, int len,

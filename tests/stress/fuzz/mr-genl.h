@@ -259,7 +259,8 @@ static inline int mr_genl_open(struct mr_genl *g)
 
 /*
  * The configuration part of a GET reply: every top-level attribute but the
- * counters, copied into out (at least g->reply_len bytes). Returns its length.
+ * counters, events-dropped and padding (GET's only: a SET refuses them),
+ * copied into out (at least g->reply_len bytes). Returns its length.
  */
 static inline int mr_genl_config_only(const struct mr_genl *g, unsigned char *out)
 {
@@ -272,7 +273,10 @@ static inline int mr_genl_config_only(const struct mr_genl *g, unsigned char *ou
 
 		if (a->nla_len < NLA_HDRLEN || a->nla_len > rem)
 			break;
-		if ((a->nla_type & NLA_TYPE_MASK) != MESHREDIR_A_COUNTERS) {
+		int type = a->nla_type & NLA_TYPE_MASK;
+
+		if (type != MESHREDIR_A_COUNTERS && type != MESHREDIR_A_EVENTS_DROPPED &&
+		    type != MESHREDIR_A_UNSPEC) {
 			memcpy(out + len, p, step > rem ? rem : step);
 			len += step > rem ? rem : step;
 		}
