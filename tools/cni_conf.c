@@ -101,12 +101,7 @@ int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_
 		snprintf(buf, sizeof(buf), "the network configuration on stdin: %s", err);
 		return cni_fail(e, CNI_ERR_DECODE, "cannot decode the network configuration", buf);
 	}
-	while (root.len && strchr(" \t\r\n", root.p[0])) {
-		root.p++;
-		root.len--;
-	}
-	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
-		root.len--;
+	root = json_trim(root);
 	if (json_type(root) != JSON_OBJECT)
 		return cni_fail(e, CNI_ERR_DECODE, "cannot decode the network configuration",
 				"the network configuration on stdin is not a JSON object");

@@ -46,12 +46,7 @@ static int plugins_of(const char *text, size_t len, struct json *plugins, char *
 
 	if (json_check(text, len, err, errlen))
 		return -1;
-	while (root.len && strchr(" \t\r\n", root.p[0])) {
-		root.p++;
-		root.len--;
-	}
-	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
-		root.len--;
+	root = json_trim(root);
 	if (!json_get(root, "plugins", plugins) || json_type(*plugins) != JSON_ARRAY)
 		return fail(err, errlen, "no \"plugins\" list: not a .conflist");
 	return 0;
@@ -150,12 +145,7 @@ int conf_to_conflist(const char *text, size_t len, char **out, char *err, size_t
 	*out = NULL;
 	if (json_check(text, len, err, errlen))
 		return -1;
-	while (root.len && strchr(" \t\r\n", root.p[0])) {
-		root.p++;
-		root.len--;
-	}
-	while (root.len && strchr(" \t\r\n", root.p[root.len - 1]))
-		root.len--;
+	root = json_trim(root);
 	if (json_type(root) != JSON_OBJECT)
 		return fail(err, errlen, "not a JSON object");
 	if (json_get(root, "plugins", &v))

@@ -171,6 +171,17 @@ static bool value(struct scan *c, int depth)
 	}
 }
 
+struct json json_trim(struct json v)
+{
+	while (v.len && strchr(" \t\r\n", v.p[0])) {
+		v.p++;
+		v.len--;
+	}
+	while (v.len && strchr(" \t\r\n", v.p[v.len - 1]))
+		v.len--;
+	return v;
+}
+
 int json_check(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct scan c = { text, text + len, NULL, NULL };

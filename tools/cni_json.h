@@ -31,6 +31,9 @@ int json_check(const char *text, size_t len, char *err, size_t errlen);
 
 enum json_type json_type(struct json v);
 
+/* v without the white space around it: a checked text's one value. */
+struct json json_trim(struct json v);
+
 /* Where a walk over an object's members or an array's items is. */
 struct json_iter {
 	const char *at;
