@@ -310,33 +310,6 @@ static int cidrs(const struct state *st, const struct token *t, const char *flag
 	return parse_cidr_list(flag, t->value, l, err, errlen);
 }
 
-_Static_assert(MESHREDIR_REASON_MAX < 64, "monitor's --reason mask is 64 bits");
-
-/*
- * monitor's --reason: one name or a comma-separated list of the names show
- * gives the counters, added to *mask.
- */
-static int reasons(const char *flag, const char *value, uint64_t *mask, char *err, size_t errlen)
-{
-	const char *p = value, *end;
-	unsigned int r;
-	size_t n;
-
-	for (;;) {
-		end = strchr(p, ',');
-		n = end ? (size_t)(end - p) : strlen(p);
-		r = reason_lookup(p, n);
-		if (r == MESHREDIR_REASON_UNSPEC)
-			return fail(err, errlen,
-				    "%s: \"%.*s\" is not a reason (the names of show's counters: redirected-inbound, excluded-port, ...)",
-				    flag, (int)n, p);
-		*mask |= 1ull << r;
-		if (!end)
-			return 0;
-		p = end + 1;
-	}
-}
-
 static int apply_flag(struct cmdline *cl, const struct token *t, struct state *st,
 		      char *err, size_t errlen)
 {
@@ -436,7 +409,7 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 	case F_TIMEOUT:
 		return parse_timeout(flag, t->value, &cl->timeout_ms, err, errlen);
 	case F_REASON:
-		return reasons(flag, t->value, &cl->reasons, err, errlen);
+		return reason_mask(flag, t->value, &cl->reasons, err, errlen);
 	case F_EVENT_COUNT:
 		if (!decimal(t->value, UINT64_MAX, &cl->count) || !cl->count)
 			return fail(err, errlen, "%s: \"%s\" is not a number of events (1 or more)",

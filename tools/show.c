@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include "kuma.h"
 #include "show.h"
+#include "util.h"
 
 static const char *const reasons[MESHREDIR_REASON_MAX + 1] = {
 	[MESHREDIR_REASON_REDIRECTED_INBOUND] = "redirected-inbound",
@@ -47,6 +48,29 @@ unsigned int reason_lookup(const char *name, size_t n)
 		if (strlen(reasons[r]) == n && !memcmp(reasons[r], name, n))
 			return r;
 	return MESHREDIR_REASON_UNSPEC;
+}
+
+_Static_assert(MESHREDIR_REASON_MAX < 64, "monitor's --reason mask is 64 bits");
+
+int reason_mask(const char *flag, const char *value, uint64_t *mask, char *err, size_t errlen)
+{
+	const char *p = value, *end;
+	unsigned int r;
+	size_t n;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		r = reason_lookup(p, n);
+		if (r == MESHREDIR_REASON_UNSPEC)
+			return fail(err, errlen,
+				    "%s: \"%.*s\" is not a reason (the names of show's counters: redirected-inbound, excluded-port, ...)",
+				    flag, (int)n, p);
+		*mask |= 1ull << r;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
 }
 
 const char *hook_name(unsigned int hook)

@@ -17,6 +17,11 @@
 const char *reason_name(unsigned int reason);
 /* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
 unsigned int reason_lookup(const char *name, size_t n);
+/*
+ * monitor's --reason: one name or a comma-separated list of them, added to
+ * *mask (1 << reason); -1 with "FLAG: ..." in err for a name not known.
+ */
+int reason_mask(const char *flag, const char *value, uint64_t *mask, char *err, size_t errlen);
 /* "local-out" or "pre-routing". */
 const char *hook_name(unsigned int hook);
 
