@@ -57,6 +57,7 @@ xmeasure() {
 	in/*) args="$POD4 5000 --expect 5000" ;;
 	esac
 	[ "$dir" = in ] && ns=b$c-p
+	bench_before "$c" "$n" || { fail "bench_before $c $n"; return 1; }
 	out=$("$BENCH" count $args --netns "$ns" --connections "$m")
 	insns=$(echo "$out" | sed -n 's/.* insns=\([0-9]*\).*/\1/p')
 	kern=$(echo "$out" | sed -n 's/.* kernel=\([0-9]*\).*/\1/p')

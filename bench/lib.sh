@@ -19,6 +19,14 @@
 #   iptnft   the same rules in iptables-nft
 #   nft      hand-written nftables: Kuma's order, exclusions in interval sets
 #
+# and, for bench/features.sh only (MR_BENCH_CONTENDERS names the list):
+#
+#   mrdns    meshredir with DNS capture (--redirect-all-dns-traffic) and the
+#            conntrack zone split, its default
+#   mrdnsnz  the same with --skip-dns-conntrack-zone-split
+#   mrold    meshredir of another module, MR_BENCH_OLD_KO, swapped in for
+#            each of its counts and out again after (bench_before)
+#
 # Exclusions of size N never match the measured flows: outbound ports
 # 20000, 20003, ... and CIDRs 10.a.b.0/24 (every other /24), inbound the same
 # ports and source CIDRs 11.a.b.0/24, so rules are walked and sets
@@ -33,7 +41,7 @@ BENCH=${MR_BENCH_BIN:-$MR_REPO/bench/mr-bench}
 # kernel's. This guest runs only benchmark scripts, so only its detector
 # waits longer: 120 s, the most the kernel allows. The e2e guests keep 20 s.
 sysctl -qw kernel.watchdog_thresh=60
-CONTENDERS="limit0 limit meshredir legacy iptnft nft"
+CONTENDERS=${MR_BENCH_CONTENDERS:-limit0 limit meshredir legacy iptnft nft}
 
 # sample KIND CONTENDER N REP VALUE: one measurement. A measurement that
 # gave nothing fails the script (a value from "$(...)" escapes set -e).
@@ -131,7 +139,7 @@ configure() {
 	nft)
 		nft_rules ip "$op" "$ip" "$op" "$ic" > "$WORK/rules.$p"
 		;;
-	meshredir)
+	meshredir|mrdns|mrdnsnz|mrold)
 		{ chunks --exclude-outbound-ports "$op"; chunks --exclude-outbound-ips "$ip"
 		  chunks --exclude-inbound-ports "$op"; chunks --exclude-inbound-ips "$ic"; } > "$WORK/args.$p"
 		;;
@@ -156,7 +164,11 @@ configure() {
 		}
 		EOF
 		;;
-	meshredir) "$MR_TOOL" --netns "$p" set $(cat "$WORK/args.$p") --ip-family-mode ipv4 ;;
+	meshredir|mrold) "$MR_TOOL" --netns "$p" set $(cat "$WORK/args.$p") --ip-family-mode ipv4 ;;
+	mrdns) "$MR_TOOL" --netns "$p" set $(cat "$WORK/args.$p") --ip-family-mode ipv4 \
+		--redirect-all-dns-traffic ;;
+	mrdnsnz) "$MR_TOOL" --netns "$p" set $(cat "$WORK/args.$p") --ip-family-mode ipv4 \
+		--redirect-all-dns-traffic --skip-dns-conntrack-zone-split ;;
 	legacy) ip netns exec "$p" iptables-legacy-restore --noflush < "$WORK/rules.$p" ;;
 	iptnft) ip netns exec "$p" iptables-nft-restore --noflush < "$WORK/rules.$p" ;;
 	nft) ip netns exec "$p" nft -f "$WORK/rules.$p" ;;
@@ -170,12 +182,47 @@ configure() {
 # here, bench/exact.sh counts the instructions in between.
 bench_mark() { :; }
 
+# bench_before CONTENDER N: before each count of CONTENDER (bench/exact.sh).
+# With mrold among the contenders, the module a meshredir contender needs
+# is swapped in when another is loaded: every meshredir pod flushed, the
+# other .ko inserted, and the pods of that module's contenders configured
+# again. Outside the count, so the count sees only the connections.
+mr_loaded=new
+bench_before() {
+	local want=new c ko
+	case " $CONTENDERS " in *" mrold "*) ;; *) return 0 ;; esac
+	case $1 in
+	mrold) want=old ;;
+	meshredir|mrdns|mrdnsnz) ;;
+	*) return 0 ;;
+	esac
+	[ "$want" = "$mr_loaded" ] && return 0
+	for c in $CONTENDERS; do
+		case $c in meshredir|mrdns|mrdnsnz|mrold) unconfigure "$c" "b$c" 2> /dev/null ;; esac
+	done
+	ko=$MR_MODULE
+	[ "$want" = old ] && ko=$MR_BENCH_OLD_KO
+	rmmod meshredir && insmod "$ko" || return 1
+	# The swap happened: the loaded module is that file.
+	[ "$(cat /sys/module/meshredir/srcversion)" = "$(modinfo -F srcversion "$ko")" ] || {
+		fail "meshredir after insmod $ko: expected srcversion $(modinfo -F srcversion "$ko"), seen $(cat /sys/module/meshredir/srcversion)"
+		return 1
+	}
+	mr_loaded=$want
+	for c in $CONTENDERS; do
+		case $want/$c in
+		old/mrold|new/meshredir|new/mrdns|new/mrdnsnz)
+			configure "$c" "b$c" "$2" > /dev/null || return 1 ;;
+		esac
+	done
+}
+
 # unconfigure CONTENDER POD: back to no rules.
 unconfigure() {
 	case $1 in
 	limit0) ;;
 	limit|redir|nft) ip netns exec "$2" nft delete table ip mrbench ;;
-	meshredir) "$MR_TOOL" --netns "$2" flush ;;
+	meshredir|mrdns|mrdnsnz|mrold) "$MR_TOOL" --netns "$2" flush ;;
 	legacy) ip netns exec "$2" sh -c 'iptables-legacy -t nat -F && iptables-legacy -t nat -X' ;;
 	iptnft) ip netns exec "$2" sh -c 'iptables-nft -t nat -F && iptables-nft -t nat -X' ;;
 	esac
