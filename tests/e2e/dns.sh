@@ -24,18 +24,6 @@
 setup
 
 TXT=who.test
-# dns_bg NS NAME UID PORT ADDRS... -- [dnsmasq options]: a dnsmasq.
-dns_bg() {
-	local ns=$1 name=$2 uid=$3 port=$4 listen=
-	shift 4
-	while [ "$1" != -- ]; do listen=$listen${listen:+,}$1; shift; done
-	shift
-	n "$ns" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-		dnsmasq --keep-in-foreground --no-resolv --no-hosts --pid-file= --user= \
-		--group= --bind-interfaces --listen-address="$listen" -p "$port" \
-		--log-facility=- "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-	disown
-}
 dns_bg "$peer" upstream 0 53 $PEER4 $PEER6 -- --txt-record=$TXT,upstream \
 	--address=/fwd.test/203.0.113.7
 dns_bg "$peer" other 0 53 $OTHER4 $OTHER6 -- --txt-record=$TXT,other

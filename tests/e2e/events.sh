@@ -28,31 +28,7 @@ RATE=${EVENTS_RATE:-20}
 R_REDIRECTED_OUTBOUND=2
 R_DIRECTION_DISABLED=11
 
-USERNS_SYSCTLS=(kernel/unprivileged_userns_clone user/max_user_namespaces)
-declare -A SAVED=()
-restore_sysctls() {
-	local k
-	for k in "${!SAVED[@]}"; do
-		echo "${SAVED[$k]}" >"/proc/sys/$k" 2>/dev/null
-	done
-}
-trap 'rc=$?; restore_sysctls; (exit $rc); cleanup' EXIT
-
-UNPRIV=(setpriv --reuid $APP_UID --regid $APP_UID --clear-groups)
-
-# unchrooted CMD...: CMD as root, not chrooted, as permissions.sh explains:
-# the kernel refuses a user namespace to a chrooted process.
-unchrooted() {
-	if [ /proc/1/root -ef / ]; then
-		"$@"
-		return
-	fi
-	[ /proc/1/root/host -ef / ] || { echo "unchrooted: / is not /host of pid 1" >&2; return 1; }
-	set -- "$(command -v "$1")" "${@:2}"
-	chroot /proc/1/root /bin/busybox unshare -m /bin/busybox sh -c \
-		'/bin/busybox mount --make-rprivate / && cd /host &&
-		 /bin/busybox mount --move . / && exec /bin/busybox chroot . "$@"' sh "$@"
-}
+. "$(dirname "$0")/lib-userns.sh"
 
 setup
 user_bin
@@ -151,12 +127,7 @@ pretty "joining the group needs CAP_NET_ADMIN over the namespace"
 assert_eq "root joins in $pod" ok "$(n "$pod" "$PYTHON" "$EV" subscribe 2>&1)"
 assert_eq "uid $APP_UID joins in $pod" EPERM \
 	"$(n "$pod" "${UNPRIV[@]}" "$PYTHON" "$EV" subscribe 2>&1)"
-for k in "${USERNS_SYSCTLS[@]}"; do
-	[ -e "/proc/sys/$k" ] || continue
-	SAVED[$k]=$(cat "/proc/sys/$k")
-done
-[ -e /proc/sys/kernel/unprivileged_userns_clone ] && echo 1 >/proc/sys/kernel/unprivileged_userns_clone
-[ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ] || echo 64 >/proc/sys/user/max_user_namespaces
+allow_userns
 assert_eq "root of a user namespace joins in $pod, owned by the real root" EPERM \
 	"$(unchrooted ip netns exec "$pod" "${UNPRIV[@]}" unshare --user --map-root-user \
 	   "$PYTHON" "$EV" subscribe 2>&1)"

@@ -140,6 +140,20 @@ wire() {
 	EOF
 }
 
+# dns_bg NS NAME UID PORT ADDRS... -- [dnsmasq options]: a dnsmasq, in the background,
+# its output in $WORK/NAME.log.
+dns_bg() {
+	local ns=$1 name=$2 uid=$3 port=$4 listen=
+	shift 4
+	while [ "$1" != -- ]; do listen=$listen${listen:+,}$1; shift; done
+	shift
+	n "$ns" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+		dnsmasq --keep-in-foreground --no-resolv --no-hosts --pid-file= --user= \
+		--group= --bind-interfaces --listen-address="$listen" -p "$port" \
+		--log-facility=- "$@" >"$WORK/$name.log" 2>&1 </dev/null &
+	disown
+}
+
 # server_bg NS NAME PORTS [mr-server args]: starts it in the background,
 # logging to $WORK/NAME.NS.log; servers_ready waits until all listen.
 PENDING=()

@@ -24,32 +24,9 @@
 . "$(dirname "$0")/lib.sh"
 
 NLSTEPS=$MR_HELPERS/nl-steps.py
-USERNS_SYSCTLS=(kernel/unprivileged_userns_clone user/max_user_namespaces)
-declare -A SAVED=()
-restore_sysctls() {
-	local k
-	for k in "${!SAVED[@]}"; do
-		echo "${SAVED[$k]}" >"/proc/sys/$k" 2>/dev/null
-	done
-}
-trap 'rc=$?; restore_sysctls; (exit $rc); cleanup' EXIT
+. "$(dirname "$0")/lib-userns.sh"
 
-UNPRIV=(setpriv --reuid $APP_UID --regid $APP_UID --clear-groups)
 DENIED="permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
-
-# unchrooted CMD...: CMD as root, not chrooted, as permissions.sh explains:
-# the kernel refuses a user namespace to a chrooted process.
-unchrooted() {
-	if [ /proc/1/root -ef / ]; then
-		"$@"
-		return
-	fi
-	[ /proc/1/root/host -ef / ] || { echo "unchrooted: / is not /host of pid 1" >&2; return 1; }
-	set -- "$(command -v "$1")" "${@:2}"
-	chroot /proc/1/root /bin/busybox unshare -m /bin/busybox sh -c \
-		'/bin/busybox mount --make-rprivate / && cd /host &&
-		 /bin/busybox mount --move . / && exec /bin/busybox chroot . "$@"' sh "$@"
-}
 
 # mon_start TAG ARGS...: `meshredir --netns $pod monitor ARGS` (--pid
 # $MON_AT_PID instead when that is set) in the background, its stdout in
@@ -320,12 +297,7 @@ out=$(n "$pod" "${UNPRIV[@]}" "$U_TOOL" monitor 2>&1) || rc=$?
 assert_eq "monitor as uid $APP_UID: exit status and message" "1 meshredir: monitor: $DENIED" "$rc $out"
 
 pretty "permissions: root of a user namespace sees its own namespace's events, no other's"
-for k in "${USERNS_SYSCTLS[@]}"; do
-	[ -e "/proc/sys/$k" ] || continue
-	SAVED[$k]=$(cat "/proc/sys/$k")
-done
-[ -e /proc/sys/kernel/unprivileged_userns_clone ] && echo 1 >/proc/sys/kernel/unprivileged_userns_clone
-[ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ] || echo 64 >/proc/sys/user/max_user_namespaces
+allow_userns
 # The inner script, as root of a new user namespace in a network namespace
 # it owns: "key: value" lines. It listens, says so (ready), waits while the
 # real root makes connections in $pod (go), then makes its own.

@@ -30,18 +30,6 @@ container "$pod" "$peer" "$ctr" dock0 0
 NET4=203.0.113.0/25 NET6=2001:db8:17::/64
 
 TXT=who.test
-# dns_bg NS NAME UID PORT ADDRS... -- [dnsmasq options]: a dnsmasq.
-dns_bg() {
-	local ns=$1 name=$2 uid=$3 port=$4 listen=
-	shift 4
-	while [ "$1" != -- ]; do listen=$listen${listen:+,}$1; shift; done
-	shift
-	n "$ns" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-		dnsmasq --keep-in-foreground --no-resolv --no-hosts --pid-file= --user= \
-		--group= --bind-interfaces --listen-address="$listen" -p "$port" \
-		--log-facility=- "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-	disown
-}
 dns_bg "$peer" upstream 0 53 $PEER4 $PEER6 -- --txt-record=$TXT,upstream
 # Kuma's DNS proxy binds every address with vnet; dnsmasq the ones used.
 dns_bg "$pod" proxy $PROXY_UID 15053 127.0.0.1 ::1 $gw4 $gw6 -- \
