@@ -8,6 +8,7 @@
 #define MR_NETLINK_H
 
 #include <net/genetlink.h>
+#include "sets.h"
 #include "../uapi/linux/meshredir.h"
 
 extern struct genl_family mr_genl_family;
@@ -34,6 +35,9 @@ struct mr_vnet;
 extern const struct nla_policy mr_nl_cidr_policy[MESHREDIR_CIDR_A_MAX + 1];
 int mr_nl_vnet_cidr(const struct nlattr *cidr, bool *ipv6, struct mr_range *out,
 		    struct netlink_ext_ack *extack);
+/* A CIDR as netlink_get.c puts it, nested as type: vnet's too. */
+int mr_nl_put_cidr(struct sk_buff *skb, int type, struct mr_key addr,
+		   unsigned int prefix_len, bool ipv6);
 
 /* netlink_vnet.c: MESHREDIR_A_VNET, in a SET and in a GET. */
 int mr_nl_vnet_parse(const struct nlattr *attr, struct mr_config_input *in,

@@ -138,10 +138,11 @@ static int put_set(struct sk_buff *skb, const struct mr_set *set, bool port,
 	return 0;
 }
 
-static int put_cidr(struct sk_buff *skb, struct mr_key addr,
-		    unsigned int prefix_len, bool ipv6)
+/* One CIDR, nested as type: a list's entry, or a vnet entry's cidr. */
+int mr_nl_put_cidr(struct sk_buff *skb, int type, struct mr_key addr,
+		   unsigned int prefix_len, bool ipv6)
 {
-	struct nlattr *entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
+	struct nlattr *entry = nla_nest_start(skb, type);
 	__be64 a6[2];
 
 	if (!entry)
@@ -175,7 +176,7 @@ static int put_cidr_set(struct sk_buff *skb, const struct mr_set *set, bool ipv6
 			unsigned int prefix_len = mr_cidr_fit(cur, last, bits);
 			struct mr_range r = mr_cidr_range(cur, prefix_len, bits);
 
-			if (put_cidr(skb, cur, prefix_len, ipv6)) {
+			if (mr_nl_put_cidr(skb, MESHREDIR_LIST_A_ENTRY, cur, prefix_len, ipv6)) {
 				c->mid = true;
 				c->cur = cur;
 				return -EMSGSIZE;

@@ -135,37 +135,19 @@ size_t mr_nl_vnet_size(const struct mr_vnet *vnet)
 static int put_entry(struct sk_buff *skb, const struct mr_vnet_entry *e)
 {
 	unsigned int bits = e->ipv6 ? 128 : 32;
-	struct nlattr *entry, *cidr;
-	__be64 a6[2];
-	bool err;
+	struct nlattr *entry;
 
 	entry = nla_nest_start(skb, MESHREDIR_LIST_A_ENTRY);
 	if (!entry)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, MESHREDIR_VNET_A_IFNAME, e->ifname))
-		goto cancel;
-	cidr = nla_nest_start(skb, MESHREDIR_VNET_A_CIDR);
-	if (!cidr)
-		goto cancel;
-	if (e->ipv6) {
-		a6[0] = cpu_to_be64(e->cidr.first.hi);
-		a6[1] = cpu_to_be64(e->cidr.first.lo);
-		err = nla_put_u16(skb, MESHREDIR_CIDR_A_FAMILY, AF_INET6) ||
-		      nla_put(skb, MESHREDIR_CIDR_A_ADDR, sizeof(a6), a6);
-	} else {
-		err = nla_put_u16(skb, MESHREDIR_CIDR_A_FAMILY, AF_INET) ||
-		      nla_put_in_addr(skb, MESHREDIR_CIDR_A_ADDR,
-				      cpu_to_be32(e->cidr.first.lo));
+	if (nla_put_string(skb, MESHREDIR_VNET_A_IFNAME, e->ifname) ||
+	    mr_nl_put_cidr(skb, MESHREDIR_VNET_A_CIDR, e->cidr.first,
+			   mr_cidr_fit(e->cidr.first, e->cidr.last, bits), e->ipv6)) {
+		nla_nest_cancel(skb, entry);
+		return -EMSGSIZE;
 	}
-	if (err || nla_put_u8(skb, MESHREDIR_CIDR_A_PREFIX_LEN,
-			      mr_cidr_fit(e->cidr.first, e->cidr.last, bits)))
-		goto cancel;
-	nla_nest_end(skb, cidr);
 	nla_nest_end(skb, entry);
 	return 0;
-cancel:
-	nla_nest_cancel(skb, entry);
-	return -EMSGSIZE;
 }
 
 /* Whole, in the order given: at most MESHREDIR_MAX_VNETS small entries. */
