@@ -7,7 +7,7 @@
 
 static const struct netlink_range_validation event_rate_range = {
 	.min = 1,
-	.max = 1000000,
+	.max = MESHREDIR_MAX_EVENT_RATE,
 };
 
 static const struct nla_policy family_policy[MESHREDIR_A_MAX + 1] = {

@@ -23,7 +23,7 @@ enum kind {
 	K_FAMILY,	/* ip_family_mode */
 	K_NOT_BOOL,	/* bool, the field's negation: skipConntrackZoneSplit */
 	K_USER,		/* kumaDPUser: a UID or name, "" for the default */
-	K_EVENT_RATE,	/* uint32_t, 1 to MR_EVENT_RATE_MAX */
+	K_EVENT_RATE,	/* uint32_t, 1 to MESHREDIR_MAX_EVENT_RATE */
 	/* The kinds above are written by kuma_write, those below only read. */
 	K_OPTION,	/* a bool of how to run, not of the configuration */
 	K_PATH,		/* char[KUMA_PATH_MAX] */

@@ -490,9 +490,9 @@ int parse_event_rate(const char *flag, const char *value, uint32_t *out,
 {
 	uint64_t v;
 
-	if (!decimal(value, MR_EVENT_RATE_MAX, &v) || !v)
+	if (!decimal(value, MESHREDIR_MAX_EVENT_RATE, &v) || !v)
 		return fail(err, errlen, "%s: \"%s\" is not an event rate (1-%d events a second)",
-			    flag, value, MR_EVENT_RATE_MAX);
+			    flag, value, MESHREDIR_MAX_EVENT_RATE);
 	*out = v;
 	return 0;
 }

@@ -42,8 +42,7 @@ int parse_user(const char *flag, const char *value, uint32_t *uid, char *err, si
 /* ipv4 or dualstack, in any case; "" is dualstack, as in Kuma. */
 int parse_ip_family_mode(const char *flag, const char *value, uint8_t *mode,
 			 char *err, size_t errlen);
-/* The events a second the kernel may send: 1 to MR_EVENT_RATE_MAX. */
-#define MR_EVENT_RATE_MAX 1000000
+/* The events a second the kernel may send: 1 to MESHREDIR_MAX_EVENT_RATE. */
 int parse_event_rate(const char *flag, const char *value, uint32_t *out,
 		     char *err, size_t errlen);
 /* Go's ParseUint and time.ParseDuration; the value is checked, not kept. */

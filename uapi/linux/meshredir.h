@@ -106,9 +106,9 @@
  *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
  *                                 capture, the nest giving only vnet's
  *                                 DNS port
- *    MESHREDIR_A_EVENT_RATE: NLA_U32, 1..1000000, default 1000: the events
- *                            per second the namespace may send (see
- *                            Events below)
+ *    MESHREDIR_A_EVENT_RATE: NLA_U32, 1..MESHREDIR_MAX_EVENT_RATE,
+ *                            default 1000: the events per second the
+ *                            namespace may send (see Events below)
  *    MESHREDIR_A_VNET: NLA_NESTED, interfaces of routed-in networks (see
  *                      below), at most MESHREDIR_MAX_VNETS entries
  *        MESHREDIR_LIST_A_ENTRY: NLA_NESTED
@@ -390,6 +390,7 @@
 #define MESHREDIR_DEFAULT_OUTBOUND_PORT 15001
 #define MESHREDIR_DEFAULT_DNS_PORT 15053
 #define MESHREDIR_DEFAULT_EVENT_RATE 1000
+#define MESHREDIR_MAX_EVENT_RATE 1000000	/* MESHREDIR_A_EVENT_RATE's bound */
 
 /* The family's multicast group: decision events, MESHREDIR_CMD_EVENT. */
 #define MESHREDIR_MCGRP_EVENTS "events"

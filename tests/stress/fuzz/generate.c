@@ -203,12 +203,12 @@ static void mr_gen_dir(struct mr_node *top, uint16_t type, bool out)
 /* Mostly within the policy's 1..1000000, its edges and beyond now and then. */
 static uint32_t mr_event_rate(void)
 {
-	static const uint32_t edges[] = { 0, 1, MR_EVENT_RATE_MAX, MR_EVENT_RATE_MAX + 1,
+	static const uint32_t edges[] = { 0, 1, MESHREDIR_MAX_EVENT_RATE, MESHREDIR_MAX_EVENT_RATE + 1,
 					  UINT32_MAX };
 
 	if (mr_chance(4))
 		return edges[mr_below(sizeof(edges) / sizeof(edges[0]))];
-	return 1 + mr_below(MR_EVENT_RATE_MAX);
+	return 1 + mr_below(MESHREDIR_MAX_EVENT_RATE);
 }
 
 static void mr_gen_config(struct mr_node *top)

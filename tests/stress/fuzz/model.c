@@ -243,7 +243,7 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		mr_bad(v, true, "ip-family-mode out of range");
 	if (c->l == L_TOP && type == MESHREDIR_A_DROP_INVALID_PACKETS && val > 1)
 		mr_bad(v, true, "drop-invalid-packets not 0 or 1");
-	if (c->l == L_TOP && type == MESHREDIR_A_EVENT_RATE && (val < 1 || val > MR_EVENT_RATE_MAX))
+	if (c->l == L_TOP && type == MESHREDIR_A_EVENT_RATE && (val < 1 || val > MESHREDIR_MAX_EVENT_RATE))
 		mr_bad(v, true, "event-rate out of 1..1000000");
 }
 

@@ -55,9 +55,6 @@ struct mr_tb {
 	int count;		/* attributes seen, every type */
 };
 
-/* MESHREDIR_A_EVENT_RATE's policy: 1 to this. */
-#define MR_EVENT_RATE_MAX 1000000
-
 uint32_t mr_get_uint(const unsigned char *p, int len);
 void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
 		     struct mr_verdict *v);
