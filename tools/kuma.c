@@ -251,8 +251,8 @@ static int item(struct reader *y, const yaml_node_t *n, const char *path, const 
 		break;
 	case K_CIDRS:
 		/* Kuma refuses an empty entry; the flag's parser would take it as none. */
-		if (!*value)
-			return y_fail(y, n, "%s: \"\" is not an IP address or CIDR", path);
+		if (parse_blank(value))
+			return y_fail(y, n, "%s: \"%s\" is not an IP address or CIDR", path, value);
 		ret = parse_cidr_list(path, value, to, e, sizeof(e));
 		break;
 	case K_VNETS:

@@ -128,9 +128,9 @@ static int pieces(const char *name, const char *v, enum env_kind kind, void *to,
 				    (int)n, p, sizeof(piece) - 1);
 		memcpy(piece, p, n);
 		piece[n] = '\0';
-		if (kind == E_CIDRS && !*piece)
-			return fail(err, errlen, "%s: \"%s\": \"\" is not an IP address or CIDR",
-				    name, v);
+		if (kind == E_CIDRS && parse_blank(piece))
+			return fail(err, errlen, "%s: \"%s\": \"%s\" is not an IP address or CIDR",
+				    name, v, piece);
 		if (kind == E_VNETS && !*piece)
 			return fail(err, errlen, "%s: \"%s\" has an empty entry", name, v);
 		if (kind == E_CIDRS ? parse_cidr_list(name, piece, to, err, errlen) :

@@ -247,6 +247,11 @@ static int each_cidr(const char *prefix, struct str entry, void *data)
 	return 0;
 }
 
+bool parse_blank(const char *value)
+{
+	return !trim(str(value)).n;
+}
+
 int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 		    char *err, size_t errlen)
 {

@@ -25,6 +25,8 @@ int parse_bool(const char *flag, const char *value, bool *out, char *err, size_t
 /* "22,80,8000-8100": ports, UIDs or GIDs, comma-separated, "" for none. */
 int parse_range_list(const char *flag, enum range_kind kind, const char *value,
 		     struct range_list *out, char *err, size_t errlen);
+/* Whether value is empty or white space only: no entry, where one is due. */
+bool parse_blank(const char *value);
 int parse_cidr_list(const char *flag, const char *value, struct cidr_list *out,
 		    char *err, size_t errlen);
 /*
