@@ -30,26 +30,6 @@ dns_bg "$peer" other 0 53 $OTHER4 $OTHER6 -- --txt-record=$TXT,other
 dns_bg "$pod" proxy $PROXY_UID 15053 127.0.0.1 ::1 -- --txt-record=$TXT,proxy \
 	--server=$PEER4 --no-negcache --cache-size=0
 
-# ask NS UID SERVER NAME TYPE [dig options]: the answer, in ANSWER.
-ask() {
-	local ns=$1 uid=$2 server=$3 name=$4 type=$5
-	shift 5
-	ANSWER=$(n "$ns" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-		dig +short +tries=1 +timeout=3 "$@" @"$server" "$name" "$type" 2>&1) || true
-	ANSWER=${ANSWER//\"/}
-}
-# assert_answer WANT WHAT NS UID SERVER NAME TYPE [dig options]
-assert_answer() {
-	local want=$1 what=$2 opts
-	shift 2
-	opts=${*:6}
-	ask "$@"
-	if [ "$ANSWER" = "$want" ]; then
-		ok "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: $ANSWER"
-	else
-		fail "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: expected '$want', seen '$ANSWER'"
-	fi
-}
 # Wait for the three to answer, directly.
 for i in $(seq 50); do
 	ask "$pod" 0 $PEER4 $TXT TXT

@@ -154,6 +154,28 @@ dns_bg() {
 	disown
 }
 
+# ask NS UID SERVER NAME TYPE [dig options]: dig's answer, as UID, in
+# ANSWER (its error lines, ";; ... timed out", if it has none).
+ask() {
+	local ns=$1 uid=$2 server=$3 name=$4 type=$5
+	shift 5
+	ANSWER=$(n "$ns" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+		dig +short +tries=1 +timeout=3 "$@" @"$server" "$name" "$type" 2>&1) || true
+	ANSWER=${ANSWER//\"/}
+}
+# assert_answer WANT WHAT NS UID SERVER NAME TYPE [dig options]
+assert_answer() {
+	local want=$1 what=$2 opts
+	shift 2
+	opts=${*:6}
+	ask "$@"
+	if [ "$ANSWER" = "$want" ]; then
+		ok "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: $ANSWER"
+	else
+		fail "$what: uid $2 asks $3 for $4 $5${opts:+ ($opts)}: expected '$want', seen '$ANSWER'"
+	fi
+}
+
 # server_bg NS NAME PORTS [mr-server args]: starts it in the background,
 # logging to $WORK/NAME.NS.log; servers_ready waits until all listen.
 PENDING=()
