@@ -382,7 +382,7 @@ void json_put_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		else if (ch == '\t')
 			fputs("\\t", f);
-		else if (ch < 0x20)
+		else if (ch < 0x20 || ch == 0x7f)
 			fprintf(f, "\\u%04x", ch);
 		else
 			fputc(ch, f);

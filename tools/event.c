@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
+#include "cni_json.h"
 #include "event.h"
 #include "show.h"
 #include "util.h"
@@ -223,23 +224,6 @@ void event_text(FILE *f, const struct event *ev, const char *time, const char *i
 	fputc('\n', f);
 }
 
-/* An interface name may hold any byte but '/', ':' and whitespace. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void event_json(FILE *f, const struct event *ev, const char *time, const char *ifname)
 {
 	char b1[32], b2[32], b3[32], a[INET6_ADDRSTRLEN];
@@ -262,7 +246,7 @@ void event_json(FILE *f, const struct event *ev, const char *time, const char *i
 		fprintf(f, ", \"ifindex\": %" PRIu32, ev->ifindex);
 		if (ifname) {
 			fputs(", \"interface\": ", f);
-			json_string(f, ifname);
+			json_put_string(f, ifname);
 		}
 	}
 	if (ev->has_uid)

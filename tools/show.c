@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "kuma.h"
+#include "cni_json.h"
 #include "show.h"
 #include "util.h"
 
@@ -223,21 +224,6 @@ static void json_range(FILE *f, uint32_t first, uint32_t last)
 	fprintf(f, "{\"first\": %" PRIu32 ", \"last\": %" PRIu32 "}", first, last);
 }
 
-/* An interface name may hold any byte but '/', ':' and spaces. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_ranges(FILE *f, const struct range_list *l)
 {
 	size_t i;
@@ -325,7 +311,7 @@ void show_json(FILE *f, const struct tool_config *cfg)
 
 		vnet_format(&cfg->vnet.v[h], v, sizeof(v));
 		fputs(h ? ", " : "", f);
-		json_string(f, v);
+		json_put_string(f, v);
 	}
 	if (cfg->vnet.n)
 		fputc(']', f);
