@@ -97,6 +97,17 @@ static int replace(const char *path, const void *data, size_t len, mode_t mode, 
 	return 0;
 }
 
+/* replace(), keeping the permissions of mode_of (the file being replaced, or its origin). */
+static int rewrite(const char *path, const char *mode_of, const void *data, size_t len,
+		   char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(mode_of, &st))
+		return fail(err, errlen, "cannot stat %s: %s", mode_of, strerror(errno));
+	return replace(path, data, len, st.st_mode & 07777, err, errlen);
+}
+
 static int cmp_names(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -244,10 +255,7 @@ static int check_tp(const char *tp)
 
 	if (json_check(tp, strlen(tp), err, sizeof(err)))
 		return err_line("--transparent-proxy: not JSON: %s%s", err, "");
-	while (v.len && strchr(" \t\r\n", *v.p)) {
-		v.p++;
-		v.len--;
-	}
+	v = json_trim(v);
 	if (json_type(v) != JSON_OBJECT)
 		return err_line("--transparent-proxy: expected a JSON object of Kuma's transparent-proxy fields%s%s",
 				"", "");
@@ -272,7 +280,6 @@ static int install_conf(const char *conf, const char *text, size_t len, const ch
 {
 	char target[PATH_MAX], kept[PATH_MAX], err[MR_ERR_LEN];
 	char *out = NULL;
-	struct stat st;
 	int ret = 1;
 
 	with_ext(conf, ".conflist", target, sizeof(target));
@@ -284,8 +291,7 @@ static int install_conf(const char *conf, const char *text, size_t len, const ch
 	if (exists(target) && !exists(kept))
 		return err_line("%s is a single-plugin configuration, and %s exists already: name the one to chain with --conflist",
 				conf, target);
-	if (conflist_insert(list, strlen(list), entry, &out, err, sizeof(err)) < 0 ||
-	    stat(conf, &st)) {
+	if (conflist_insert(list, strlen(list), entry, &out, err, sizeof(err)) < 0) {
 		err_line("%s: %s", conf, err);
 		goto out;
 	}
@@ -293,8 +299,8 @@ static int install_conf(const char *conf, const char *text, size_t len, const ch
 		err_line("--cni-bin-dir: %s%s", err, "");
 		goto out;
 	}
-	if (replace(kept, text, len, st.st_mode & 07777, err, sizeof(err)) ||
-	    replace(target, out, strlen(out), st.st_mode & 07777, err, sizeof(err))) {
+	if (rewrite(kept, conf, text, len, err, sizeof(err)) ||
+	    rewrite(target, conf, out, strlen(out), err, sizeof(err))) {
 		err_line("%s%s", err, "");
 		goto out;
 	}
@@ -331,15 +337,9 @@ static int uninstall_conf(const char *path, const char *text, const char *withou
 	if (strcmp(list, without ? without : text)) {
 		free(list);
 		list = NULL;
-		if (without) {
-			struct stat st;
-
-			if (stat(path, &st) ||
-			    replace(path, without, strlen(without), st.st_mode & 07777, err,
-				    sizeof(err))) {
-				err_line("%s%s", err[0] ? err : strerror(errno), "");
-				goto out;
-			}
+		if (without && rewrite(path, path, without, strlen(without), err, sizeof(err))) {
+			err_line("%s%s", err, "");
+			goto out;
 		}
 		if (copy_self(o->bin_dir, true, err, sizeof(err))) {
 			err_line("--cni-bin-dir: %s%s", err, "");
@@ -405,7 +405,6 @@ static int install(int argc, char **argv, bool add)
 	char path[PATH_MAX], err[MR_ERR_LEN], conf[PATH_MAX], kept[PATH_MAX];
 	char *text = NULL, *out = NULL, *entry = NULL, *list = NULL;
 	struct opts o = { 0 };
-	struct stat st;
 	size_t len;
 	int ret = 1, r;
 
@@ -455,9 +454,8 @@ static int install(int argc, char **argv, bool add)
 		err_line("--cni-bin-dir: %s%s", err, "");
 		goto out;
 	}
-	if (r == 0 && (stat(path, &st) ||
-		       replace(path, out, strlen(out), st.st_mode & 07777, err, sizeof(err)))) {
-		err_line("%s%s", err[0] ? err : strerror(errno), "");
+	if (r == 0 && rewrite(path, path, out, strlen(out), err, sizeof(err))) {
+		err_line("%s%s", err, "");
 		goto out;
 	}
 	if (!add && copy_self(o.bin_dir, true, err, sizeof(err))) {
