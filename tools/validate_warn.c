@@ -316,10 +316,11 @@ void validate_warnings(bool verbose)
 	legacy_warnings(denied, sizeof(denied));
 	/*
 	 * Nothing else shows rules: nfnetlink and the iptables sockopts both
-	 * want CAP_NET_ADMIN, /proc/net/ip*_tables_names only names the
-	 * tables, and conntrack shows connections, not what made them.
+	 * want CAP_NET_ADMIN (and the sockopts' raw socket CAP_NET_RAW),
+	 * /proc/net/ip*_tables_names only names the tables, and conntrack
+	 * shows connections, not what made them.
 	 */
 	if (verbose && denied[0])
-		print_error("validate: the check for nat and NOTRACK rules was skipped (%s): reading rules needs CAP_NET_ADMIN, which validate lacks here, and nothing readable without it shows them",
+		print_error("validate: the check for nat and NOTRACK rules was skipped (%s): reading rules needs CAP_NET_ADMIN (iptables-legacy's also CAP_NET_RAW), which validate lacks here, and nothing readable without them shows them",
 			    denied + 2);
 }
