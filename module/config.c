@@ -309,8 +309,11 @@ static int dir_build(struct mr_dir_input *in, struct mr_dir *dir)
 }
 
 /*
- * The zone split's templates, as xt_CT makes them for `-j CT --zone n`:
- * once per configuration, attached by reference to each packet.
+ * The zone split's templates, as xt_CT makes them for `-j CT --zone-orig n`:
+ * once per configuration, attached by reference to each query. The zone is
+ * the original direction's only, so an answer is looked up, and its
+ * query's reply tuple kept, in the default zone: no answer needs a
+ * template, and none is ever looked up in a zone its query is not in.
  */
 static int dns_zones_alloc(struct net *net, struct mr_config *cfg)
 {
@@ -321,7 +324,7 @@ static int dns_zones_alloc(struct net *net, struct mr_config *cfg)
 	if (!cfg->dns.zone_split)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++) {
-		nf_ct_zone_init(&zone, id[i], NF_CT_DEFAULT_ZONE_DIR, 0);
+		nf_ct_zone_init(&zone, id[i], NF_CT_ZONE_DIR_ORIG, 0);
 		cfg->dns_zone[i] = nf_ct_tmpl_alloc(net, &zone, GFP_KERNEL_ACCOUNT);
 		if (!cfg->dns_zone[i])
 			return -ENOMEM;

@@ -225,53 +225,18 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 	return decide_pre_routing(cfg, flow);
 }
 
-static bool is_loopback(const struct mr_flow *flow, struct mr_key addr)
-{
-	if (flow->ipv6)
-		return mr_key_eq(addr, localhost6);
-	return (addr.lo >> 24) == 127;
-}
-
 u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 {
-	if (!flow->udp || !cfg->dns.zone_split ||
+	if (flow->hook != MR_HOOK_LOCAL_OUT || !flow->udp ||
+	    flow->dport != MR_DNS_PORT || !cfg->dns.zone_split ||
 	    (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4) ||
 	    !dns_family(cfg, flow))
 		return 0;
-	if (flow->hook == MR_HOOK_PRE_ROUTING) {
-		/* D8: a reply from a server (any, capturing all). */
-		if (flow->sport == MR_DNS_PORT &&
-		    (cfg->dns.capture_all ||
-		     mr_set_contains(dns_servers(cfg, flow), flow->saddr)))
-			return MESHREDIR_DNS_ZONE_UPSTREAM;
-		/*
-		 * Not Kuma's: a query V1 redirects, in the zone of the
-		 * proxy's answer (D5), which then finds it and un-NATs.
-		 */
-		if (vnet_dns(cfg, flow))
-			return MESHREDIR_DNS_ZONE_PROXY;
-		return 0;
-	}
-	if (is_owner(cfg, flow)) {
-		/* D4: the proxy's query upstream. */
-		if (flow->dport == MR_DNS_PORT)
-			return MESHREDIR_DNS_ZONE_UPSTREAM;
-		/* D5: the proxy's answer to the application. */
-		if (flow->sport == cfg->dns.port)
-			return MESHREDIR_DNS_ZONE_PROXY;
-	}
-	/* D6: the application's query to be captured. */
-	if (flow->dport == MR_DNS_PORT && dns_captured(cfg, flow))
-		return MESHREDIR_DNS_ZONE_PROXY;
-	/*
-	 * D7: a loopback server's answer to localhost, the proxy's query
-	 * having been DNATed to another port (Docker's 127.0.0.11). Kuma has
-	 * it only with a server list.
-	 */
-	if (!cfg->dns.capture_all &&
-	    mr_key_eq(flow->daddr, flow->ipv6 ? localhost6 : localhost4) &&
-	    is_loopback(flow, flow->saddr) &&
-	    mr_set_contains(dns_servers(cfg, flow), flow->saddr))
+	/* D4: the proxy's query upstream. */
+	if (is_owner(cfg, flow))
 		return MESHREDIR_DNS_ZONE_UPSTREAM;
+	/* D6: the application's query to be captured. */
+	if (dns_captured(cfg, flow))
+		return MESHREDIR_DNS_ZONE_PROXY;
 	return 0;
 }

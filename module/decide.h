@@ -2,8 +2,8 @@
 /*
  * The classification of a new TCP connection or UDP/53 flow, as Kuma's
  * transparent-proxy iptables rules make it, and the conntrack zone Kuma's
- * DNS zone split gives a flow's first packet. A pure function of the configuration and a few
- * facts about the flow: hooks.c gathers the facts from the skb, KUnit and
+ * DNS zone split gives a query. A pure function of the configuration and a
+ * few facts about the flow: hooks.c gathers the facts from the skb, KUnit and
  * tests/unit hand them in directly.
  */
 #ifndef MR_DECIDE_H
@@ -26,7 +26,6 @@ struct mr_flow {
 	bool oif_loopback;
 	/* A local socket with a file, whose credentials uid and gid are. */
 	bool has_owner;
-	u16 sport;		/* the zone split only */
 	u16 dport;
 	u32 uid;		/* fsuid, in the netns owner's user namespace */
 	u32 gid;		/* fsgid, likewise */
@@ -48,8 +47,9 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 				const struct mr_flow *flow);
 
 /*
- * The zone split: MESHREDIR_DNS_ZONE_UPSTREAM or _PROXY for a packet that
- * has no conntrack entry yet, or 0 to leave it in the default zone.
+ * The zone split: MESHREDIR_DNS_ZONE_UPSTREAM or _PROXY for a UDP/53 query
+ * going out that has no conntrack entry yet, or 0 to leave it in the
+ * default zone. The zones are the original direction's only (config.c).
  */
 u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow);
 

@@ -6,8 +6,8 @@
  * connection is bound to the proxy's port with the address iptables'
  * REDIRECT would choose; conntrack applies the binding to every later
  * packet. With drop-invalid-packets, a second function drops at PRE_ROUTING
- * what conntrack found INVALID. With the DNS zone split, a third gives the
- * first packet of a DNS flow its conntrack zone, ahead of conntrack.
+ * what conntrack found INVALID. With the DNS zone split, a third gives a
+ * DNS query going out its conntrack zone, ahead of conntrack.
  */
 
 #include <linux/inetdevice.h>
@@ -275,7 +275,7 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 	return NF_DROP;
 }
 
-/* The UDP packet's facts the zone split looks at; false if not UDP. */
+/* A UDP query's facts the zone split looks at; false if not one. */
 static bool zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 {
 	union nf_inet_addr saddr = {}, daddr = {};
@@ -286,8 +286,7 @@ static bool zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		/* Defragmented already, at a priority before ours. */
-		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		if (ip_is_fragment(iph))
 			return false;
 		thoff = ip_hdrlen(skb);
 		saddr.ip = iph->saddr;
@@ -304,26 +303,25 @@ static bool zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 		daddr.in6 = ip6h->daddr;
 	}
 	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
-	if (!uh)
+	if (!uh || uh->dest != htons(MR_DNS_PORT))
 		return false;
+	flow->hook = MR_HOOK_LOCAL_OUT;
 	flow->udp = true;
 	flow->ipv6 = pf == NFPROTO_IPV6;
-	flow->sport = ntohs(uh->source);
-	flow->dport = ntohs(uh->dest);
+	flow->dport = MR_DNS_PORT;
 	flow->saddr = key_of(&saddr, flow->ipv6);
 	flow->daddr = key_of(&daddr, flow->ipv6);
 	return true;
 }
 
 /*
- * The DNS zone split, at raw priority: registered only while a
- * configuration asks for it, which is read again all the same, as the
- * drop-invalid function does. The template is attached as xt_CT attaches
- * it; conntrack then looks the packet up, or creates its entry, in that
+ * A UDP packet going out: a query gets its zone as xt_CT attaches one. The
+ * configuration is read again all the same, as the drop-invalid function
+ * does; conntrack then looks the query up, or creates its entry, in that
  * zone.
  */
-unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
-			  const struct nf_hook_state *state)
+static noinline unsigned int zone_udp(struct sk_buff *skb,
+				      const struct nf_hook_state *state)
 {
 	struct mr_net *mn = mr_net(state->net);
 	const struct mr_config *cfg;
@@ -332,19 +330,13 @@ unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
 	struct nf_conn *tmpl;
 	u16 zone;
 
-	/* Looped back through lo, with the conntrack it got going out. */
+	/* Given one already, by a raw table rule. */
 	if (skb->_nfct)
 		return NF_ACCEPT;
 	cfg = rcu_dereference(mn->config);
 	if (!cfg || !cfg->dns.zone_split || !zone_flow(skb, state->pf, &flow))
 		return NF_ACCEPT;
-	if (state->hook == NF_INET_LOCAL_OUT) {
-		flow.hook = MR_HOOK_LOCAL_OUT;
-		flow_owner(&flow, skb, state->net);
-	} else {
-		flow.hook = MR_HOOK_PRE_ROUTING;
-		flow.iifname = state->in->name;
-	}
+	flow_owner(&flow, skb, state->net);
 	zone = mr_decide_zone(cfg, &flow);
 	if (!zone)
 		return NF_ACCEPT;
@@ -353,10 +345,35 @@ unsigned int mr_zone_hook(void *priv, struct sk_buff *skb,
 	nf_ct_set(skb, tmpl, IP_CT_NEW);
 	stats = rcu_dereference(mn->stats);
 	if (stats) {
-		mr_count(stats, flow.hook, MESHREDIR_REASON_DNS_ZONED);
+		mr_count(stats, MR_HOOK_LOCAL_OUT, MESHREDIR_REASON_DNS_ZONED);
 		if (mr_events_wanted(state->net))
-			mr_event_packet(state, cfg, stats, skb, &flow, flow.hook,
+			mr_event_packet(state, cfg, stats, skb, &flow,
+					MR_HOOK_LOCAL_OUT,
 					MESHREDIR_REASON_DNS_ZONED);
 	}
 	return NF_ACCEPT;
+}
+
+/*
+ * The zone split, at raw priority in LOCAL_OUT: registered only while a
+ * configuration asks for it, it sees every packet the namespace sends, so
+ * what cannot be UDP returns before anything else is read.
+ */
+unsigned int mr_zone_hook4(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	if (ip_hdr(skb)->protocol != IPPROTO_UDP)
+		return NF_ACCEPT;
+	return zone_udp(skb, state);
+}
+
+unsigned int mr_zone_hook6(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+	/* Extension headers may lead to UDP: zone_flow walks them. */
+	if (nexthdr != IPPROTO_UDP && !ipv6_ext_hdr(nexthdr))
+		return NF_ACCEPT;
+	return zone_udp(skb, state);
 }

@@ -156,19 +156,15 @@ static const struct nf_hook_ops invalid_ops[] = {
 };
 
 /*
- * The DNS zone split: Kuma's raw OUTPUT and PREROUTING rules, so at raw
- * priority, ahead of conntrack (-200), which reads the zone from the
- * template attached.
+ * The DNS zone split: Kuma's raw OUTPUT rules, so at raw priority, ahead
+ * of conntrack (-200), which reads the zone from the template attached.
+ * Answers need no function: their zone is the default (config.c).
  */
 static const struct nf_hook_ops zone_ops[] = {
-	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
+	{ .hook = mr_zone_hook4, .pf = NFPROTO_IPV4,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = NF_IP_PRI_RAW },
-	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV4,
-	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP_PRI_RAW },
-	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV6,
+	{ .hook = mr_zone_hook6, .pf = NFPROTO_IPV6,
 	  .hooknum = NF_INET_LOCAL_OUT, .priority = NF_IP6_PRI_RAW },
-	{ .hook = mr_zone_hook, .pf = NFPROTO_IPV6,
-	  .hooknum = NF_INET_PRE_ROUTING, .priority = NF_IP6_PRI_RAW },
 };
 
 /*
@@ -214,7 +210,7 @@ static int invalid_set(struct net *net, struct mr_net *mn, u8 want)
 
 static int zone_set(struct net *net, struct mr_net *mn, u8 want)
 {
-	return hooks_set(net, mn, zone_ops, 2, &mn->zone_families, want);
+	return hooks_set(net, mn, zone_ops, 1, &mn->zone_families, want);
 }
 
 static void stats_free_rcu(struct rcu_head *rcu)

@@ -281,14 +281,15 @@
  * side of a captured query in its own conntrack zone, as Kuma's raw rules
  * do, so that a UDP source port the proxy reuses for its upstream query
  * never matches the application's NATed entry, nor the reverse: a
- * netfilter function ahead of conntrack (raw priority) attaches to the
- * first packet of a flow of a family with DNS capture a template of zone
- * MESHREDIR_DNS_ZONE_UPSTREAM (the owner's UDP to port 53; UDP from port
- * 53 of a server, arriving; UDP from a loopback server to a local
- * address) or MESHREDIR_DNS_ZONE_PROXY (the owner's UDP from the DNS port;
- * UDP to port 53 of a captured server), each counted under
- * MESHREDIR_REASON_DNS_ZONED. The function is registered only while a
- * configuration asks for it. A kernel built without
+ * netfilter function ahead of conntrack (raw priority, LOCAL_OUT only)
+ * attaches to a UDP query to port 53 going out, in a family with DNS
+ * capture, a template of zone MESHREDIR_DNS_ZONE_UPSTREAM (the owner's) or
+ * MESHREDIR_DNS_ZONE_PROXY (to a captured server), each counted under
+ * MESHREDIR_REASON_DNS_ZONED. The zones are the original direction's only
+ * (xt_CT's --zone-orig): answers, zoned by Kuma's rules, are looked up
+ * without a template in the default zone, where their queries' reply
+ * tuples are. The function is registered only while a configuration asks
+ * for it. A kernel built without
  * CONFIG_NF_CONNTRACK_ZONES refuses such a SET (EOPNOTSUPP).
  *
  * vnet
@@ -312,11 +313,10 @@
  * exclusion applies, as none of Kuma's does. The interface's name is
  * matched when a connection starts, as iptables -i matches it. Entries of
  * one family may not name the same interface twice. With the zone split,
- * a UDP/53 query arriving on such an interface is given
- * MESHREDIR_DNS_ZONE_PROXY, as a local application's captured query is,
- * so that the proxy's answer, in that zone too, leaves with the address
- * the client asked (Kuma leaves that query in zone 0, and its answer
- * comes back from the DNS port).
+ * the proxy's answer to a UDP/53 query arriving on such an interface finds
+ * the query's entry in the default zone and leaves with the address the
+ * client asked (Kuma's rules put that answer in another zone than its
+ * query's, and it comes back from the DNS port).
  *
  * MESHREDIR_CMD_RESET_COUNTERS
  * ----------------------------
