@@ -316,9 +316,8 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	if (cfg->vnet.n)
 		fputc(']', f);
 	fprintf(f, ",\n  \"event-rate\": %" PRIu32, cfg->event_rate);
-	if (cfg->has_counters)
-		fprintf(f, ",\n  \"events-dropped\": %" PRIu64, cfg->events_dropped);
 	if (cfg->has_counters) {
+		fprintf(f, ",\n  \"events-dropped\": %" PRIu64, cfg->events_dropped);
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < HOOK_COUNT; h++) {
 			fprintf(f, "%s\n    \"%s\": {", h ? "," : "", hook_name(h));
