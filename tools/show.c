@@ -41,7 +41,8 @@ const char *reason_name(unsigned int reason)
 	return reason <= MESHREDIR_REASON_MAX ? reasons[reason] : NULL;
 }
 
-unsigned int reason_lookup(const char *name, size_t n)
+/* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
+static unsigned int reason_lookup(const char *name, size_t n)
 {
 	unsigned int r;
 
