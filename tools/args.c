@@ -448,26 +448,26 @@ static int load(struct cmdline *cl, const char *flag, const char *path,
  * One --config value. kumactl's takes a file's path, or - for stdin, and
  * skips an empty one; meshredir's also took the text itself, which stays:
  * a value naming no file is text if it can be a mapping (has a : or {),
- * and otherwise a path that is not there.
+ * and otherwise a path that is not there. As in kumactl, blanks around the
+ * value are dropped to tell "" and "-", and a path is taken as given; text
+ * is read from its first non-blank, so that its line numbers start there.
  */
 static int config_value(struct cmdline *cl, const char *value, struct kuma_extra *x,
 			bool *loaded, char *err, size_t errlen)
 {
-	size_t n = strlen(value);
+	size_t lead = strspn(value, " \t\n\v\f\r"), n = strlen(value + lead);
 	struct stat sb;
 
-	while (n && isspace((unsigned char)value[n - 1]))
+	while (n && isspace((unsigned char)value[lead + n - 1]))
 		n--;
-	while (n && isspace((unsigned char)*value)) {
-		value++;
-		n--;
-	}
 	if (!n)
 		return 0;
 	*loaded = true;
-	if (!strcmp(value, "-") || !stat(value, &sb) || !strpbrk(value, ":{"))
+	if (n == 1 && value[lead] == '-')
+		return load(cl, "--config", "-", x, err, errlen);
+	if (!stat(value, &sb) || !strpbrk(value, ":{"))
 		return load(cl, "--config", value, x, err, errlen);
-	return kuma_parse("--config", value, strlen(value), &cl->cfg, x, err, errlen);
+	return kuma_parse("--config", value + lead, strlen(value + lead), &cl->cfg, x, err, errlen);
 }
 
 /*

@@ -227,13 +227,13 @@ void event_text(FILE *f, const struct event *ev, const char *time, const char *i
 void event_json(FILE *f, const struct event *ev, const char *time, const char *ifname)
 {
 	char b1[32], b2[32], b3[32], a[INET6_ADDRSTRLEN];
-	const char *hook = hook_name(ev->hook == MESHREDIR_COUNTERS_A_LOCAL_OUT ? HOOK_LOCAL_OUT :
-				     HOOK_PRE_ROUTING);
 
 	fprintf(f, "{\"time\": \"%s\", \"direction\": \"%s\"", time, direction(ev, b1, sizeof(b1)));
 	if (ev->hook == MESHREDIR_COUNTERS_A_LOCAL_OUT ||
 	    ev->hook == MESHREDIR_COUNTERS_A_PRE_ROUTING)
-		fprintf(f, ", \"hook\": \"%s\"", hook);
+		fprintf(f, ", \"hook\": \"%s\"",
+			hook_name(ev->hook == MESHREDIR_COUNTERS_A_LOCAL_OUT ? HOOK_LOCAL_OUT :
+				  HOOK_PRE_ROUTING));
 	fprintf(f, ", \"family\": \"%s\", \"protocol\": \"%s\"",
 		ev->family == AF_INET ? "ipv4" : "ipv6", protocol(ev, b2, sizeof(b2)));
 	fprintf(f, ", \"src\": \"%s\"", addr(ev->family, ev->src, a, sizeof(a)));

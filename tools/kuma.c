@@ -243,26 +243,8 @@ static int item(struct reader *y, const yaml_node_t *n, const char *path, const 
 		const struct field *f, void *to)
 {
 	char e[MR_ERR_LEN];
-	int ret = 0;
 
-	switch (f->kind) {
-	case K_RANGES:
-		ret = parse_range_list(path, f->rk, value, to, e, sizeof(e));
-		break;
-	case K_CIDRS:
-		/* Kuma refuses an empty entry; the flag's parser would take it as none. */
-		if (parse_blank(value))
-			return y_fail(y, n, "%s: \"%s\" is not an IP address or CIDR", path, value);
-		ret = parse_cidr_list(path, value, to, e, sizeof(e));
-		break;
-	case K_VNETS:
-		ret = parse_vnet(path, value, to, e, sizeof(e));
-		break;
-	default:
-		ret = parse_uid_ports(path, value, to, e, sizeof(e));
-		break;
-	}
-	return ret ? y_fail(y, n, "%s", e) : 0;
+	return kuma_list_add(path, f, value, to, e, sizeof(e)) ? y_fail(y, n, "%s", e) : 0;
 }
 
 /* A list field replaces the list; port and ID lists also take a lone value. */
@@ -272,14 +254,7 @@ static int list(struct reader *y, const yaml_node_t *n, const char *path,
 	yaml_node_item_t *i;
 	const char *s;
 
-	if (f->kind == K_RANGES)
-		range_list_clear(to);
-	else if (f->kind == K_CIDRS)
-		cidr_list_clear(to);
-	else if (f->kind == K_VNETS)
-		vnet_list_clear(to);
-	else
-		uid_ports_list_clear(to);
+	kuma_list_clear(f, to);
 	if (n->type == YAML_SCALAR_NODE && f->kind == K_RANGES) {
 		if (scalar(y, n, path, &s))
 			return -1;
@@ -299,20 +274,13 @@ static int list(struct reader *y, const yaml_node_t *n, const char *path,
 static int map(struct reader *y, const yaml_node_t *n, const char *path,
 	       const struct field *fields, size_t nfields, void *target);
 
-/* A field checked and then ignored, for --verbose to name. */
-static int ignored(struct reader *y, const char *path, const struct field *f)
-{
-	kuma_note(&y->x->ignored, f->why, "%s: %s", y->name, path);
-	return 0;
-}
-
 static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 		      const struct field *f, void *parent)
 {
 	void *to = at(f, y->cfg, y->x, parent);
 	char e[MR_ERR_LEN];
 	const char *s = NULL;
-	bool b;
+	int ret;
 
 	switch (f->kind) {
 	case K_MAP:
@@ -334,65 +302,19 @@ static int read_field(struct reader *y, const yaml_node_t *n, const char *path,
 	}
 	if (scalar(y, n, path, &s))
 		return -1;
-	switch (f->kind) {
-	case K_BOOL:
-	case K_OPTION:
-		if (parse_bool(path, s, to, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return 0;
-	case K_FALSE:
-		if (parse_bool(path, s, &b, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		if (b)
-			return y_fail(y, n, "%s: true is not supported: %s", path, f->why);
-		return 0;
-	case K_SKIP_BOOL:
-		if (parse_bool(path, s, &b, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return ignored(y, path, f);
-	case K_NOT_BOOL:
-		if (parse_bool(path, s, &b, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		*(bool *)to = !b;
-		return 0;
-	case K_PATH:
-		/* Kuma: empty is the default. */
-		if (strlen(s) >= KUMA_PATH_MAX)
-			return y_fail(y, n, "%s: longer than %d bytes", path, KUMA_PATH_MAX - 1);
-		snprintf(to, KUMA_PATH_MAX, "%s", *s ? s : KUMA_RESOLV_CONF);
-		return 0;
-	case K_PORT:
-		if (parse_port(path, s, to, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return 0;
-	case K_EVENT_RATE:
-		if (parse_event_rate(path, s, to, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return 0;
-	case K_FAMILY:
-		if (parse_ip_family_mode(path, s, to, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return 0;
-	case K_USER:
-		/* Kuma: empty is the default user. */
-		if (!*s) {
-			*(uint32_t *)to = MR_DEFAULT_KUMA_DP_UID;
-			return 0;
-		}
-		if (parse_user(path, s, to, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return 0;
-	case K_SKIP_UINT:
-		if (parse_uint(path, s, f->max, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return ignored(y, path, f);
-	case K_SKIP_DURATION:
-		if (parse_kuma_duration(path, s, e, sizeof(e)))
-			return y_fail(y, n, "%s", e);
-		return ignored(y, path, f);
-	default:
-		return ignored(y, path, f);	/* K_SKIP_STRING: any single value */
-	}
+	/* Numbers and durations as Kuma's JSON has them; the rest as every source. */
+	if (f->kind == K_SKIP_UINT)
+		ret = parse_uint(path, s, f->max, e, sizeof(e));
+	else if (f->kind == K_SKIP_DURATION)
+		ret = parse_kuma_duration(path, s, e, sizeof(e));
+	else
+		ret = kuma_value(path, f, s, to, e, sizeof(e));
+	if (ret)
+		return y_fail(y, n, "%s", e);
+	/* A field checked and then ignored, for --verbose to name. */
+	if (kuma_ignored(f->kind))
+		kuma_note(&y->x->ignored, f->why, "%s: %s", y->name, path);
+	return 0;
 }
 
 static int map(struct reader *y, const yaml_node_t *n, const char *path,

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The schema of Kuma's transparent-proxy file, shared by kuma.c, which
- * holds the table of its fields and reads the file, and kuma_write.c,
- * which writes it. Private to those two.
+ * The schema of Kuma's transparent-proxy settings: kuma.c holds the table
+ * of the file's fields and reads the file, kuma_write.c writes it,
+ * kuma_env.c holds a table of the environment variables in the same
+ * terms, and kuma_value.c reads a value of each kind for both readers.
+ * Private to those four.
  */
 #ifndef MR_KUMA_FIELDS_H
 #define MR_KUMA_FIELDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kuma.h"
 #include "parse.h"
@@ -28,12 +31,15 @@ enum kind {
 	K_OPTION,	/* a bool of how to run, not of the configuration */
 	K_PATH,		/* char[KUMA_PATH_MAX] */
 	K_FALSE,	/* what meshredir does not do, accepted as false only */
-	K_EMPTY,	/* the same, as an empty list only */
+	K_EMPTY,	/* the same, as an empty list only ("" for a variable) */
 	/* Checked, then ignored: they tune kumactl's iptables runs, or a feature off. */
 	K_SKIP_BOOL,
 	K_SKIP_STRING,
-	K_SKIP_UINT,	/* 0 to max */
+	K_SKIP_UINT,	/* 0 to max (a variable: of kuma_env's bits) */
 	K_SKIP_DURATION,
+	/* Only in the environment, and ignored too. */
+	K_SKIP_CHAIN,	/* a chain name: not empty */
+	K_SKIP_EXECUTABLES,	/* NAME:PATH[,NAME:PATH...] */
 };
 
 /* Where a field's value is: cfg, x, or the parent mapping's target. */
@@ -44,6 +50,7 @@ enum where {
 	IN_PARENT,
 };
 
+/* A file's field, or an environment variable (key: its name after the prefix). */
 struct field {
 	const char *key;
 	enum kind kind;
@@ -67,5 +74,30 @@ static inline void *at(const struct field *f, const void *cfg, const void *x, co
 
 	return (char *)(f->where == IN_NONE ? base : base + f->off);
 }
+
+/* Whether a kind is checked, then ignored: the reader names it for --verbose. */
+static inline bool kuma_ignored(enum kind kind)
+{
+	return kind >= K_SKIP_BOOL;
+}
+
+/*
+ * kuma_value.c: a kind's meaning, once the reader has its text. name is
+ * what errors blame, a field's path or a variable: -1 with "NAME: ..." in
+ * err on a bad value.
+ */
+/* Empties the list of a list kind (K_RANGES, K_CIDRS, K_VNETS, K_UID_PORTS). */
+void kuma_list_clear(const struct field *f, void *to);
+/* Adds one entry of a list kind; a K_RANGES entry may be a comma-separated run of them. */
+int kuma_list_add(const char *name, const struct field *f, const char *value, void *to,
+		  char *err, size_t errlen);
+/*
+ * A single value of the other kinds: sets to, or for K_SKIP_BOOL and
+ * K_SKIP_STRING only checks it. What each source writes its own way is
+ * its reader's: K_EMPTY, K_SKIP_UINT, K_SKIP_DURATION and the
+ * environment's own kinds.
+ */
+int kuma_value(const char *name, const struct field *f, const char *value, void *to,
+	       char *err, size_t errlen);
 
 #endif /* MR_KUMA_FIELDS_H */

@@ -41,7 +41,8 @@ const char *reason_name(unsigned int reason)
 	return reason <= MESHREDIR_REASON_MAX ? reasons[reason] : NULL;
 }
 
-unsigned int reason_lookup(const char *name, size_t n)
+/* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
+static unsigned int reason_lookup(const char *name, size_t n)
 {
 	unsigned int r;
 
@@ -316,9 +317,8 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	if (cfg->vnet.n)
 		fputc(']', f);
 	fprintf(f, ",\n  \"event-rate\": %" PRIu32, cfg->event_rate);
-	if (cfg->has_counters)
-		fprintf(f, ",\n  \"events-dropped\": %" PRIu64, cfg->events_dropped);
 	if (cfg->has_counters) {
+		fprintf(f, ",\n  \"events-dropped\": %" PRIu64, cfg->events_dropped);
 		fputs(",\n  \"counters\": {", f);
 		for (h = 0; h < HOOK_COUNT; h++) {
 			fprintf(f, "%s\n    \"%s\": {", h ? "," : "", hook_name(h));

@@ -15,8 +15,6 @@
 
 /* "redirected-inbound", ...; NULL for a reason this tool does not know. */
 const char *reason_name(unsigned int reason);
-/* The reason named by the n bytes at name; MESHREDIR_REASON_UNSPEC if none. */
-unsigned int reason_lookup(const char *name, size_t n);
 /*
  * monitor's --reason: one name or a comma-separated list of them, added to
  * *mask (1 << reason); -1 with "FLAG: ..." in err for a name not known.

@@ -43,6 +43,49 @@ static bool names(const char *err, const char *name, const char *value)
 
 static const char *config_path;
 
+/* Writes text to the file name, in the current directory. */
+static bool put(const char *name, const char *text)
+{
+	FILE *f = fopen(name, "w");
+
+	return f && fputs(text, f) >= 0 && !fclose(f);
+}
+
+/*
+ * kumactl trims a --config value to tell "" and "-", and opens a path as
+ * given: " a.yaml " is a file of its own, neither " a.yaml" nor "a.yaml".
+ */
+static void test_config_blanks(void)
+{
+	char dir[] = "/tmp/mr-kumactl-dir-XXXXXX", cwd[4096], err[MR_ERR_LEN];
+	struct cmdline cl;
+
+	if (!getcwd(cwd, sizeof(cwd)) || !mkdtemp(dir) || chdir(dir)) {
+		CHECK(!"a directory to work in");
+		return;
+	}
+	CHECK(put("a.yaml", "{redirect: {inbound: {port: 2000}}}\n"));
+	CHECK(put(" a.yaml ", "{redirect: {inbound: {port: 3000}}}\n"));
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", " a.yaml ",
+			     NULL), 0);
+	CHECK_UINT(cl.cfg.inbound.port, 3000);
+	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", " a.yaml ",
+			     "--config", "a.yaml", NULL), 0);
+	CHECK_UINT(cl.cfg.inbound.port, 2000);
+	cmdline_free(&cl);
+	EXPECT_ERR("--config: cannot read  a.yaml: No such file or directory",
+		   "install", "transparent-proxy", "--config", " a.yaml");
+	EXPECT_ERR("--config: cannot read a.yaml : No such file or directory",
+		   "install", "transparent-proxy", "--config", "a.yaml ");
+	/* Blanks only: skipped, as "" is. */
+	CHECK_INT(tool_parse(&cl, err, "install", "transparent-proxy", "--config", "a.yaml",
+			     "--config", " \t\n", NULL), 0);
+	CHECK_UINT(cl.cfg.inbound.port, 2000);
+	cmdline_free(&cl);
+	CHECK(!unlink("a.yaml") && !unlink(" a.yaml ") && !chdir(cwd) && !rmdir(dir));
+}
+
 static void test_every_kumactl_flag(void)
 {
 	static const struct {
@@ -400,6 +443,7 @@ int main(void)
 	close(fd);
 	config_path = path;
 	RUN(test_every_kumactl_flag);
+	RUN(test_config_blanks);
 	RUN(test_ignored_fields);
 	RUN(test_every_env_var);
 	RUN(test_env_precedence);
