@@ -61,11 +61,6 @@ stop() {
 # get NS KEY: a top-level number of show --json.
 get() { mr_json "$1" | sed -n "s/^  \"$2\": \([0-9]*\),\{0,1\}$/\1/p"; }
 
-# assert_eq DESC WANT SEEN
-assert_eq() {
-	if [ "$2" = "$3" ]; then ok "$1: $3"; else fail "$1: expected $2, seen $3"; fi
-}
-
 pretty "no listener: counted, nothing made, nothing dropped"
 mr_set "$pod" --redirect-outbound=false --event-rate "$RATE"
 assert_eq "$pod: show's event-rate" "$RATE" "$(get "$pod" event-rate)"

@@ -520,6 +520,15 @@ assert_cmd() {
 	fi
 }
 
+# assert_eq DESC EXPECTED SEEN: SEEN is EXPECTED.
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1: $3"
+	else
+		fail "$1: expected '$2', seen '$3'"
+	fi
+}
+
 # user_bin: copies of the tool and the helpers in $WORK/bin, named
 # $U_TOOL, $U_SERVER and $U_CONNECT, for what runs as another user (uid
 # 1000, or root of a user namespace, which has no rights on the real root's

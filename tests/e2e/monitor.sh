@@ -86,15 +86,6 @@ wait_lines() {
 	return 0
 }
 
-# assert_eq DESC EXPECTED SEEN
-assert_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1: $3"
-	else
-		fail "$1: expected '$2', seen '$3'"
-	fi
-}
-
 # counters_sum NS: the sum of every counter of NS, in SUM.
 counters_sum() {
 	local k
