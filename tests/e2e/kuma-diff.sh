@@ -13,6 +13,7 @@
 # may be dropped.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-monitor.sh"
 
 KUMA=$E2E/kuma
 GEN=$KUMA/gen-rules.py
@@ -215,33 +216,20 @@ counted() {
 	fi
 }
 
-# monitor_start POD: `meshredir monitor` in POD, in the background, until
-# it says it listens. monitor_check CFG POD: stops it and asserts that each
-# flow of $WORK/tuples gave exactly one event, or none if it is not
-# classified (dns-zoned ones, per packet, aside), that the events of each
-# reason are as many as its counter and that none were dropped.
-monitor_start() {
-	local i
-	"$MR_TOOL" --netns "$1" monitor >"$WORK/monitor.log" 2>"$WORK/monitor.err.log" </dev/null &
-	MON_PID=$!
-	for i in $(seq 200); do
-		grep -q '^meshredir: monitor: listening in ' "$WORK/monitor.err.log" && return 0
-		kill -0 "$MON_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	fail "monitor in $1 did not start listening: $(cat "$WORK/monitor.err.log")"
-}
+# mon_start monitor POD (lib-monitor.sh): `meshredir monitor` in POD, in
+# the background, until it says it listens. monitor_check CFG POD: stops it
+# and asserts that each flow of $WORK/tuples gave exactly one event, or none
+# if it is not classified (dns-zoned ones, per packet, aside), that the
+# events of each reason are as many as its counter and that none were
+# dropped.
 monitor_check() {
-	local cfg=$1 p=$2 rc=0 last line n h r diff='' sum=0 total
-	local re='^meshredir: monitor: ([0-9]+) events received, [0-9]+ shown, ([0-9]+) dropped by the kernel'
-	kill -INT "$MON_PID" 2>/dev/null || true
-	wait "$MON_PID" || rc=$?
-	last=$(tail -n 1 "$WORK/monitor.err.log")
-	if [ "$rc" = 0 ] && [[ $last =~ $re ]] && [ "${BASH_REMATCH[2]}" = 0 ]; then
-		total=${BASH_REMATCH[1]}
+	local cfg=$1 p=$2 line n h r diff='' sum=0 total
+	mon_stop monitor INT
+	if [ "$MON_RC" = 0 ] && [ -n "$MON_RECV" ] && [ "$MON_DROP" = 0 ]; then
+		total=$MON_RECV
 		ok "$cfg/monitor: $total events, none dropped"
 	else
-		fail "$cfg/monitor: expected exit 0 and no event dropped, seen exit $rc and '$last'"
+		fail "$cfg/monitor: expected exit 0 and no event dropped, seen exit $MON_RC and '$MON_LAST'"
 		return 0
 	fi
 	# Each event as "proto sport dst hook reason": the reason is the word
@@ -363,7 +351,7 @@ for cfg in "${names[@]}"; do
 		p=$ID-$side-pod q=$ID-$side-peer
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
-			[ "$side" = meshredir ] && monitor_start "$p"
+			[ "$side" = meshredir ] && mon_start monitor "$p"
 			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" >"$WORK/$cfg.$side"
 			[ "$side" = meshredir ] && monitor_check "$cfg" "$p"
 			log "# $cfg/$side: measured in $((SECONDS - t0)) s"

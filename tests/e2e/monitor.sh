@@ -25,56 +25,9 @@
 
 NLSTEPS=$MR_HELPERS/nl-steps.py
 . "$(dirname "$0")/lib-userns.sh"
+. "$(dirname "$0")/lib-monitor.sh"
 
 DENIED="permission denied: CAP_NET_ADMIN in the user namespace that owns the network namespace is needed (root, or root of that user namespace)"
-
-# mon_start TAG ARGS...: `meshredir --netns $pod monitor ARGS` (--pid
-# $MON_AT_PID instead when that is set) in the background, its stdout in
-# $WORK/TAG.log, its stderr in $WORK/TAG.err.log; returns once it says it
-# listens.
-mon_start() {
-	local tag=$1 i at=(--netns "$pod")
-	shift
-	[ -z "${MON_AT_PID:-}" ] || at=(--pid "$MON_AT_PID")
-	"$MR_TOOL" "${at[@]}" monitor "$@" >"$WORK/$tag.log" 2>"$WORK/$tag.err.log" </dev/null &
-	eval "MON_PID_$tag=$!"
-	for i in $(seq 200); do
-		grep -q '^meshredir: monitor: listening in ' "$WORK/$tag.err.log" && return 0
-		kill -0 "$!" 2>/dev/null || break
-		sleep 0.05
-	done
-	fail "monitor $tag ($*) did not start listening: $(cat "$WORK/$tag.err.log")"
-}
-
-# mon_wait TAG: waits (10 s at most) for monitor TAG to end by itself;
-# mon_stop TAG SIGNAL: ends it so. Both set MON_RC, its exit status, and
-# MON_RECV, MON_SHOWN, MON_DROP from its last line on stderr.
-mon_wait() {
-	local tag=$1 pid i
-	eval "pid=\$MON_PID_$tag"
-	for i in $(seq 200); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-	mon_reap "$tag" "$pid"
-}
-mon_stop() {
-	local tag=$1 pid
-	eval "pid=\$MON_PID_$tag"
-	kill "-$2" "$pid" || true
-	mon_reap "$tag" "$pid"
-}
-mon_reap() {
-	local re='^meshredir: monitor: ([0-9]+) events received, ([0-9]+) shown, ([0-9]+) dropped by the kernel'
-	MON_RC=0
-	wait "$2" || MON_RC=$?
-	MON_RECV='' MON_SHOWN='' MON_DROP=''
-	MON_LAST=$(tail -n 1 "$WORK/$1.err.log")
-	if [[ $MON_LAST =~ $re ]]; then
-		MON_RECV=${BASH_REMATCH[1]} MON_SHOWN=${BASH_REMATCH[2]} MON_DROP=${BASH_REMATCH[3]}
-	fi
-}
 
 # wait_lines FILE N: until FILE has N lines (10 s at most).
 wait_lines() {
@@ -134,8 +87,8 @@ for f in 4 6; do
 		echo "v$f|$name|$sport" >>"$WORK/flows"
 	done
 done
-mon_start text
-mon_start json --json --count 8
+mon_start text "$pod"
+mon_start json "$pod" --json --count 8
 batch "$WORK/batch.in"
 mon_wait json
 assert_eq "monitor --json --count 8 ended by itself" "0 8 8 0" "$MON_RC $MON_RECV $MON_SHOWN $MON_DROP"
@@ -199,9 +152,9 @@ counters_sum "$pod"
 assert_eq "counter increments == events received + dropped" "$SUM" "$((MON_RECV + MON_DROP))"
 
 pretty "--reason and --count; SIGTERM"
-mon_start some --reason excluded-port,redirected-inbound --reason passthrough --count 2
+mon_start some "$pod" --reason excluded-port,redirected-inbound --reason passthrough --count 2
 # In the pod's namespace by --pid, of the sidecar there.
-MON_AT_PID=$(cat "$WORK/sidecar.$pod.pid") mon_start none --reason dns-zoned
+MON_AT_PID=$(cat "$WORK/sidecar.$pod.pid") mon_start none "$pod" --reason dns-zoned
 family 4
 cat >"$WORK/batch.in" <<EOF
 $PEER4 80 --netns $pod --uid $APP_UID --sport 20101 --timeout 5
@@ -229,7 +182,7 @@ assert_cmd "reset-counters" mr "$pod" reset-counters
 for i in $(seq 200); do
 	echo "$PEER4 81 --netns $pod --uid $APP_UID --timeout 5" >>"$WORK/batch.in"
 done
-mon_start flood
+mon_start flood "$pod"
 t0=$(date +%s.%N)
 batch "$WORK/batch.in"
 # A second later the limit lets one more through, and it carries the count
@@ -324,7 +277,7 @@ for i in $(seq 400); do
 	sleep 0.05
 done
 [ -e "$WORK/u/ready" ] || fail "the user namespace's monitor did not start: $(cat "$WORK/inner.log")"
-mon_start outer
+mon_start outer "$pod"
 cat >"$WORK/batch.in" <<EOF
 $PEER4 80 --netns $pod --uid $APP_UID --sport 20401 --timeout 5
 127.0.0.1 9 --netns $pod --sport 20402 --timeout 5
