@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# nl-steps.py: raw meshredir netlink for bigconfig.sh (and monitor.sh's
-# subscription), where the tool cannot
+# nl-steps.py: raw meshredir netlink for bigconfig.sh, where the tool cannot
 # go: it never sends a bad part or a bad header, never leaves a SET in parts
 # pending, and reads big configurations with a dump only. Runs its STEPs in
 # order on one generic netlink socket (one port id) unless sock: says
@@ -38,10 +37,6 @@
 #   dump-start          a GET dump, of which only the first datagram is read
 #   dump-rest           the rest of it: "dump: N messages, LIST=COUNT ..."
 #                       with the entries of each direction's lists
-#   subscribe           joins the family's "events" multicast group
-#                       (NETLINK_ADD_MEMBERSHIP): "subscribe: 0" or
-#                       "subscribe: ERRNO: " (monitor.sh, as an
-#                       unprivileged user)
 #   touch:FILE          creates FILE (to tell the script where we are)
 #   wait:FILE           waits for FILE to exist (at most 60 s)
 #
@@ -62,10 +57,6 @@ GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
-CTRL_ATTR_MCAST_GROUPS = 7
-CTRL_ATTR_MCAST_GRP_NAME = 1
-CTRL_ATTR_MCAST_GRP_ID = 2
-NETLINK_ADD_MEMBERSHIP = 1
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLM_F_DUMP = 0x300
@@ -117,7 +108,6 @@ class Genl:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self.seq = 0
         self.family = None
-        self.groups = {}
         replies, err, _ = self.talk(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                                     attr(CTRL_ATTR_FAMILY_NAME, b'meshredir\0'))
         if err:
@@ -126,11 +116,6 @@ class Genl:
             for t, v in self.attrs(payload[4:]):
                 if t == CTRL_ATTR_FAMILY_ID:
                     self.family = struct.unpack('=H', v[:2])[0]
-                elif t == CTRL_ATTR_MCAST_GROUPS:
-                    for _, g in self.attrs(v):
-                        grp = dict(self.attrs(g))
-                        name = grp[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b'\0').decode()
-                        self.groups[name] = struct.unpack('=I', grp[CTRL_ATTR_MCAST_GRP_ID][:4])[0]
 
     @staticmethod
     def attrs(buf):
@@ -339,15 +324,6 @@ def main(steps):
         elif kind == 'dump-rest':
             nl.dump_read()
             print(f'dump: {len(nl.dump_msgs)} messages, {nl.dump_counts()}', flush=True)
-        elif kind == 'subscribe':
-            err = 0
-            try:
-                nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, nl.groups['events'])
-            except KeyError:
-                sys.exit('nl-steps: the meshredir family has no "events" group')
-            except OSError as e:
-                err = e.errno
-            result('subscribe', err, '')
         elif kind == 'touch':
             open(arg, 'w').close()
         elif kind == 'wait':
