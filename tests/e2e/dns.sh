@@ -31,17 +31,8 @@ dns_bg "$pod" proxy $PROXY_UID 15053 127.0.0.1 ::1 -- --txt-record=$TXT,proxy \
 	--server=$PEER4 --no-negcache --cache-size=0
 
 # Wait for the three to answer, directly.
-for i in $(seq 50); do
-	ask "$pod" 0 $PEER4 $TXT TXT
-	a=$ANSWER
-	ask "$pod" 0 $OTHER6 $TXT TXT
-	b=$ANSWER
-	ask "$pod" $PROXY_UID 127.0.0.1 $TXT TXT -p 15053
-	[ "$a $b $ANSWER" = "upstream other proxy" ] && break
-	sleep 0.2
-done
-[ "$a $b $ANSWER" = "upstream other proxy" ] ||
-	{ fail "the resolvers did not start: $a $b $ANSWER"; finish; }
+dns_ready $TXT "upstream $pod 0 $PEER4" "other $pod 0 $OTHER6" \
+	"proxy $pod $PROXY_UID 127.0.0.1 -p 15053"
 
 printf 'search test\nnameserver %s\nnameserver %s\n' $PEER4 $PEER6 >"$WORK/resolv.conf"
 printf 'nameserver %s\n' $PEER4 >"$WORK/resolv4.conf"
@@ -149,15 +140,7 @@ done
 dns_bg "$kpeer" kupstream 0 53 $PEER4 $PEER6 -- --txt-record=$TXT,upstream
 dns_bg "$kpod" kproxy $PROXY_UID 15053 127.0.0.1 ::1 -- --txt-record=$TXT,proxy \
 	--server=$PEER4 --no-negcache --cache-size=0
-for i in $(seq 50); do
-	ask "$kpod" 0 $PEER4 $TXT TXT
-	a=$ANSWER
-	ask "$kpod" $PROXY_UID 127.0.0.1 $TXT TXT -p 15053
-	[ "$a $ANSWER" = "upstream proxy" ] && break
-	sleep 0.2
-done
-[ "$a $ANSWER" = "upstream proxy" ] ||
-	{ fail "$kpod: the resolvers did not start: $a $ANSWER"; finish; }
+dns_ready $TXT "upstream $kpod 0 $PEER4" "proxy $kpod $PROXY_UID 127.0.0.1 -p 15053"
 # kuma_pod WHAT FLAGS...: Kuma's rules for FLAGS, alone in kpod's raw and
 # nat tables.
 kuma_pod() {

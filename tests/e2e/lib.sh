@@ -176,6 +176,27 @@ assert_answer() {
 	fi
 }
 
+# dns_ready NAME 'WANT NS UID SERVER [dig options]'...: waits (10 s at
+# most) until every resolver listed answers NAME TXT with its WANT; if
+# they do not, the script ends there, failed.
+dns_ready() {
+	local name=$1 q want ns uid server opts wants seen i
+	shift
+	for i in $(seq 50); do
+		wants='' seen=''
+		for q in "$@"; do
+			read -r want ns uid server opts <<<"$q"
+			# shellcheck disable=SC2086
+			ask "$ns" "$uid" "$server" "$name" TXT $opts
+			wants=$wants${wants:+ }$want seen=$seen${seen:+ }$ANSWER
+		done
+		[ "$seen" = "$wants" ] && return 0
+		sleep 0.2
+	done
+	fail "the resolvers ($*) did not answer $name TXT: expected '$wants', seen '$seen'"
+	finish
+}
+
 # server_bg NS NAME PORTS [mr-server args]: starts it in the background,
 # logging to $WORK/NAME.NS.log; servers_ready waits until all listen.
 PENDING=()

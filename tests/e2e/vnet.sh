@@ -37,14 +37,7 @@ dns_bg "$pod" proxy $PROXY_UID 15053 127.0.0.1 ::1 $gw4 $gw6 -- \
 
 # dig waits 2 s for an answer here: a query Kuma's rules misroute gets none.
 QUICK=+timeout=2
-for i in $(seq 50); do
-	ask "$pod" 0 $PEER4 $TXT TXT $QUICK
-	a=$ANSWER
-	ask "$pod" 0 $gw6 $TXT TXT -p 15053 $QUICK
-	[ "$a $ANSWER" = "upstream proxy" ] && break
-	sleep 0.2
-done
-[ "$a $ANSWER" = "upstream proxy" ] || { fail "the resolvers did not start: $a $ANSWER"; finish; }
+dns_ready $TXT "upstream $pod 0 $PEER4 $QUICK" "proxy $pod 0 $gw6 -p 15053 $QUICK"
 
 # install NS ARGS...: install transparent-proxy, which must succeed.
 install() {
