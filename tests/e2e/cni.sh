@@ -15,6 +15,7 @@
 # uninstall gives the list back byte for byte.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-cni.sh"
 pretty "$TEST on kernel $MR_KERNEL"
 MR_CNI=${MR_CNI:-$(dirname "$MR_TOOL")/meshredir-cni}
 RUNTIME="$PYTHON $E2E/helpers/cni-runtime.py"
@@ -27,31 +28,13 @@ new_ns "$node"
 export CNI_PATH=$WORK/bin:/usr/lib/cni CNI_RESULTS=$WORK/results
 mkdir -p "$WORK/bin" "$WORK/results" "$WORK/net.d"
 conflist=$WORK/net.d/10-pods.conflist
-# bridge, or ptp (veth alone) on a kernel built without bridges (debug.config).
-if n "$node" ip link add mrprobe0 type bridge 2>/dev/null; then
-	n "$node" ip link del mrprobe0
-	main='"type": "bridge", "bridge": "mrbr0", "isGateway": true, "ipMasq": false'
-else
-	main='"type": "ptp", "ipMasq": false'
-	log "# this kernel has no bridge: the ptp plugin takes its place"
-fi
+cni_main "$node" mrbr0 "$WORK/ipam"
 cat >"$conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "pods",
   "plugins": [
-    {
-      $main,
-      "ipam": {
-        "type": "host-local",
-        "dataDir": "$WORK/ipam",
-        "ranges": [
-          [{"subnet": "192.0.2.0/24", "rangeStart": "192.0.2.10", "gateway": "192.0.2.1"}],
-          [{"subnet": "2001:db8::/64", "rangeStart": "2001:db8::10", "gateway": "2001:db8::1"}]
-        ],
-        "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]
-      }
-    }
+$CNI_MAIN
   ]
 }
 EOF

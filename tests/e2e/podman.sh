@@ -18,6 +18,7 @@
 # left unconfigured and without its interface.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-cni.sh"
 pretty "$TEST on kernel $MR_KERNEL"
 if ! command -v podman >/dev/null; then
 	log "# skip: podman is not installed (tests/deps installs podman, crun, conmon)"
@@ -76,31 +77,14 @@ if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then
 	mount -t cgroup2 cgroup2 /sys/fs/cgroup && cgroup=/sys/fs/cgroup
 fi
 
-# bridge, or ptp (veth alone) on a kernel built without bridges (debug.config).
 new_ns "$ID-probe"
-if n "$ID-probe" ip link add mrprobe0 type bridge 2>/dev/null; then
-	main='"type": "bridge", "bridge": "mrpm0", "isGateway": true, "ipMasq": false'
-else
-	main='"type": "ptp", "ipMasq": false'
-	log "# this kernel has no bridge: the ptp plugin takes its place"
-fi
+cni_main "$ID-probe" mrpm0 "$P/ipam"
 cat >"$P/net.d/10-mesh.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "mesh",
   "plugins": [
-    {
-      $main,
-      "ipam": {
-        "type": "host-local",
-        "dataDir": "$P/ipam",
-        "ranges": [
-          [{"subnet": "192.0.2.0/24", "rangeStart": "192.0.2.10", "gateway": "192.0.2.1"}],
-          [{"subnet": "2001:db8::/64", "rangeStart": "2001:db8::10", "gateway": "2001:db8::1"}]
-        ],
-        "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]
-      }
-    },
+$CNI_MAIN,
     {
       "type": "meshredir-cni",
       "capabilities": {"io.kubernetes.cri.pod-annotations": true},
