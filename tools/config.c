@@ -134,6 +134,7 @@ void config_free(struct tool_config *cfg)
 	dir_free(&cfg->inbound);
 	dir_free(&cfg->outbound);
 	free(cfg->dns.servers.v);
+	free(cfg->dns.docker.v);
 	free(cfg->vnet.v);
 	config_init(cfg);
 }
@@ -267,6 +268,7 @@ void config_normalize(struct tool_config *cfg)
 	dir_normalize(&cfg->inbound);
 	dir_normalize(&cfg->outbound);
 	cidr_list_normalize(&cfg->dns.servers);
+	cidr_list_normalize(&cfg->dns.docker);
 }
 
 void cidr_format(const struct cidr *c, char *buf, size_t len)
