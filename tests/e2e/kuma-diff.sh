@@ -118,7 +118,7 @@ flows() {
 	fi
 }
 
-# measure POD PEER CI: one line per flow, "vF name: result", where result
+# measure POD PEER CI FLAGS CONFIG: one line per flow, "vF name: result", where result
 # is mr-server's first line without the peer's port, or the error. All
 # flows go through one `mr-connect --batch`: far fewer processes under TCG.
 # Each flow's source port is 20000 + 100 CI + its number, unique over the
@@ -130,7 +130,7 @@ measure() {
 	: >"$WORK/names"
 	: >"$WORK/tuples"
 	for f in 4 6; do
-		flows $f "$3" >"$WORK/flows.v$f"
+		flows $f "$5" >"$WORK/flows.v$f"
 		while IFS='|' read -r name where addr port args; do
 			case $where in
 			pod) ns=$p ;;
@@ -141,7 +141,7 @@ measure() {
 			echo "$addr $port --netns $ns --sport $sport $args --timeout 3" >>"$WORK/batch"
 			echo "v$f $name" >>"$WORK/names"
 			[[ " $args " == *" --udp "* ]] && proto=udp || proto=tcp
-			echo "v$f $name|$proto|$sport|$(fmt_addr "$addr" "$port")|$(counted "$flags" $f $proto $port)" \
+			echo "v$f $name|$proto|$sport|$(fmt_addr "$addr" "$port")|$(counted "$flags" $f $proto $port "$where")" \
 				>>"$WORK/tuples"
 		done <"$WORK/flows.v$f"
 	done
@@ -198,17 +198,22 @@ apply_meshredir() {
 }
 printf 'nameserver %s\n' ${DNS_SERVERS//,/ } >"$WORK/resolv.conf"
 
-# counted FLAGS FAMILY PROTO PORT: 1 if a flow is classified, and so
+# counted FLAGS FAMILY PROTO PORT WHERE: 1 if a flow is classified, and so
 # counted and announced, under kumactl FLAGS (uapi/linux/meshredir.h): TCP
 # of a family the configuration has (a first SET of ipv4 mode registers
-# nothing for IPv6), UDP to port 53 only with DNS capture; else 0.
+# nothing for IPv6); UDP to port 53 sent by the pod with DNS capture, or
+# arriving from the container behind a vnet interface (V1), DNS capture
+# or not; else 0.
 counted() {
 	local flags=" $1 "
 	if [ "$2" = 6 ] && [[ $flags == *" --ip-family-mode ipv4 "* ]]; then
 		echo 0
 	elif [ "$3" = tcp ]; then
 		echo 1
-	elif [ "$4" = 53 ] && [[ $flags == *" --redirect-dns "* || $flags == *" --redirect-all-dns-traffic "* ]]; then
+	elif [ "$4" = 53 ] && [ "$5" = ctr ]; then
+		echo 1
+	elif [ "$4" = 53 ] && [ "$5" = pod ] &&
+	     [[ $flags == *" --redirect-dns "* || $flags == *" --redirect-all-dns-traffic "* ]]; then
 		echo 1
 	else
 		echo 0
@@ -364,7 +369,7 @@ for cfg in "${names[@]}"; do
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
 			[ "$side" = meshredir ] && monitor_start "$p"
-			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" >"$WORK/$cfg.$side"
+			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" "$cfg" >"$WORK/$cfg.$side"
 			[ "$side" = meshredir ] && monitor_check "$cfg" "$p"
 			log "# $cfg/$side: measured in $((SECONDS - t0)) s"
 		elif [ "$side" = meshredir ]; then
