@@ -122,13 +122,14 @@ assert_ynl_policy "cli.py --do set with events-dropped" \
 # The dns docker list: a bad entry, and one too many, named by the message.
 ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]},
 	"dns": {"capture-all": 1, "docker": {"entry": [{"family": 99, "addr": "7f00000b", "prefix-len": 32}]}}}'
-assert_ynl_fails "cli.py --do set with a dns docker entry of family 99" "Invalid argument" \
-	"dns.docker: family must be AF_INET or AF_INET6"
+assert_ynl_policy "cli.py --do set with a dns docker entry of family 99" \
+	"Address family not supported by protocol" \
+	"dns.docker: family must be AF_INET or AF_INET6" .dns.docker.entry
 entries=$(for i in $(seq 1 17); do printf '{"family": 2, "addr": "7f0000%02x", "prefix-len": 32},' $((2 * i)); done)
 ynl "$pod" --do set --json "{\"owner-uids\": {\"entry\": [{\"first\": 5678}]},
 	\"dns\": {\"capture-all\": 1, \"docker\": {\"entry\": [${entries%,}]}}}"
-assert_ynl_fails "cli.py --do set with 17 dns docker entries" "Invalid argument" \
-	"dns.docker: too many entries"
+assert_ynl_policy "cli.py --do set with 17 dns docker entries" "Argument list too long" \
+	"dns.docker: too many entries" .dns.docker.entry
 assert_not_configured "$pod" "after the cli.py SETs out of bounds"
 
 pretty "cli.py SETs a configuration"
