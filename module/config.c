@@ -268,6 +268,8 @@ static void config_input_clear(struct mr_config_input *in)
 	dir_input_free(&in->outbound);
 	mr_ranges_free(&in->dns.servers4);
 	mr_ranges_free(&in->dns.servers6);
+	mr_ranges_free(&in->dns.docker4);
+	mr_ranges_free(&in->dns.docker6);
 	kfree(in->vnet);
 	in->vnet = NULL;
 	for (i = 0; i < in->uid_ports_count; i++)
@@ -366,6 +368,8 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 	      dir_build(&in->outbound, &cfg->outbound) ?:
 	      mr_set_build(&in->dns.servers4, &cfg->dns.servers4) ?:
 	      mr_set_build(&in->dns.servers6, &cfg->dns.servers6) ?:
+	      mr_set_build(&in->dns.docker4, &cfg->dns.docker4) ?:
+	      mr_set_build(&in->dns.docker6, &cfg->dns.docker6) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
 				 MESHREDIR_PROTO_TCP, &cfg->uid_ports) ?:
 	      mr_uid_ports_build(in->uid_ports, in->uid_ports_count,
@@ -407,6 +411,8 @@ void mr_config_free(struct mr_config *cfg)
 	uid_ports_free(cfg->uid_ports_given);
 	kvfree(cfg->dns.servers4);
 	kvfree(cfg->dns.servers6);
+	kvfree(cfg->dns.docker4);
+	kvfree(cfg->dns.docker6);
 	kfree(cfg->vnet);
 	for (i = 0; i < ARRAY_SIZE(cfg->dns_zone); i++)
 		if (cfg->dns_zone[i])

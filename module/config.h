@@ -47,6 +47,9 @@ struct mr_dns {
 	u16 port;
 	const struct mr_set *servers4;
 	const struct mr_set *servers6;
+	/* Docker's embedded DNS: a family with none is as without Docker. */
+	const struct mr_set *docker4;
+	const struct mr_set *docker6;
 };
 
 /* IFNAMSIZ, which the userspace build of decide.c does not have. */
@@ -154,6 +157,9 @@ struct mr_dns_input {
 	struct mr_ranges servers4;
 	struct mr_ranges servers6;
 	u32 servers;				/* of both, as sent */
+	struct mr_ranges docker4;
+	struct mr_ranges docker6;
+	u32 docker;				/* of both, as sent */
 };
 
 /*

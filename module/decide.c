@@ -75,6 +75,25 @@ static bool dns_family(const struct mr_config *cfg, const struct mr_flow *flow)
 	       (cfg->dns.capture_all || dns_servers(cfg, flow));
 }
 
+static const struct mr_set *docker_dns(const struct mr_config *cfg,
+				       const struct mr_flow *flow)
+{
+	return flow->ipv6 ? cfg->dns.docker6 : cfg->dns.docker4;
+}
+
+/*
+ * Docker's nat rules send what goes to its embedded DNS on to it, after
+ * meshredir left it alone: Kuma's D1 jumps to Docker's chain when the
+ * family has one, and Docker's own jump sits ahead of Kuma's appended
+ * rules.
+ */
+static bool to_docker_dns(const struct mr_config *cfg,
+			  const struct mr_flow *flow)
+{
+	return cfg->dns.enabled && flow->dport == MR_DNS_PORT &&
+	       mr_set_contains(docker_dns(cfg, flow), flow->daddr);
+}
+
 /* D2's match: to a server, or anywhere when capturing all. */
 static bool dns_captured(const struct mr_config *cfg, const struct mr_flow *flow)
 {
@@ -88,8 +107,12 @@ static enum meshredir_reason decide_dns(const struct mr_config *cfg,
 {
 	if (!dns_family(cfg, flow))
 		return MESHREDIR_REASON_DNS_PASSED;
-	/* D1: the proxy's queries to the upstream resolvers. */
-	if (is_owner(cfg, flow))
+	/*
+	 * D1: the proxy's queries to the upstream resolvers; with Docker's
+	 * chain, only what the chain takes, the rest going on to D2.
+	 */
+	if (is_owner(cfg, flow) &&
+	    (!docker_dns(cfg, flow) || to_docker_dns(cfg, flow)))
 		return MESHREDIR_REASON_PROXY_OWNER;
 	/* D2 */
 	if (dns_captured(cfg, flow))
@@ -113,6 +136,9 @@ static enum meshredir_reason decide_local_out(const struct mr_config *cfg,
 		return MESHREDIR_REASON_EXCLUDED_IP;
 	if (flow->udp)
 		return decide_dns(cfg, flow);
+	/* Docker's jump, ahead of D3 and of the jump to the outbound chain. */
+	if (to_docker_dns(cfg, flow))
+		return MESHREDIR_REASON_DNS_PASSED;
 	/* D3: appended to OUTPUT, ahead of the jump to the outbound chain. */
 	if (flow->dport == MR_DNS_PORT && !owner && dns_family(cfg, flow))
 		return MESHREDIR_REASON_DNS_PASSED;

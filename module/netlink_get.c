@@ -340,6 +340,17 @@ static int put_dns(struct sk_buff *skb, const struct mr_dns *dns, bool vnet)
 			goto cancel;
 		nla_nest_end(skb, list);
 	}
+	if (dns->docker4 || dns->docker6) {
+		c = (struct cursor){};
+		list = nla_nest_start(skb, MESHREDIR_DNS_A_DOCKER);
+		if (!list ||
+		    (dns->docker4 && put_cidr_set(skb, dns->docker4, false, &c)))
+			goto cancel;
+		c = (struct cursor){};
+		if (dns->docker6 && put_cidr_set(skb, dns->docker6, true, &c))
+			goto cancel;
+		nla_nest_end(skb, list);
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -472,7 +483,10 @@ static size_t dns_size(const struct mr_dns *dns, bool vnet)
 			      2 * nla_total_size(sizeof(u8)) +
 			      list_size(dns->servers4 || dns->servers6,
 					cidr_set_size(dns->servers4, false) +
-					cidr_set_size(dns->servers6, true)));
+					cidr_set_size(dns->servers6, true)) +
+			      list_size(dns->docker4 || dns->docker6,
+					cidr_set_size(dns->docker4, false) +
+					cidr_set_size(dns->docker6, true)));
 }
 
 /* A GET reply's attributes, or 0 if a nest would pass nla_len's 64 KiB. */

@@ -35,6 +35,7 @@ enum list {
 	OUT_EXCLUDE_IPS,
 	OUT_UID_PORTS,
 	DNS_SERVERS,
+	DNS_DOCKER,
 	VNET,
 };
 
@@ -107,6 +108,7 @@ static void list_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 	LIST_CASE(OUT_EXCLUDE_IPS, "outbound.exclude-ips");
 	LIST_CASE(OUT_UID_PORTS, "outbound.exclude-ports-for-uids");
 	LIST_CASE(DNS_SERVERS, "dns.servers");
+	LIST_CASE(DNS_DOCKER, "dns.docker");
 	LIST_CASE(VNET, "vnet");
 	}
 	if (attr)
@@ -188,6 +190,7 @@ static const struct nla_policy dns_policy[MESHREDIR_DNS_A_MAX + 1] = {
 	[MESHREDIR_DNS_A_SERVERS] = { .type = NLA_NESTED },
 	[MESHREDIR_DNS_A_ZONE_SPLIT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MESHREDIR_DNS_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MESHREDIR_DNS_A_DOCKER] = { .type = NLA_NESTED },
 };
 
 /* Validates a list against its policy and the limits; returns its length. */
@@ -480,8 +483,9 @@ static int dir_parse(const struct nlattr *attr, const struct dir_lists *lists,
 }
 
 /*
- * DNS capture. The servers do not count towards MESHREDIR_MAX_ENTRIES: they
- * have their own, small limit, so that GET puts them in any message.
+ * DNS capture. The servers and Docker's addresses do not count towards
+ * MESHREDIR_MAX_ENTRIES: they have their own, small limits, so that GET
+ * puts them in any message.
  */
 static int dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
 		     struct netlink_ext_ack *extack)
@@ -507,7 +511,10 @@ static int dns_parse(const struct nlattr *attr, struct mr_dns_input *dns,
 		dns->zone_split = nla_get_u8(tb[MESHREDIR_DNS_A_ZONE_SPLIT]);
 	return cidrs_parse(tb[MESHREDIR_DNS_A_SERVERS], DNS_SERVERS,
 			   MESHREDIR_MAX_DNS_SERVERS, &dns->servers,
-			   &dns->servers4, &dns->servers6, &unused, extack);
+			   &dns->servers4, &dns->servers6, &unused, extack) ?:
+	       cidrs_parse(tb[MESHREDIR_DNS_A_DOCKER], DNS_DOCKER,
+			   MESHREDIR_MAX_DNS_DOCKER, &dns->docker,
+			   &dns->docker4, &dns->docker6, &unused, extack);
 }
 
 /*

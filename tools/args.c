@@ -41,6 +41,7 @@ enum flag_id {
 	F_REDIRECT_ALL_DNS_TRAFFIC,
 	F_REDIRECT_DNS_PORT,
 	F_SKIP_DNS_CONNTRACK_ZONE_SPLIT,
+	F_DNS_DOCKER,
 	F_VNET,
 	F_EVENT_RATE,
 	F_CONFIG,
@@ -104,6 +105,8 @@ static const struct flag flags[] = {
 	{ "redirect-all-dns-traffic", F_REDIRECT_ALL_DNS_TRAFFIC, V_BOOL, C_CFG },
 	{ "redirect-dns-port", F_REDIRECT_DNS_PORT, V_REQUIRED, C_CFG },
 	{ "skip-dns-conntrack-zone-split", F_SKIP_DNS_CONNTRACK_ZONE_SPLIT, V_BOOL, C_CFG },
+	/* install finds it in the namespace, as kumactl: set's alone. */
+	{ "dns-docker", F_DNS_DOCKER, V_REQUIRED, C(CMD_SET) },
 	{ "vnet", F_VNET, V_REQUIRED, C_CFG },
 	{ "event-rate", F_EVENT_RATE, V_REQUIRED, C_CFG },
 	{ "config", F_CONFIG, V_REQUIRED, C(CMD_INSTALL) },
@@ -348,6 +351,8 @@ static int apply_flag(struct cmdline *cl, const struct token *t, struct state *s
 		return cidrs(st, t, flag, &cfg->inbound.exclude_ips, err, errlen);
 	case F_EXCLUDE_OUTBOUND_IPS:
 		return cidrs(st, t, flag, &cfg->outbound.exclude_ips, err, errlen);
+	case F_DNS_DOCKER:
+		return cidrs(st, t, flag, &cfg->dns.docker, err, errlen);
 	case F_EXCLUDE_OUTBOUND_PORTS_FOR_UIDS:
 		if (first_use(st, id))
 			uid_ports_list_clear(up);
@@ -663,6 +668,9 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 	    dns_load_servers(&cl->cfg, cl->cmd == CMD_APPLY ? "redirect.dns" : "--redirect-dns",
 		       x.resolv_conf, err, errlen))
 		return -1;
+	if (cl->cfg.dns.docker.n && !cl->cfg.dns.enabled)
+		return fail(err, errlen,
+			    "--dns-docker: Docker's DNS only matters to DNS capture: give --redirect-dns or --redirect-all-dns-traffic too");
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 	cl->ignored = x.ignored;

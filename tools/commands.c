@@ -7,7 +7,10 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
 #include "commands.h"
+#include "docker.h"
 #include "dualstack.h"
 #include "kuma.h"
 #include "show.h"
@@ -73,11 +76,10 @@ int run_set(struct run *r)
  * an address yet: it asks only that IPv6 works on lo. kumactl falls back
  * silently; this says so, and builds the SET again for IPv4.
  */
-static int prepare_dualstack(struct run *r, bool *added)
+static int prepare_dualstack(struct run *r, struct tool_config *cfg, bool *added)
 {
 	const struct cmdline *cl = r->cl;
 	const char *what = command_name(cl->cmd);
-	struct tool_config v4 = cl->cfg;
 	char err[MR_ERR_LEN], why[MR_ERR_LEN];
 	bool has = true;
 	int e = 0;
@@ -99,26 +101,80 @@ static int prepare_dualstack(struct run *r, bool *added)
 	}
 	fprintf(stderr, "meshredir: %s: %s in %s: redirecting IPv4 only, as kumactl does\n",
 		what, why, r->where);
-	v4.ip_family_mode = MESHREDIR_IP_FAMILY_IPV4;
+	cfg->ip_family_mode = MESHREDIR_IP_FAMILY_IPV4;
 	set_parts_free(&r->set);
-	if (msg_build_set(&r->set, &v4, 0, MR_SET_PART_SIZE, err, sizeof(err)))
+	if (msg_build_set(&r->set, cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
 		return print_error("%s", err);
 	return 0;
 }
 
-/* install and apply: kumactl's dualstack preparation, then the SET. */
+/*
+ * Kuma's install looks, per family, for Docker's DOCKER_OUTPUT chain in
+ * the nat table: its rule for the proxy's UDP/53 then jumps there, which
+ * Docker's embedded DNS address tells the kernel; and capture-all turns
+ * the zone split off, for both families here, the kernel having one
+ * switch. Rebuilds the SET if anything changed.
+ */
+static int prepare_docker(struct run *r, struct tool_config *cfg)
+{
+	const char *what = command_name(r->cl->cmd);
+	char err[MR_ERR_LEN], where[64], found[160] = "";
+	struct cidr docker = { .family = AF_INET, .prefix_len = 32 };
+	enum docker_seen seen;
+	int v6;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		if (v6 && cfg->ip_family_mode != MESHREDIR_IP_FAMILY_DUALSTACK)
+			break;
+		seen = docker_output_chain(v6, where, sizeof(where));
+		if (r->cl->verbose)
+			printf("# %s in %s: %s\n", where, r->where,
+			       seen == DOCKER_FOUND ? "has Docker's DOCKER_OUTPUT chain" :
+			       seen == DOCKER_DENIED ?
+			       "unreadable (no CAP_NET_ADMIN): taken as without DOCKER_OUTPUT" :
+			       "no DOCKER_OUTPUT chain");
+		if (seen != DOCKER_FOUND)
+			continue;
+		snprintf(found + strlen(found), sizeof(found) - strlen(found), "%s%s",
+			 found[0] ? ", " : "", where);
+		/* Docker's embedded DNS is IPv4 only: an IPv6 chain has no address. */
+		if (!v6 && inet_pton(AF_INET, DOCKER_DNS4, docker.addr) == 1)
+			cidr_list_add(&cfg->dns.docker, &docker);
+	}
+	if (!found[0])
+		return 0;
+	if (cfg->dns.capture_all && cfg->dns.zone_split) {
+		fprintf(stderr, "meshredir: %s: warning: conntrack zone splitting is unsupported when capturing all DNS traffic inside Docker containers with custom networks (Docker's DOCKER_OUTPUT chain is in the %s): the zone split is off%s\n",
+			what, found, cfg->ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK ?
+			" for IPv4 and IPv6" : "");
+		cfg->dns.zone_split = false;
+	}
+	set_parts_free(&r->set);
+	if (msg_build_set(&r->set, cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
+		return print_error("%s", err);
+	return 0;
+}
+
+/* install and apply: kumactl's dualstack preparation, Docker's chain, then the SET. */
 int run_install(struct run *r)
 {
 	const char *what = command_name(r->cl->cmd);
+	struct tool_config cfg = r->cl->cfg;	/* the lists but docker are the command line's */
 	char err[MR_ERR_LEN];
 	bool added = false;
-	int ret;
+	int ret = 0;
 
-	if (r->cl->cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK) {
-		ret = prepare_dualstack(r, &added);
-		if (ret)
-			return ret;
-		fflush(stdout);
+	cfg.dns.docker = (struct cidr_list){ 0 };
+	if (cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK)
+		ret = prepare_dualstack(r, &cfg, &added);
+	if (!ret && cfg.dns.enabled)
+		ret = prepare_docker(r, &cfg);
+	free(cfg.dns.docker.v);
+	fflush(stdout);
+	if (ret) {
+		if (added && lo6_del(err, sizeof(err)))
+			print_error("%s: %s", what, err);
+		return ret;
 	}
 	ret = send_set(r->nl, &r->set, what);
 	/* Nothing half-done: the address goes if the SET did not take. */

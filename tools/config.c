@@ -134,6 +134,7 @@ void config_free(struct tool_config *cfg)
 	dir_free(&cfg->inbound);
 	dir_free(&cfg->outbound);
 	free(cfg->dns.servers.v);
+	free(cfg->dns.docker.v);
 	free(cfg->vnet.v);
 	config_init(cfg);
 }
@@ -267,6 +268,7 @@ void config_normalize(struct tool_config *cfg)
 	dir_normalize(&cfg->inbound);
 	dir_normalize(&cfg->outbound);
 	cidr_list_normalize(&cfg->dns.servers);
+	cidr_list_normalize(&cfg->dns.docker);
 }
 
 void cidr_format(const struct cidr *c, char *buf, size_t len)
@@ -377,6 +379,8 @@ static int limits(const struct tool_config *cfg, bool kuma_fields, char *err, si
 	    dir_limits(&cfg->outbound, &nm[0], err, errlen) ||
 	    limit(kuma_fields ? "redirect.vnet.networks" : "--vnet", "entries",
 		  cfg->vnet.n, MESHREDIR_MAX_VNETS, err, errlen) ||
+	    limit("--dns-docker", "CIDRs", cfg->dns.docker.n, MESHREDIR_MAX_DNS_DOCKER,
+		  err, errlen) ||
 	    limit("the configuration", "list entries in all (ports, CIDRs, ID ranges)",
 		  cfg->owner_uids.n + cfg->owner_gids.n + dir_entries(&cfg->inbound, false) +
 		  dir_entries(&cfg->outbound, true), MESHREDIR_MAX_ENTRIES, err, errlen))

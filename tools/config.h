@@ -69,6 +69,7 @@ struct dns_config {
 	bool zone_split;		/* not --skip-dns-conntrack-zone-split */
 	uint16_t port;
 	struct cidr_list servers;	/* resolv.conf's, read when sent */
+	struct cidr_list docker;	/* Docker's embedded DNS, found by install */
 };
 
 /* A vnet entry: Kuma's "IFACE:CIDR". */

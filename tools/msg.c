@@ -331,7 +331,8 @@ static void b_dir(struct builder *b, uint16_t type, const struct dir_config *d, 
 }
 
 /*
- * Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS).
+ * Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS), and
+ * so are Docker's addresses (MESHREDIR_MAX_DNS_DOCKER).
  * Without DNS capture, vnet's DNS port alone (ENABLED 0).
  */
 static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
@@ -359,6 +360,8 @@ static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 	} while (b_retry(b, m, what));
 	b_list(b, MESHREDIR_DNS_A_SERVERS, d->servers.n, "resolv.conf", cidr_entry,
 	       &d->servers);
+	b_list(b, MESHREDIR_DNS_A_DOCKER, d->docker.n, "Docker's DNS", cidr_entry,
+	       &d->docker);
 	b_end(b);
 }
 

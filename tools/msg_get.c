@@ -271,6 +271,9 @@ static void p_dns(struct parser *p, const struct nlattr *nest, struct dns_config
 		case MESHREDIR_DNS_A_SERVERS:
 			p_cidrs(p, a, &d->servers, "dns-servers");
 			break;
+		case MESHREDIR_DNS_A_DOCKER:
+			p_cidrs(p, a, &d->docker, "dns-docker");
+			break;
 		case MESHREDIR_DNS_A_ENABLED:
 			if (!get(a, 1, &v) || v > 1)
 				bad(p, "redirect-dns");

@@ -171,6 +171,13 @@ static void text_dns(FILE *f, const struct dns_config *d)
 		fprintf(f, "%s%s", i ? "," : "", buf);
 	}
 	fputc('\n', f);
+	/* Only where install found Docker's DOCKER_OUTPUT chain. */
+	if (d->docker.n)
+		fputs("  docker: ", f);
+	for (i = 0; i < d->docker.n; i++) {
+		cidr_format(&d->docker.v[i], buf, sizeof(buf));
+		fprintf(f, "%s%s%s", i ? "," : "", buf, i + 1 == d->docker.n ? "\n" : "");
+	}
 }
 
 static void text_vnet(FILE *f, const struct vnet_list *l)
@@ -302,6 +309,11 @@ void show_json(FILE *f, const struct tool_config *cfg)
 			cidr_format(&cfg->dns.servers.v[i], a, sizeof(a));
 			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
 		}
+		fputs("], \"docker\": [", f);
+		for (i = 0; i < cfg->dns.docker.n; i++) {
+			cidr_format(&cfg->dns.docker.v[i], a, sizeof(a));
+			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
+		}
 		fputc(']', f);
 	}
 	fputc('}', f);
@@ -340,7 +352,22 @@ void show_unconfigured(FILE *f, bool json)
 void show_yaml(FILE *f, const struct tool_config *cfg)
 {
 	kuma_write(f, cfg);
-	/* Not configuration: a comment, which apply and kumactl skip. */
+	/*
+	 * Not configuration: comments, which apply and kumactl skip. Docker's
+	 * addresses come from the namespace, as the servers do from
+	 * resolv.conf: apply, as install, looks for the chain again.
+	 */
+	if (cfg->dns.enabled && cfg->dns.docker.n) {
+		char a[INET6_ADDRSTRLEN + 8];
+		size_t i;
+
+		fputs("# redirect.dns: Docker's DOCKER_OUTPUT chain found at install; its DNS:", f);
+		for (i = 0; i < cfg->dns.docker.n; i++) {
+			cidr_format(&cfg->dns.docker.v[i], a, sizeof(a));
+			fprintf(f, " %s", a);
+		}
+		fputc('\n', f);
+	}
 	if (cfg->has_counters)
 		fprintf(f, "# events-dropped: %" PRIu64 "\n", cfg->events_dropped);
 }

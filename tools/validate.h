@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <libmnl/libmnl.h>
 #include "config.h"
 
 #define MR_VALIDATE_TIMEOUT_MS 5000
@@ -29,5 +30,14 @@ int run_validate(struct run *r);
  * verbose, one line if the rules could not be read.
  */
 void validate_warnings(bool verbose);
+
+/*
+ * Shared with docker.c. A dump of nf_tables objects of every family, each
+ * handed to cb with d; -1 if nftables is not there, -EPERM without
+ * CAP_NET_ADMIN.
+ */
+int nft_dump(uint16_t msg, mnl_cb_t cb, void *d);
+/* Whether /proc/net/FILE (ip_tables_names, ...) lists table. */
+bool has_table(const char *file, const char *table);
 
 #endif /* MR_VALIDATE_H */

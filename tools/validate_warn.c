@@ -148,11 +148,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * A dump of nf_tables objects of every family; -1 if nftables is not
- * there, -EPERM without CAP_NET_ADMIN.
- */
-static int nft_dump(uint16_t msg, mnl_cb_t cb, struct dump *d)
+int nft_dump(uint16_t msg, mnl_cb_t cb, void *d)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *s;
@@ -233,8 +229,7 @@ out:
 	return denied;
 }
 
-/* Whether /proc/net/FILE lists table. */
-static bool has_table(const char *file, const char *table)
+bool has_table(const char *file, const char *table)
 {
 	char path[64], line[64];
 	bool found = false;

@@ -44,9 +44,37 @@ CONFIGS=(
 	# ahead of an inbound exclusion of CTR and of a disabled outbound
 	"vnet|--vnet dock0:203.0.113.0/25 --vnet dock0:2001:db8:17::/64"
 	"vnet-prefix|--vnet dock+:203.0.113.0/25 --vnet dock+:2001:db8:17::/64 --redirect-dns --skip-dns-conntrack-zone-split --exclude-inbound-ips 203.0.113.2/32,2001:db8:17::2/128 --redirect-outbound=false"
+	# Docker: every pod, both sides, carries Docker's nat rules for its
+	# embedded DNS (docker_rules), loaded before Kuma's, and its responder
+	# on 127.0.0.11's two ports; resolv.conf lists 127.0.0.11 first, as in
+	# such a container. With a server list (the zone split off: the
+	# proxy's query to a listed server comes back to its own DNS port, and
+	# its answer's un-NAT then rests on the zones), and with capture-all,
+	# where kumactl and meshredir switch the split off themselves.
+	"docker|--redirect-dns --skip-dns-conntrack-zone-split"
+	"docker-all|--redirect-all-dns-traffic"
 )
 # resolv.conf's nameservers in the DNS configurations, both sides.
 DNS_SERVERS=$PEER4,$PEER6
+DOCKER_DNS=127.0.0.11
+servers_of() { case $1 in docker*) echo "$DOCKER_DNS,$DNS_SERVERS" ;; *) echo "$DNS_SERVERS" ;; esac; }
+
+# Docker's nat rules in a container on a user-defined network, its
+# embedded DNS listening on 43000 (TCP) and 43001 (UDP) of 127.0.0.11.
+docker_rules() {
+	cat <<-EOF
+	*nat
+	:DOCKER_OUTPUT - [0:0]
+	:DOCKER_POSTROUTING - [0:0]
+	-A OUTPUT -d $DOCKER_DNS/32 -j DOCKER_OUTPUT
+	-A POSTROUTING -d $DOCKER_DNS/32 -j DOCKER_POSTROUTING
+	-A DOCKER_OUTPUT -d $DOCKER_DNS/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination $DOCKER_DNS:43000
+	-A DOCKER_OUTPUT -d $DOCKER_DNS/32 -p udp -m udp --dport 53 -j DNAT --to-destination $DOCKER_DNS:43001
+	-A DOCKER_POSTROUTING -s $DOCKER_DNS/32 -p tcp -m tcp --sport 43000 -j SNAT --to-source :53
+	-A DOCKER_POSTROUTING -s $DOCKER_DNS/32 -p udp -m udp --sport 43001 -j SNAT --to-source :53
+	COMMIT
+	EOF
+}
 
 # The debug kernel is there for KASAN, lockdep and kmemleak, and is many
 # times slower under TCG: it runs the default configuration only (all three
@@ -66,6 +94,18 @@ flows() {
 		POD=$POD6 PEER=$PEER6 OTHER=$OTHER6 LOCAL=::1 PASS=::6 GW=2001:db8:17::1
 	fi
 	case $2 in
+	docker*)
+		[ "$f" = 4 ] && cat <<-EOF
+		docker-dns-app|pod|$DOCKER_DNS|53|--udp --uid $APP_UID
+		docker-dns-proxy|pod|$DOCKER_DNS|53|--udp --uid $PROXY_UID
+		docker-dns-root|pod|$DOCKER_DNS|53|--udp
+		docker-dns-tcp-app|pod|$DOCKER_DNS|53|--uid $APP_UID
+		docker-dns-tcp-proxy|pod|$DOCKER_DNS|53|--uid $PROXY_UID
+		docker-proxy-other|pod|$OTHER|53|--udp --uid $PROXY_UID
+		docker-proxy-localhost|pod|$LOCAL|53|--udp --uid $PROXY_UID
+		docker-tcp-proxy-5000|pod|$DOCKER_DNS|5000|--uid $PROXY_UID
+		EOF
+		;;
 	vnet*)
 		cat <<-EOF
 		vnet-tcp-peer|ctr|$PEER|80|
@@ -119,7 +159,7 @@ flows() {
 	fi
 }
 
-# measure POD PEER CI: one line per flow, "vF name: result", where result
+# measure POD PEER CI FLAGS CONFIG: one line per flow, "vF name: result", where result
 # is mr-server's first line without the peer's port, or the error. All
 # flows go through one `mr-connect --batch`: far fewer processes under TCG.
 # Each flow's source port is 20000 + 100 CI + its number, unique over the
@@ -131,7 +171,7 @@ measure() {
 	: >"$WORK/names"
 	: >"$WORK/tuples"
 	for f in 4 6; do
-		flows $f "$3" >"$WORK/flows.v$f"
+		flows $f "$5" >"$WORK/flows.v$f"
 		while IFS='|' read -r name where addr port args; do
 			case $where in
 			pod) ns=$p ;;
@@ -142,7 +182,7 @@ measure() {
 			echo "$addr $port --netns $ns --sport $sport $args --timeout 3" >>"$WORK/batch"
 			echo "v$f $name" >>"$WORK/names"
 			[[ " $args " == *" --udp "* ]] && proto=udp || proto=tcp
-			echo "v$f $name|$proto|$sport|$(fmt_addr "$addr" "$port")|$(counted "$flags" $f $proto $port)" \
+			echo "v$f $name|$proto|$sport|$(fmt_addr "$addr" "$port")|$(counted "$flags" $f $proto $port "$where")" \
 				>>"$WORK/tuples"
 		done <"$WORK/flows.v$f"
 	done
@@ -177,8 +217,11 @@ apply_iptables() { # apply_iptables VARIANT NS CONFIG
 	for f in 4 6; do
 		[ $f = 4 ] && t=iptables-$variant || t=ip6tables-$variant
 		n "$ns" "$t" -t nat -F && n "$ns" "$t" -t nat -X &&
-			{ n "$ns" "$t" -t raw -F 2>/dev/null || true; } &&
-			n "$ns" "$t-restore" --noflush <"$WORK/$cfg.rules.v$f" || return 1
+			{ n "$ns" "$t" -t raw -F 2>/dev/null || true; } || return 1
+		if [[ $f = 4 && $cfg = docker* ]]; then
+			docker_rules | n "$ns" "$t-restore" --noflush || return 1
+		fi
+		n "$ns" "$t-restore" --noflush <"$WORK/$cfg.rules.v$f" || return 1
 	done
 }
 apply_legacy() { apply_iptables legacy "$@"; }
@@ -189,27 +232,48 @@ apply_nft() { apply_iptables nft "$@"; }
 # Kuma's rules, gone, take it with them, and SO_ORIGINAL_DST of a flow
 # that passes would then find an entry on one side only.
 # install reads the nameservers from the resolv.conf it is given.
+# Docker's rules go in with the first iptables variant that takes them.
+MR_DOCKER=''
 apply_meshredir() {
-	local out
+	local v resolv=$WORK/resolv.conf
 	mr "$1" flush || return 1
+	if [ -n "$MR_DOCKER" ]; then
+		n "$1" "$MR_DOCKER" -t nat -F && n "$1" "$MR_DOCKER" -t nat -X || return 1
+		MR_DOCKER=''
+	fi
+	if [[ $2 = docker* ]]; then
+		resolv=$WORK/resolv.docker.conf
+		# Both readers of install: nftables first for one, legacy for the other.
+		for v in $([ "$2" = docker-all ] && echo legacy nft || echo nft legacy); do
+			docker_rules | n "$1" "iptables-$v-restore" --noflush &&
+				MR_DOCKER=iptables-$v && break
+		done
+		[ -n "$MR_DOCKER" ] || return 1
+		echo "# Docker's rules loaded with $MR_DOCKER"
+	fi
 	# shellcheck disable=SC2086
-	out=$(mr "$1" install transparent-proxy ${FLAGS[$2]} \
-		--config "{redirect: {dns: {resolvConfigPath: $WORK/resolv.conf}}}" 2>&1) ||
-		{ echo "$out"; return 1; }
+	mr "$1" install transparent-proxy ${FLAGS[$2]} --verbose \
+		--config "{redirect: {dns: {resolvConfigPath: $resolv}}}"
 }
 printf 'nameserver %s\n' ${DNS_SERVERS//,/ } >"$WORK/resolv.conf"
+printf 'nameserver %s\n' $DOCKER_DNS ${DNS_SERVERS//,/ } >"$WORK/resolv.docker.conf"
 
-# counted FLAGS FAMILY PROTO PORT: 1 if a flow is classified, and so
+# counted FLAGS FAMILY PROTO PORT WHERE: 1 if a flow is classified, and so
 # counted and announced, under kumactl FLAGS (uapi/linux/meshredir.h): TCP
 # of a family the configuration has (a first SET of ipv4 mode registers
-# nothing for IPv6), UDP to port 53 only with DNS capture; else 0.
+# nothing for IPv6); UDP to port 53 sent by the pod with DNS capture, or
+# arriving from the container behind a vnet interface (V1), DNS capture
+# or not; else 0.
 counted() {
 	local flags=" $1 "
 	if [ "$2" = 6 ] && [[ $flags == *" --ip-family-mode ipv4 "* ]]; then
 		echo 0
 	elif [ "$3" = tcp ]; then
 		echo 1
-	elif [ "$4" = 53 ] && [[ $flags == *" --redirect-dns "* || $flags == *" --redirect-all-dns-traffic "* ]]; then
+	elif [ "$4" = 53 ] && [ "$5" = ctr ]; then
+		echo 1
+	elif [ "$4" = 53 ] && [ "$5" = pod ] &&
+	     [[ $flags == *" --redirect-dns "* || $flags == *" --redirect-all-dns-traffic "* ]]; then
 		echo 1
 	else
 		echo 0
@@ -293,13 +357,40 @@ monitor_check() {
 	fi
 }
 
+# assert_eq DESC WANT SEEN
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1: $2"
+	else
+		fail "$1: expected '$2', seen '$3'"
+	fi
+}
+
+# docker_check CFG POD: install found Docker's chain, sent its address,
+# and, with capture-all only, switched the zone split off, saying so.
+docker_check() {
+	local cfg=$1 text warned=no want_split=false want_warn=no
+	local warn="warning: conntrack zone splitting is unsupported when capturing all DNS traffic"
+	text=$(mr "$2" show 2>&1) || true
+	[[ $cfg = docker-all ]] && want_warn=yes
+	grep -qF "$warn" "$WORK/apply.log" && warned=yes
+	assert_eq "$cfg: --verbose names the chain found" \
+		"# iptables-${MR_DOCKER#iptables-} nat table in network namespace $2: has Docker's DOCKER_OUTPUT chain" \
+		"$(grep -F "has Docker's DOCKER_OUTPUT chain" "$WORK/apply.log")"
+	assert_eq "$cfg: show lists Docker's DNS" "  docker: $DOCKER_DNS/32" \
+		"$(grep '^  docker: ' <<<"$text")"
+	assert_eq "$cfg: show's zone split" "  conntrack-zone-split: $want_split" \
+		"$(grep '^  conntrack-zone-split: ' <<<"$text")"
+	assert_eq "$cfg: the zone split warning on stderr" "$want_warn" "$warned"
+}
+
 pretty "kuma-diff on kernel $MR_KERNEL"
 for f in "$SERVER" "$CONNECT" "$MR_TOOL"; do
 	[ -x "$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 mr_load
 # Best effort: the rig preloads most of these; x_tables targets may be missing.
-for m in xt_REDIRECT xt_owner xt_multiport xt_tcpudp xt_CT nft_compat nft_chain_nat; do
+for m in xt_REDIRECT xt_owner xt_multiport xt_tcpudp xt_CT xt_nat nft_compat nft_chain_nat; do
 	modprobe -q "$m" 2>/dev/null || true
 done
 
@@ -310,8 +401,11 @@ for entry in "${CONFIGS[@]}"; do
 	cfg=${entry%%|*}
 	names+=("$cfg")
 	FLAGS[$cfg]=${entry#*|}
+	docker=''
+	[[ $cfg = docker* ]] && docker=--docker-output
 	# shellcheck disable=SC2086
-	"$PYTHON" "$GEN" --out "$WORK/$cfg.rules" ${FLAGS[$cfg]} --dns-servers "$DNS_SERVERS"
+	"$PYTHON" "$GEN" --out "$WORK/$cfg.rules" ${FLAGS[$cfg]} --dns-servers "$(servers_of "$cfg")" \
+		$docker
 done
 for f in 4 6; do
 	if diff -u "$KUMA/kuma-default.rules.v$f" "$WORK/default.rules.v$f" >"$WORK/gen.diff"; then
@@ -340,6 +434,7 @@ for side in "${sides[@]}"; do
 	PENDING+=("$!:$WORK/run/dnsproxy.$side.pid:$WORK/dnsproxy.$side.log")
 	disown
 	server_bg "$ID-$side-peer" resolver 53 --udp
+	server_bg "$ID-$side-pod" docker 43000,43001 --udp
 done
 servers_ready
 ci=0
@@ -352,8 +447,9 @@ for cfg in "${names[@]}"; do
 		t0=$SECONDS
 		if apply_$side "$p" "$cfg" >"$WORK/apply.log" 2>&1; then
 			[ "$side" = meshredir ] && mon_start monitor "$p"
-			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" >"$WORK/$cfg.$side"
+			measure "$p" "$q" "$ci" "${FLAGS[$cfg]}" "$cfg" >"$WORK/$cfg.$side"
 			[ "$side" = meshredir ] && monitor_check "$cfg" "$p"
+			[ "$side" = meshredir ] && [[ $cfg = docker* ]] && docker_check "$cfg" "$p"
 			log "# $cfg/$side: measured in $((SECONDS - t0)) s"
 		elif [ "$side" = meshredir ]; then
 			fail "$cfg: meshredir set ${FLAGS[$cfg]} failed: $(cat "$WORK/apply.log")"

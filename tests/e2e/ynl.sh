@@ -119,6 +119,17 @@ assert_ynl_policy "cli.py --do set with event-rate 1000001" \
 ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "events-dropped": 5}'
 assert_ynl_policy "cli.py --do set with events-dropped" \
 	"Invalid argument" "events-dropped: read-only, in GET replies only" .events-dropped
+# The dns docker list: a bad entry, and one too many, named by the message.
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]},
+	"dns": {"capture-all": 1, "docker": {"entry": [{"family": 99, "addr": "7f00000b", "prefix-len": 32}]}}}'
+assert_ynl_policy "cli.py --do set with a dns docker entry of family 99" \
+	"Address family not supported by protocol" \
+	"dns.docker: family must be AF_INET or AF_INET6" .dns.docker.entry
+entries=$(for i in $(seq 1 17); do printf '{"family": 2, "addr": "7f0000%02x", "prefix-len": 32},' $((2 * i)); done)
+ynl "$pod" --do set --json "{\"owner-uids\": {\"entry\": [{\"first\": 5678}]},
+	\"dns\": {\"capture-all\": 1, \"docker\": {\"entry\": [${entries%,}]}}}"
+assert_ynl_policy "cli.py --do set with 17 dns docker entries" "Argument list too long" \
+	"dns.docker: too many entries" .dns.docker.entry
 assert_not_configured "$pod" "after the cli.py SETs out of bounds"
 
 pretty "cli.py SETs a configuration"
@@ -297,6 +308,22 @@ asleep() {
 	done
 	return 1
 }
+pretty "the dns docker list, set by cli.py, read back by GET and show"
+ynl "$peer" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]},
+	"dns": {"capture-all": 1, "zone-split": 0, "docker": {"entry": [{"family": 2, "addr": "7f00000b", "prefix-len": 32}]}}}'
+assert_ynl_ok "cli.py --do set with a dns docker entry in $peer"
+ynl "$peer" --do get
+want='"dns": {"port": 15053, "capture-all": 1, "zone-split": 0, '
+want+='"docker": {"entry": [{"family": 2, "addr": "7f00000b", "prefix-len": 32}]}}'
+if [[ $YOUT == *"$want"* ]]; then
+	ok "cli.py --do get in $peer: $want"
+else
+	fail "cli.py --do get in $peer: expected '$want' in '${YOUT//$'\n'/ | }'"
+fi
+assert_text "meshredir show in $peer: the docker line" "  docker: 127.0.0.11/32" \
+	"$(mr "$peer" show 2>&1 | grep '^  docker: ')"
+mr "$peer" flush
+
 listen "$pod" events-pod
 listen "$peer" events-peer
 for pid in "${LISTENERS[@]}"; do

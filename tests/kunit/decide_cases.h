@@ -45,6 +45,7 @@ struct mr_spec_dns {
 	bool all;			/* capture-all */
 	bool split;			/* the conntrack zone split */
 	struct mr_spec_cidr servers[MR_SPEC_N];
+	struct mr_spec_cidr docker[MR_SPEC_N];
 };
 
 /* A list ends at its first entry without ifname. */
@@ -103,6 +104,11 @@ struct mr_case {
 #define DNS46		.dns = { true, false, true, { { NS4, 32 }, { NS6, 128, true } } }
 #define DNS4		.dns = { true, false, true, { { NS4, 32 } } }
 #define DNSALL		.dns = { true, true, true }
+/* The same, the IPv4 nat table having Docker's DOCKER_OUTPUT chain. */
+#define DOCKER_DNS4	V4(127, 0, 0, 11)
+#define DNS4_DOCKER	.dns = { true, false, true, { { NS4, 32 } }, { { DOCKER_DNS4, 32 } } }
+#define DNSALL_DOCKER	.dns = { .on = true, .all = true, .split = true, \
+				 .docker = { { DOCKER_DNS4, 32 } } }
 #define ZONE(n)		(n), true
 /* vnet: dock0 with a network per family; br+ (a prefix) IPv4 only. */
 #define DOCK4		V4(172, 17, 0, 0)
@@ -363,6 +369,36 @@ static const struct mr_case mr_cases[] = {
 	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(DNS_PASSED) },
 	{ "dns: ipv4 mode: IPv6 DNS passes first", { KUMA_DP, DNS46, .ipv4_only = true },
 	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), R(FAMILY_DISABLED) },
+	/* Docker: D1 jumps to DOCKER_OUTPUT, which DNATs UDP/TCP 53 to it. */
+	{ "docker: the proxy's query to Docker's DNS passes (D1)", { KUMA_DP, DNS4_DOCKER },
+	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(PROXY_OWNER) },
+	{ "docker: the proxy's query to a server goes on to D2", { KUMA_DP, DNS4_DOCKER },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "docker: the proxy's query elsewhere passes after D2", { KUMA_DP, DNS4_DOCKER },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(DNS_PASSED) },
+	{ "docker: capture-all takes the proxy's other queries", { KUMA_DP, DNSALL_DOCKER },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(REDIRECTED_DNS) },
+	{ "docker: capture-all leaves the proxy's to Docker's", { KUMA_DP, DNSALL_DOCKER },
+	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(PROXY_OWNER) },
+	{ "docker: capture-all takes the app's to Docker's", { KUMA_DP, DNSALL_DOCKER },
+	  OUT4(APP, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(REDIRECTED_DNS) },
+	{ "docker: a family without the chain keeps D1", { KUMA_DP, DNSALL_DOCKER },
+	  OUT6(PROXY, UDP, .saddr = POD6, .daddr = REMOTE6, .dport = 53), R(PROXY_OWNER) },
+	{ "docker: the proxy's TCP/53 to it: Docker's jump first", { KUMA_DP, DNS4_DOCKER },
+	  OUT4(PROXY, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(DNS_PASSED) },
+	{ "docker: the proxy's TCP to another port of it (B3)", { KUMA_DP, DNS4_DOCKER },
+	  OUT4(PROXY, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 80),
+	  R(REDIRECTED_INBOUND) },
+	{ "docker: the proxy's TCP/53 elsewhere: TCP rules", { KUMA_DP, DNSALL_DOCKER },
+	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(PROXY_OWNER) },
+	{ "docker: an excluded address comes first (A2)", { KUMA_DP, DNS4_DOCKER,
+	  .out.exclude_ips = { { DOCKER_DNS4, 32 } } },
+	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(EXCLUDED_IP) },
 	/*
 	 * The zone split: Kuma's raw rules D4 and D6, the queries' zones. An
 	 * answer gets none (Kuma's D5, D7, D8): it is looked up in the default
@@ -634,6 +670,8 @@ static const struct mr_config *mr_spec_config(struct mr_arena *a,
 	cfg->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
 	cfg->dns.servers4 = mr_spec_cidrs(a, s->dns.servers, false);
 	cfg->dns.servers6 = mr_spec_cidrs(a, s->dns.servers, true);
+	cfg->dns.docker4 = mr_spec_cidrs(a, s->dns.docker, false);
+	cfg->dns.docker6 = mr_spec_cidrs(a, s->dns.docker, true);
 	if (!mr_spec_vnet(a, s->vnet, &cfg->vnet) ||
 	    !mr_spec_uid_ports(a, s->uid_ports, &cfg->uid_ports) ||
 	    !mr_spec_uid_ports(a, s->uid_ports_udp, &cfg->uid_ports_udp))

@@ -598,6 +598,33 @@ static void test_parse_get_malformed(void)
 	CHECK_STR(err, "malformed reply from the kernel: short message");
 }
 
+/* Docker's embedded DNS, which install adds, goes in the dns nest and back. */
+static void test_round_trip_docker(void)
+{
+	struct cidr docker = { .family = AF_INET, .prefix_len = 32, .addr = { 127, 0, 0, 11 } };
+	struct cmdline cl;
+	struct tool_config back;
+	struct msg m = { 0 };
+	struct nlmsghdr *nlh;
+	char err[MR_ERR_LEN];
+
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic", NULL), 0);
+	cidr_list_add(&cl.cfg.dns.docker, &docker);
+	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
+	if (CHECK(nlh)) {
+		CHECK_INT(msg_parse_get(nlh, &back, err, sizeof(err)), 0);
+		CHECK(back.dns.enabled && back.dns.capture_all);
+		if (CHECK_UINT(back.dns.docker.n, 1))
+			CHECK(back.dns.docker.v[0].family == AF_INET &&
+			      back.dns.docker.v[0].prefix_len == 32 &&
+			      !memcmp(back.dns.docker.v[0].addr, docker.addr, 4));
+		CHECK_UINT(back.dns.servers.n, 0);
+		config_free(&back);
+	}
+	msg_free(&m);
+	cmdline_free(&cl);
+}
+
 static void test_round_trip(void)
 {
 	struct cmdline cl;
@@ -1050,6 +1077,7 @@ int main(void)
 	RUN(test_parse_get_minimal);
 	RUN(test_parse_get_malformed);
 	RUN(test_round_trip);
+	RUN(test_round_trip_docker);
 	RUN(test_large);
 	RUN(test_parts_big);
 	RUN(test_parts_small);

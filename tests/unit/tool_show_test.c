@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include "check.h"
 #include "tool_util.h"
 #include "../../tools/show.h"
@@ -303,12 +304,36 @@ static void test_json_full(void)
 		"assert len(c[\"local-out\"]) == 19 and len(c[\"pre-routing\"]) == 19; "
 		"assert d[\"drop-invalid-packets\"] is True; "
 		"assert d[\"event-rate\"] == 40 and d[\"events-dropped\"] == 17; "
-		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": False, \"servers\": []}; "
+		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": False, \"servers\": [], \"docker\": []}; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
 		"assert c[\"local-out\"][\"redirected-inbound\"] == 5; "
 		"assert c[\"local-out\"][\"proxy-owner\"] == 12; "
 		"assert c[\"pre-routing\"][\"dropped\"] == 2**64 - 1"));
+	free(out);
+	cmdline_free(&cl);
+}
+
+/* Docker's address: a line of its own in text, a list in JSON, a comment in YAML. */
+static void test_docker(void)
+{
+	struct cidr docker = { .family = AF_INET, .prefix_len = 32, .addr = { 127, 0, 0, 11 } };
+	struct cmdline cl;
+	char err[MR_ERR_LEN];
+	char *out;
+
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic",
+			     "--skip-dns-conntrack-zone-split", NULL), 0);
+	cidr_list_add(&cl.cfg.dns.docker, &docker);
+	out = tool_capture(show_text, &cl.cfg);
+	CHECK(strstr(out, "  servers: none\n  docker: 127.0.0.11/32\nevent-rate: 1000\n"));
+	free(out);
+	out = tool_capture(show_json, &cl.cfg);
+	CHECK(json_valid(out));
+	CHECK(python_accepts(out, "assert d[\"dns\"][\"docker\"] == [\"127.0.0.11/32\"]"));
+	free(out);
+	out = tool_capture(show_yaml, &cl.cfg);
+	CHECK(strstr(out, "\n# redirect.dns: Docker's DOCKER_OUTPUT chain found at install; its DNS: 127.0.0.11/32\n"));
 	free(out);
 	cmdline_free(&cl);
 }
@@ -388,6 +413,7 @@ int main(void)
 	RUN(test_text_defaults);
 	RUN(test_json_full);
 	RUN(test_json_defaults);
+	RUN(test_docker);
 	RUN(test_unconfigured);
 	RUN(test_names);
 	return check_report();

@@ -106,6 +106,10 @@
  *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
  *                                 capture, the nest giving only vnet's
  *                                 DNS port
+ *        MESHREDIR_DNS_A_DOCKER: NLA_NESTED, Docker's embedded DNS
+ *                                addresses, CIDRs as EXCLUDE_IPS, at most
+ *                                MESHREDIR_MAX_DNS_DOCKER; absent: none
+ *                                (see DNS capture below)
  *    MESHREDIR_A_EVENT_RATE: NLA_U32, 1..MESHREDIR_MAX_EVENT_RATE,
  *                            default 1000: the events per second the
  *                            namespace may send (see Events below)
@@ -277,6 +281,16 @@
  * out the DNS rules of a family its resolv.conf gives no server. A
  * configuration without MESHREDIR_A_DNS leaves every UDP packet alone.
  *
+ * DOCKER stands for Kuma's jump to Docker's DOCKER_OUTPUT chain, which
+ * Kuma makes when a family's nat table has that chain at install time:
+ * Docker's own nat rules then send the queries to its embedded DNS. In a
+ * family with a DOCKER entry, the owner's UDP to port 53 passes only to a
+ * DOCKER address; to any other it goes on as anyone's does (to the DNS
+ * port if captured: Kuma's D2 after the chain returned); and TCP to port
+ * 53 of a DOCKER address passes, the owner's too, as Docker's jump sits
+ * ahead of Kuma's appended rules (DNS_PASSED). A family without a DOCKER
+ * entry is as without Docker.
+ *
  * ZONE_SPLIT = 1 (Kuma's default, skipConntrackZoneSplit false) puts each
  * side of a captured query in its own conntrack zone, as Kuma's raw rules
  * do, so that a UDP source port the proxy reuses for its upstream query
@@ -425,6 +439,7 @@
 #define MESHREDIR_MAX_UID_PORTS_RANGES 1024	/* port ranges over all those entries */
 #define MESHREDIR_MAX_ENTRIES 131072		/* entries over every list */
 #define MESHREDIR_MAX_DNS_SERVERS 64		/* DNS_A_SERVERS, not in ENTRIES */
+#define MESHREDIR_MAX_DNS_DOCKER 16		/* DNS_A_DOCKER, not in ENTRIES */
 #define MESHREDIR_MAX_VNETS 64			/* A_VNET entries, not in ENTRIES */
 
 enum meshredir_cmd {
@@ -525,6 +540,7 @@ enum meshredir_dns_attr {
 	MESHREDIR_DNS_A_SERVERS,
 	MESHREDIR_DNS_A_ZONE_SPLIT,
 	MESHREDIR_DNS_A_ENABLED,
+	MESHREDIR_DNS_A_DOCKER,
 	__MESHREDIR_DNS_A_MAX
 };
 

@@ -17,7 +17,7 @@
 #       [--drop-invalid-packets] [--ip-family-mode dualstack|ipv4]
 #       [--redirect-dns] [--redirect-all-dns-traffic] [--redirect-dns-port N]
 #       [--skip-dns-conntrack-zone-split] [--dns-servers L]
-#       [--vnet IFACE:CIDR]...
+#       [--vnet IFACE:CIDR]... [--docker-output]
 #
 # Lists are comma-separated; ports may be ranges "a-b"; IP lists may mix
 # families (each family takes its own). Rule comments are left out: they
@@ -37,6 +37,13 @@
 # per interface and family, a later one replacing; its rules (V1, V2, then
 # the TCP jump to the inbound chain) are inserted at the top of PREROUTING,
 # interfaces in byte order.
+# --docker-output: the IPv4 nat table has Docker's DOCKER_OUTPUT chain (a
+# container on a user-defined network; Docker makes none for IPv6), which
+# kumactl finds at install time: D1 jumps to it instead of returning, and
+# with --redirect-all-dns-traffic there is no zone split. The output is
+# then meant for a nat table that holds Docker's rules already: Kuma's
+# inserted OUTPUT rules (A1, A2, D1, D2) come out as -I at positions 1..n,
+# above Docker's jump, the appended ones (D3, the outbound jump) below it.
 
 import argparse
 import ipaddress
@@ -109,6 +116,7 @@ def main():
                     default=False)
     ap.add_argument("--dns-servers", default="")
     ap.add_argument("--vnet", action="append", default=[])
+    ap.add_argument("--docker-output", action="store_true")
     a = ap.parse_args()
     # kumactl: captureAll turns DNS on.
     a.redirect_dns = a.redirect_dns or a.redirect_all_dns_traffic
@@ -125,8 +133,17 @@ def rules(a, fam):
     local = "127.0.0.1/32" if fam == 4 else "::1/128"
     passthru = "127.0.0.6/32" if fam == 4 else "::6/128"
     uid = a.kuma_dp_user
+    docker = a.docker_output and fam == 4
     r = []
     add = r.append
+    pos = [0]
+
+    def insert(rule):
+        # "-A OUTPUT ..." of an inserted rule; -I at its place over Docker's.
+        if docker:
+            pos[0] += 1
+            rule = rule.replace("-A OUTPUT ", "-I OUTPUT %d " % pos[0], 1)
+        add(rule)
 
     if fam == 6 and a.ip_family_mode == "ipv4":
         return "*nat\nCOMMIT\n"
@@ -155,20 +172,21 @@ def rules(a, fam):
     for e in a.exclude_outbound_ports_for_uids:
         protos, prts, uids = uid_ports(e)
         for p in protos:
-            add("-A OUTPUT -p %s -m multiport --dports %s -m owner --uid-owner %s -j RETURN"
-                % (p, prts, uids))
+            insert("-A OUTPUT -p %s -m multiport --dports %s -m owner --uid-owner %s -j RETURN"
+                   % (p, prts, uids))
     # A2: excluded outbound destinations, any protocol.
     for net in ips(a.exclude_outbound_ips, fam):
-        add("-A OUTPUT -d %s -j RETURN" % net)
+        insert("-A OUTPUT -d %s -j RETURN" % net)
     # DNS, for a family with capture-all or a server of its own.
     servers = [s.split("/")[0] for s in ips(a.dns_servers, fam)]
     dns = a.redirect_dns and (a.redirect_all_dns_traffic or servers)
     if dns:
-        # D1 (inserted), D2 (inserted after it)
-        add("-A OUTPUT -p udp -m udp --dport 53 -m owner --uid-owner %s -j RETURN" % uid)
+        # D1 (inserted; with Docker's chain, a jump to it), D2 (inserted after it)
+        insert("-A OUTPUT -p udp -m udp --dport 53 -m owner --uid-owner %s -j %s"
+               % (uid, "DOCKER_OUTPUT" if docker else "RETURN"))
         for d in ([""] if a.redirect_all_dns_traffic else ["-d %s " % ns for ns in servers]):
-            add("-A OUTPUT %s-p udp -m udp --dport 53 -j REDIRECT --to-ports %s"
-                % (d, a.redirect_dns_port))
+            insert("-A OUTPUT %s-p udp -m udp --dport 53 -j REDIRECT --to-ports %s"
+                   % (d, a.redirect_dns_port))
         # D3 (appended, ahead of the jump below)
         add("-A OUTPUT -p tcp -m tcp --dport 53 -m owner ! --uid-owner %s -j RETURN" % uid)
     # Appended: TCP -> KUMA_MESH_OUTBOUND (B1-B7).
@@ -220,7 +238,9 @@ def rules(a, fam):
         % a.redirect_outbound_port)
     add("COMMIT")
 
-    if dns and not a.skip_dns_conntrack_zone_split:
+    # kumactl: captureAll with Docker's chain turns the zone split off.
+    split = not a.skip_dns_conntrack_zone_split and not (docker and a.redirect_all_dns_traffic)
+    if dns and split:
         add("*raw")
         # D4, D5
         add("-A OUTPUT -p udp -m udp --dport 53 -m owner --uid-owner %s -j CT --zone 1" % uid)
