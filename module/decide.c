@@ -85,12 +85,12 @@ static const struct mr_set *docker_dns(const struct mr_config *cfg,
  * Docker's nat rules send what goes to its embedded DNS on to it, after
  * meshredir left it alone: Kuma's D1 jumps to Docker's chain when the
  * family has one, and Docker's own jump sits ahead of Kuma's appended
- * rules.
+ * rules, with DNS capture or without.
  */
 static bool to_docker_dns(const struct mr_config *cfg,
 			  const struct mr_flow *flow)
 {
-	return cfg->dns.enabled && flow->dport == MR_DNS_PORT &&
+	return flow->dport == MR_DNS_PORT &&
 	       mr_set_contains(docker_dns(cfg, flow), flow->daddr);
 }
 

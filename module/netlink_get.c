@@ -305,23 +305,49 @@ static int put_lists(struct list_walk *w)
 	return err;
 }
 
+static bool has_docker(const struct mr_dns *dns)
+{
+	return dns->docker4 || dns->docker6;
+}
+
+/* Docker's embedded DNS addresses, with DNS capture or without. */
+static int put_docker(struct sk_buff *skb, const struct mr_dns *dns)
+{
+	struct cursor c = {};
+	struct nlattr *list;
+
+	if (!has_docker(dns))
+		return 0;
+	list = nla_nest_start(skb, MESHREDIR_DNS_A_DOCKER);
+	if (!list ||
+	    (dns->docker4 && put_cidr_set(skb, dns->docker4, false, &c)))
+		return -EMSGSIZE;
+	c = (struct cursor){};
+	if (dns->docker6 && put_cidr_set(skb, dns->docker6, true, &c))
+		return -EMSGSIZE;
+	nla_nest_end(skb, list);
+	return 0;
+}
+
 /*
  * DNS capture, whole: its server list is small enough for any message.
- * Without it, vnet's DNS port still is, said with ENABLED 0.
+ * Without it, vnet's DNS port and Docker's addresses still are, said with
+ * ENABLED 0.
  */
 static int put_dns(struct sk_buff *skb, const struct mr_dns *dns, bool vnet)
 {
 	struct cursor c = {};
 	struct nlattr *nest, *list;
 
-	if (!dns->enabled && !vnet)
+	if (!dns->enabled && !vnet && !has_docker(dns))
 		return 0;
 	nest = nla_nest_start(skb, MESHREDIR_A_DNS);
 	if (!nest)
 		return -EMSGSIZE;
 	if (!dns->enabled) {
 		if (nla_put_u8(skb, MESHREDIR_DNS_A_ENABLED, 0) ||
-		    nla_put_u16(skb, MESHREDIR_DNS_A_PORT, dns->port))
+		    nla_put_u16(skb, MESHREDIR_DNS_A_PORT, dns->port) ||
+		    put_docker(skb, dns))
 			goto cancel;
 		nla_nest_end(skb, nest);
 		return 0;
@@ -340,17 +366,8 @@ static int put_dns(struct sk_buff *skb, const struct mr_dns *dns, bool vnet)
 			goto cancel;
 		nla_nest_end(skb, list);
 	}
-	if (dns->docker4 || dns->docker6) {
-		c = (struct cursor){};
-		list = nla_nest_start(skb, MESHREDIR_DNS_A_DOCKER);
-		if (!list ||
-		    (dns->docker4 && put_cidr_set(skb, dns->docker4, false, &c)))
-			goto cancel;
-		c = (struct cursor){};
-		if (dns->docker6 && put_cidr_set(skb, dns->docker6, true, &c))
-			goto cancel;
-		nla_nest_end(skb, list);
-	}
+	if (put_docker(skb, dns))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -476,17 +493,20 @@ static size_t counters_size(void)
 
 static size_t dns_size(const struct mr_dns *dns, bool vnet)
 {
+	size_t docker = list_size(has_docker(dns),
+				  cidr_set_size(dns->docker4, false) +
+				  cidr_set_size(dns->docker6, true));
+
 	if (!dns->enabled)
-		return vnet ? nla_total_size(nla_total_size(sizeof(u8)) +
-					     nla_total_size(sizeof(u16))) : 0;
+		return vnet || docker ?
+		       nla_total_size(nla_total_size(sizeof(u8)) +
+				      nla_total_size(sizeof(u16)) + docker) : 0;
 	return nla_total_size(nla_total_size(sizeof(u16)) +
 			      2 * nla_total_size(sizeof(u8)) +
 			      list_size(dns->servers4 || dns->servers6,
 					cidr_set_size(dns->servers4, false) +
 					cidr_set_size(dns->servers6, true)) +
-			      list_size(dns->docker4 || dns->docker6,
-					cidr_set_size(dns->docker4, false) +
-					cidr_set_size(dns->docker6, true)));
+			      docker);
 }
 
 /* A GET reply's attributes, or 0 if a nest would pass nla_len's 64 KiB. */

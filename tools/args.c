@@ -668,9 +668,6 @@ int args_parse(struct cmdline *cl, int argc, char **argv, char *err, size_t errl
 	    dns_load_servers(&cl->cfg, cl->cmd == CMD_APPLY ? "redirect.dns" : "--redirect-dns",
 		       x.resolv_conf, err, errlen))
 		return -1;
-	if (cl->cfg.dns.docker.n && !cl->cfg.dns.enabled)
-		return fail(err, errlen,
-			    "--dns-docker: Docker's DNS only matters to DNS capture: give --redirect-dns or --redirect-all-dns-traffic too");
 	cl->dry_run = st.dry_run >= 0 ? st.dry_run : x.dry_run;
 	cl->verbose = st.verbose >= 0 ? st.verbose : x.verbose;
 	cl->ignored = x.ignored;

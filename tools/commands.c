@@ -167,7 +167,7 @@ int run_install(struct run *r)
 	cfg.dns.docker = (struct cidr_list){ 0 };
 	if (cfg.ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK)
 		ret = prepare_dualstack(r, &cfg, &added);
-	if (!ret && cfg.dns.enabled)
+	if (!ret)
 		ret = prepare_docker(r, &cfg);
 	free(cfg.dns.docker.v);
 	fflush(stdout);

@@ -333,14 +333,14 @@ static void b_dir(struct builder *b, uint16_t type, const struct dir_config *d, 
 /*
  * Whole in one part: the servers are few (MESHREDIR_MAX_DNS_SERVERS), and
  * so are Docker's addresses (MESHREDIR_MAX_DNS_DOCKER).
- * Without DNS capture, vnet's DNS port alone (ENABLED 0).
+ * Without DNS capture, vnet's DNS port and Docker's addresses (ENABLED 0).
  */
 static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 {
 	const char *what = "--redirect-dns";
 	struct mark m;
 
-	if (!d->enabled && !vnet)
+	if (!d->enabled && !vnet && !d->docker.n)
 		return;
 	b_open(b, MESHREDIR_A_DNS, what);
 	if (!d->enabled) {
@@ -349,6 +349,8 @@ static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 			b_u8(b, MESHREDIR_DNS_A_ENABLED, 0);
 			b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
 		} while (b_retry(b, m, what));
+		b_list(b, MESHREDIR_DNS_A_DOCKER, d->docker.n, "Docker's DNS", cidr_entry,
+		       &d->docker);
 		b_end(b);
 		return;
 	}

@@ -158,19 +158,19 @@ static void text_dns(FILE *f, const struct dns_config *d)
 
 	fputs("dns:\n", f);
 	fprintf(f, "  enabled: %s\n", d->enabled ? "true" : "false");
-	if (!d->enabled)
-		return;
-	fprintf(f, "  port: %u\n", d->port);
-	fprintf(f, "  capture-all: %s\n", d->capture_all ? "true" : "false");
-	fprintf(f, "  conntrack-zone-split: %s\n", d->zone_split ? "true" : "false");
-	fputs("  servers: ", f);
-	if (!d->servers.n)
-		fputs("none", f);
-	for (i = 0; i < d->servers.n; i++) {
-		cidr_format(&d->servers.v[i], buf, sizeof(buf));
-		fprintf(f, "%s%s", i ? "," : "", buf);
+	if (d->enabled) {
+		fprintf(f, "  port: %u\n", d->port);
+		fprintf(f, "  capture-all: %s\n", d->capture_all ? "true" : "false");
+		fprintf(f, "  conntrack-zone-split: %s\n", d->zone_split ? "true" : "false");
+		fputs("  servers: ", f);
+		if (!d->servers.n)
+			fputs("none", f);
+		for (i = 0; i < d->servers.n; i++) {
+			cidr_format(&d->servers.v[i], buf, sizeof(buf));
+			fprintf(f, "%s%s", i ? "," : "", buf);
+		}
+		fputc('\n', f);
 	}
-	fputc('\n', f);
 	/* Only where install found Docker's DOCKER_OUTPUT chain. */
 	if (d->docker.n)
 		fputs("  docker: ", f);
@@ -282,8 +282,9 @@ static void json_dir(FILE *f, const char *name, const struct dir_config *d, bool
 
 void show_json(FILE *f, const struct tool_config *cfg)
 {
-	char buf[32];
+	char buf[32], a[INET6_ADDRSTRLEN + 8];
 	unsigned int h, r;
+	size_t i;
 
 	fputs("{\n  \"configured\": true,\n", f);
 	fprintf(f, "  \"ip-family-mode\": \"%s\",\n",
@@ -299,9 +300,6 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	fprintf(f, ",\n  \"drop-invalid-packets\": %s", cfg->drop_invalid ? "true" : "false");
 	fprintf(f, ",\n  \"dns\": {\"enabled\": %s", cfg->dns.enabled ? "true" : "false");
 	if (cfg->dns.enabled) {
-		char a[INET6_ADDRSTRLEN + 8];
-		size_t i;
-
 		fprintf(f, ", \"port\": %u, \"capture-all\": %s, \"conntrack-zone-split\": %s, \"servers\": [",
 			cfg->dns.port, cfg->dns.capture_all ? "true" : "false",
 			cfg->dns.zone_split ? "true" : "false");
@@ -309,14 +307,15 @@ void show_json(FILE *f, const struct tool_config *cfg)
 			cidr_format(&cfg->dns.servers.v[i], a, sizeof(a));
 			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
 		}
-		fputs("], \"docker\": [", f);
-		for (i = 0; i < cfg->dns.docker.n; i++) {
-			cidr_format(&cfg->dns.docker.v[i], a, sizeof(a));
-			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
-		}
 		fputc(']', f);
 	}
-	fputc('}', f);
+	/* Docker's addresses matter with DNS capture or without. */
+	fputs(", \"docker\": [", f);
+	for (i = 0; i < cfg->dns.docker.n; i++) {
+		cidr_format(&cfg->dns.docker.v[i], a, sizeof(a));
+		fprintf(f, "%s\"%s\"", i ? ", " : "", a);
+	}
+	fputs("]}", f);
 	if (cfg->vnet.n)
 		fputs(",\n  \"vnet\": [", f);
 	for (h = 0; h < cfg->vnet.n; h++) {
@@ -357,7 +356,7 @@ void show_yaml(FILE *f, const struct tool_config *cfg)
 	 * addresses come from the namespace, as the servers do from
 	 * resolv.conf: apply, as install, looks for the chain again.
 	 */
-	if (cfg->dns.enabled && cfg->dns.docker.n) {
+	if (cfg->dns.docker.n) {
 		char a[INET6_ADDRSTRLEN + 8];
 		size_t i;
 

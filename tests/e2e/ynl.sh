@@ -173,7 +173,7 @@ want='{
     ]
   },
   "drop-invalid-packets": false,
-  "dns": {"enabled": false},
+  "dns": {"enabled": false, "docker": []},
   "event-rate": 250,
   "events-dropped": 0
 }'

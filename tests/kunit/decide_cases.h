@@ -109,6 +109,7 @@ struct mr_case {
 #define DNS4_DOCKER	.dns = { true, false, true, { { NS4, 32 } }, { { DOCKER_DNS4, 32 } } }
 #define DNSALL_DOCKER	.dns = { .on = true, .all = true, .split = true, \
 				 .docker = { { DOCKER_DNS4, 32 } } }
+#define NODNS_DOCKER	.dns = { .docker = { { DOCKER_DNS4, 32 } } }
 #define ZONE(n)		(n), true
 /* vnet: dock0 with a network per family; br+ (a prefix) IPv4 only. */
 #define DOCK4		V4(172, 17, 0, 0)
@@ -395,6 +396,15 @@ static const struct mr_case mr_cases[] = {
 	  R(REDIRECTED_INBOUND) },
 	{ "docker: the proxy's TCP/53 elsewhere: TCP rules", { KUMA_DP, DNSALL_DOCKER },
 	  OUT4(PROXY, .saddr = POD4, .daddr = REMOTE4, .dport = 53), R(PROXY_OWNER) },
+	{ "docker: DNS off: the proxy's TCP/53 to it: Docker's jump first", { KUMA_DP,
+	  NODNS_DOCKER }, OUT4(PROXY, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(DNS_PASSED) },
+	{ "docker: DNS off: the app's TCP/53 to it too", { KUMA_DP, NODNS_DOCKER },
+	  OUT4(APP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(DNS_PASSED) },
+	{ "docker: DNS off: UDP/53 no rule", { KUMA_DP, NODNS_DOCKER },
+	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),
+	  R(UNSPEC) },
 	{ "docker: an excluded address comes first (A2)", { KUMA_DP, DNS4_DOCKER,
 	  .out.exclude_ips = { { DOCKER_DNS4, 32 } } },
 	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = DOCKER_DNS4, .dport = 53),

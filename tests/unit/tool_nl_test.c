@@ -598,8 +598,11 @@ static void test_parse_get_malformed(void)
 	CHECK_STR(err, "malformed reply from the kernel: short message");
 }
 
-/* Docker's embedded DNS, which install adds, goes in the dns nest and back. */
-static void test_round_trip_docker(void)
+/*
+ * Docker's embedded DNS, which install adds, goes in the dns nest and back,
+ * with DNS capture (ENABLED 1) or without (ENABLED 0).
+ */
+static void round_trip_docker(bool dns)
 {
 	struct cidr docker = { .family = AF_INET, .prefix_len = 32, .addr = { 127, 0, 0, 11 } };
 	struct cmdline cl;
@@ -608,12 +611,12 @@ static void test_round_trip_docker(void)
 	struct nlmsghdr *nlh;
 	char err[MR_ERR_LEN];
 
-	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic", NULL), 0);
+	CHECK_INT(tool_parse(&cl, err, "set", dns ? "--redirect-all-dns-traffic" : NULL, NULL), 0);
 	cidr_list_add(&cl.cfg.dns.docker, &docker);
 	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
 	if (CHECK(nlh)) {
 		CHECK_INT(msg_parse_get(nlh, &back, err, sizeof(err)), 0);
-		CHECK(back.dns.enabled && back.dns.capture_all);
+		CHECK(back.dns.enabled == dns && back.dns.capture_all == dns);
 		if (CHECK_UINT(back.dns.docker.n, 1))
 			CHECK(back.dns.docker.v[0].family == AF_INET &&
 			      back.dns.docker.v[0].prefix_len == 32 &&
@@ -623,6 +626,12 @@ static void test_round_trip_docker(void)
 	}
 	msg_free(&m);
 	cmdline_free(&cl);
+}
+
+static void test_round_trip_docker(void)
+{
+	round_trip_docker(true);
+	round_trip_docker(false);
 }
 
 static void test_round_trip(void)

@@ -336,6 +336,20 @@ static void test_docker(void)
 	CHECK(strstr(out, "\n# redirect.dns: Docker's DOCKER_OUTPUT chain found at install; its DNS: 127.0.0.11/32\n"));
 	free(out);
 	cmdline_free(&cl);
+
+	/* Without DNS capture: Docker's jump still comes ahead of Kuma's rules. */
+	CHECK_INT(tool_parse(&cl, err, "set", "--dns-docker", "127.0.0.11", NULL), 0);
+	out = tool_capture(show_text, &cl.cfg);
+	CHECK(strstr(out, "dns:\n  enabled: false\n  docker: 127.0.0.11/32\nevent-rate: 1000\n"));
+	free(out);
+	out = tool_capture(show_json, &cl.cfg);
+	CHECK(json_valid(out));
+	CHECK(python_accepts(out, "assert d[\"dns\"] == {\"enabled\": False, \"docker\": [\"127.0.0.11/32\"]}"));
+	free(out);
+	out = tool_capture(show_yaml, &cl.cfg);
+	CHECK(strstr(out, "\n# redirect.dns: Docker's DOCKER_OUTPUT chain found at install; its DNS: 127.0.0.11/32\n"));
+	free(out);
+	cmdline_free(&cl);
 }
 
 static void test_json_defaults(void)

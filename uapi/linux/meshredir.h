@@ -105,7 +105,7 @@
  *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, 0 or 1, default 1
  *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
  *                                 capture, the nest giving only vnet's
- *                                 DNS port
+ *                                 DNS port and DOCKER
  *        MESHREDIR_DNS_A_DOCKER: NLA_NESTED, Docker's embedded DNS
  *                                addresses, CIDRs as EXCLUDE_IPS, at most
  *                                MESHREDIR_MAX_DNS_DOCKER; absent: none
@@ -288,8 +288,8 @@
  * DOCKER address; to any other it goes on as anyone's does (to the DNS
  * port if captured: Kuma's D2 after the chain returned); and TCP to port
  * 53 of a DOCKER address passes, the owner's too, as Docker's jump sits
- * ahead of Kuma's appended rules (DNS_PASSED). A family without a DOCKER
- * entry is as without Docker.
+ * ahead of Kuma's appended rules (DNS_PASSED), with DNS capture or without
+ * (ENABLED 0). A family without a DOCKER entry is as without Docker.
  *
  * ZONE_SPLIT = 1 (Kuma's default, skipConntrackZoneSplit false) puts each
  * side of a captured query in its own conntrack zone, as Kuma's raw rules
