@@ -93,14 +93,19 @@ static enum docker_seen nft_chain(bool v6)
 		}								\
 	} while (0)
 
+_Static_assert(sizeof(struct ipt_get_entries) == sizeof(struct ip6t_get_entries) &&
+	       offsetof(struct ipt_get_entries, entrytable) ==
+	       offsetof(struct ip6t_get_entries, entrytable),
+	       "ipt_get_entries and ip6t_get_entries differ");
+
 static enum docker_seen legacy_chain(bool v6)
 {
 	struct ipt_getinfo info = { 0 };	/* the same layout as ip6t_getinfo */
+	struct ipt_get_entries *g = NULL;
 	int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
 	enum docker_seen seen = DOCKER_NONE;
 	socklen_t len = sizeof(info);
 	bool found = false;
-	void *buf = NULL;
 	int fd;
 
 	/* Asking for a table that is not there would load it. */
@@ -114,39 +119,25 @@ static enum docker_seen legacy_chain(bool v6)
 		seen = errno == EPERM ? DOCKER_DENIED : DOCKER_NONE;
 		goto out;
 	}
-	if (v6) {
-		struct ip6t_get_entries *g;
-
-		len = sizeof(*g) + info.size;
-		buf = calloc(1, len);
-		g = buf;
-		if (!g)
-			goto out;
-		snprintf(g->name, sizeof(g->name), "nat");
-		g->size = info.size;
-		if (getsockopt(fd, level, IP6T_SO_GET_ENTRIES, g, &len))
-			goto denied;
-		LEGACY_WALK(struct ip6t_entry, g, found);
-	} else {
-		struct ipt_get_entries *g;
-
-		len = sizeof(*g) + info.size;
-		buf = calloc(1, len);
-		g = buf;
-		if (!g)
-			goto out;
-		snprintf(g->name, sizeof(g->name), "nat");
-		g->size = info.size;
-		if (getsockopt(fd, level, IPT_SO_GET_ENTRIES, g, &len))
-			goto denied;
+	/* ip6t_get_entries is ipt_get_entries but for its entries' type. */
+	len = sizeof(*g) + info.size;
+	g = calloc(1, len);
+	if (!g)
+		goto out;
+	snprintf(g->name, sizeof(g->name), "nat");
+	g->size = info.size;
+	if (getsockopt(fd, level, v6 ? IP6T_SO_GET_ENTRIES : IPT_SO_GET_ENTRIES, g, &len))
+		goto denied;
+	if (v6)
+		LEGACY_WALK(struct ip6t_entry, (struct ip6t_get_entries *)g, found);
+	else
 		LEGACY_WALK(struct ipt_entry, g, found);
-	}
 	seen = found ? DOCKER_FOUND : DOCKER_NONE;
 	goto out;
 denied:
 	seen = errno == EPERM ? DOCKER_DENIED : DOCKER_NONE;
 out:
-	free(buf);
+	free(g);
 	close(fd);
 	return seen;
 }
