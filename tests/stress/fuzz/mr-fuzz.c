@@ -3,7 +3,8 @@
  * mr-fuzz: throws random and mutated generic netlink messages at meshredir
  * and checks each answer against its own model of what the kernel must do.
  *
- *   mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]
+ *   mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K]
+ *           [--zones yes|no] [--quiet]
  *   mr-fuzz --self-test
  *
  * This file is the driver: workers, the checks on each answer and on the
@@ -29,6 +30,9 @@
  * idle for 5 s may be discarded by another worker's, so that its next
  * part fails, which the verdict "unknown" of parts allows). Messages are
  * split over all workers.
+ *
+ * --zones says whether the kernel has CONFIG_NF_CONNTRACK_ZONES; without
+ * it, a SET asking for the DNS zone split is "unknown" (either answer).
  *
  * The seed (default: from the clock) is printed first; worker i uses
  * seed + i. The last line is "mr-fuzz: seed=S messages=N ... failures=F";
@@ -469,7 +473,8 @@ static int mr_worker_run(struct mr_worker *w, const char *ns)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]\n"
+	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K]\n"
+		"               [--zones yes|no] [--quiet]\n"
 		"       mr-fuzz --self-test\n");
 	exit(2);
 }
@@ -500,6 +505,14 @@ int main(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(argv[i], "--workers")) {
 			workers = strtol(argv[++i], &end, 0);
 			if (*end || workers < 1 || workers > 8)
+				usage();
+		} else if (i + 1 < argc && !strcmp(argv[i], "--zones")) {
+			i++;
+			if (!strcmp(argv[i], "yes"))
+				mr_kernel_zones = MR_ZONES_YES;
+			else if (!strcmp(argv[i], "no"))
+				mr_kernel_zones = MR_ZONES_NO;
+			else
 				usage();
 		} else if (i + 1 < argc && !strcmp(argv[i], "--netns")) {
 			if (nns == 16)
