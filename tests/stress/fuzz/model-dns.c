@@ -3,7 +3,8 @@
  * mr-fuzz's model of MESHREDIR_A_DNS and MESHREDIR_A_VNET: what the module
  * checks below the policies model.c walks (module/netlink_set.c's
  * dns_parse(), module/netlink_vnet.c's mr_nl_vnet_parse() and ifname_get(),
- * set_apply()'s zone-split check).
+ * set_apply()'s zone-split check), and what a GET after a valid SET must
+ * then say of them (module/netlink_get.c's put_dns(), mr_nl_vnet_put()).
  *
  * The module has no rule across these nests and the rest: a vnet without
  * MESHREDIR_A_DNS takes the default DNS port, a CIDR of either family is
@@ -217,4 +218,261 @@ void mr_model_dns_vnet(const struct mr_tb *top, struct mr_verdict *v)
 	else if (mr_kernel_zones == MR_ZONES_UNKNOWN)
 		/* The kernel's build decides (EOPNOTSUPP without zones). */
 		v->unknown = true;
+}
+
+/* ---- what GET must say of them ---- */
+
+typedef unsigned __int128 mr_u128;
+
+/* The low host_bits bits set. */
+static mr_u128 mr_host(unsigned int host_bits)
+{
+	return host_bits >= 128 ? ~(mr_u128)0 : ((mr_u128)1 << host_bits) - 1;
+}
+
+static mr_u128 mr_addr_value(const struct mr_cidr *c)
+{
+	mr_u128 x = 0;
+	int i;
+
+	for (i = 0; i < (c->v6 ? 16 : 4); i++)
+		x = x << 8 | c->addr[i];
+	return x;
+}
+
+static void mr_addr_set(struct mr_cidr *c, mr_u128 x)
+{
+	int i;
+
+	memset(c->addr, 0, sizeof(c->addr));
+	for (i = (c->v6 ? 16 : 4) - 1; i >= 0; i--, x >>= 8)
+		c->addr[i] = (uint8_t)x;
+}
+
+/*
+ * The CIDRs GET gives for a list: each family's ranges sorted, those that
+ * overlap or touch merged (mr_ranges_normalize()), each walked with the
+ * largest CIDR that starts there and fits (mr_cidr_fit()); IPv4 first.
+ * Never more than the list had: the walk is the fewest CIDRs covering a
+ * range, and the list's own CIDRs cover it. Returns the count.
+ */
+static int mr_cover(const struct mr_cidr *in, int n, struct mr_cidr *out, int cap)
+{
+	struct { mr_u128 first, last; } r[MESHREDIR_MAX_DNS_SERVERS], t;
+	int fam, i, j, m, k = 0;
+
+	for (fam = 0; fam < 2; fam++) {
+		unsigned int bits = fam ? 128 : 32;
+		mr_u128 all = mr_host(bits);
+
+		for (i = m = 0; i < n && m < MESHREDIR_MAX_DNS_SERVERS; i++) {
+			if (in[i].v6 != fam)
+				continue;
+			r[m].first = mr_addr_value(&in[i]);
+			r[m].last = r[m].first | mr_host(bits - in[i].prefix);
+			for (j = m++; j > 0 && r[j - 1].first > r[j].first; j--) {
+				t = r[j - 1];
+				r[j - 1] = r[j];
+				r[j] = t;
+			}
+		}
+		for (i = 0, j = -1; i < m; i++) {
+			if (j >= 0 && (r[i].first <= r[j].last ||
+				       (r[j].last != all && r[i].first == r[j].last + 1))) {
+				if (r[i].last > r[j].last)
+					r[j].last = r[i].last;
+			} else {
+				r[++j] = r[i];
+			}
+		}
+		for (i = 0; i <= j; i++) {
+			mr_u128 cur = r[i].first, h = 0;
+			unsigned int p;
+
+			for (;;) {
+				for (p = 0; p < bits; p++) {
+					h = mr_host(bits - p);
+					if (!(cur & h) && (cur | h) <= r[i].last)
+						break;
+				}
+				if (p == bits)
+					h = 0;
+				if (k < cap) {
+					out[k].v6 = fam;
+					out[k].prefix = p;
+					mr_addr_set(&out[k], cur);
+				}
+				k++;
+				if ((cur | h) == r[i].last)
+					break;
+				cur = (cur | h) + 1;
+			}
+		}
+	}
+	return k;
+}
+
+/* A CIDR nest of a GET reply against c. */
+static bool mr_cidr_agrees(const struct mr_nla *a, const struct mr_cidr *c)
+{
+	struct mr_verdict dummy = { 0 };
+	int bytes = c->v6 ? 16 : 4;
+	struct mr_tb tb;
+
+	mr_parse(L_CIDR, a->data, a->len, &tb, &dummy);
+	return !dummy.pol_bad && tb.count == 3 &&
+	       tb.has[MESHREDIR_CIDR_A_FAMILY] && tb.has[MESHREDIR_CIDR_A_ADDR] &&
+	       tb.has[MESHREDIR_CIDR_A_PREFIX_LEN] &&
+	       mr_get_uint(tb.a[MESHREDIR_CIDR_A_FAMILY].data, 2) ==
+	       (uint32_t)(c->v6 ? AF_INET6 : AF_INET) &&
+	       tb.a[MESHREDIR_CIDR_A_ADDR].len == bytes &&
+	       !memcmp(tb.a[MESHREDIR_CIDR_A_ADDR].data, c->addr, bytes) &&
+	       mr_get_uint(tb.a[MESHREDIR_CIDR_A_PREFIX_LEN].data, 1) == c->prefix;
+}
+
+/* The entries of a list nest (or of MESHREDIR_A_VNET), in order; their count. */
+static int mr_entries(const struct mr_nla *list, struct mr_nla *out, int cap)
+{
+	const unsigned char *p = list->data;
+	int rem = list->len, n = 0;
+
+	while (rem >= NLA_HDRLEN) {
+		struct nlattr h;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.nla_len < NLA_HDRLEN || h.nla_len > rem)
+			break;
+		if (n < cap) {
+			out[n].data = p + NLA_HDRLEN;
+			out[n].len = h.nla_len - NLA_HDRLEN;
+			out[n].raw_type = h.nla_type;
+		}
+		n++;
+		p += NLA_ALIGN(h.nla_len);
+		rem -= NLA_ALIGN(h.nla_len);
+	}
+	return n;
+}
+
+/* SERVERS or DOCKER of a GET against the list set (n CIDRs as sent). */
+static bool mr_list_agrees(const struct mr_nla *list, const struct mr_cidr *set, int n,
+			   const char *name, char *why, size_t whylen)
+{
+	struct mr_cidr want[MESHREDIR_MAX_DNS_SERVERS];
+	struct mr_nla got[MESHREDIR_MAX_DNS_SERVERS];
+	int nwant = mr_cover(set, n, want, MESHREDIR_MAX_DNS_SERVERS);
+	int ngot = mr_entries(list, got, MESHREDIR_MAX_DNS_SERVERS), i;
+
+	if (ngot != nwant) {
+		snprintf(why, whylen, "dns.%s: %d CIDRs, expected %d", name, ngot, nwant);
+		return false;
+	}
+	for (i = 0; i < ngot; i++) {
+		if (!mr_cidr_agrees(&got[i], &want[i])) {
+			snprintf(why, whylen, "dns.%s: CIDR %d is not the expected /%u", name, i,
+				 want[i].prefix);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool mr_dns_agrees(const struct mr_nla *a, const struct mr_dns_state *d, char *why,
+			  size_t whylen)
+{
+	struct mr_verdict dummy = { 0 };
+	bool want[MESHREDIR_DNS_A_MAX + 1] = { false };
+	int t, nwant = 0;
+	struct mr_tb tb;
+
+	/* put_dns(): without capture, only what vnet and Docker need. */
+	want[MESHREDIR_DNS_A_PORT] = true;
+	want[MESHREDIR_DNS_A_ENABLED] = !d->enabled;
+	want[MESHREDIR_DNS_A_CAPTURE_ALL] = d->enabled;
+	want[MESHREDIR_DNS_A_ZONE_SPLIT] = d->enabled;
+	want[MESHREDIR_DNS_A_SERVERS] = d->enabled && d->nservers > 0;
+	want[MESHREDIR_DNS_A_DOCKER] = d->ndocker > 0;
+	mr_parse(L_DNS, a->data, a->len, &tb, &dummy);
+	if (dummy.pol_bad) {
+		snprintf(why, whylen, "dns: GET's nest breaks the policy (%s)", dummy.why);
+		return false;
+	}
+	for (t = 1; t <= MESHREDIR_DNS_A_MAX; t++) {
+		nwant += want[t];
+		if (want[t] != tb.has[t]) {
+			snprintf(why, whylen, "dns: attribute %d %s", t,
+				 want[t] ? "missing" : "not expected");
+			return false;
+		}
+	}
+	if (tb.count != nwant) {
+		snprintf(why, whylen, "dns: %d attributes, expected %d", tb.count, nwant);
+		return false;
+	}
+	if ((tb.has[MESHREDIR_DNS_A_ENABLED] &&
+	     mr_get_uint(tb.a[MESHREDIR_DNS_A_ENABLED].data, 1) != 0) ||
+	    mr_get_uint(tb.a[MESHREDIR_DNS_A_PORT].data, 2) != (uint32_t)d->port ||
+	    (d->enabled &&
+	     (mr_get_uint(tb.a[MESHREDIR_DNS_A_CAPTURE_ALL].data, 1) != (uint32_t)d->capture_all ||
+	      mr_get_uint(tb.a[MESHREDIR_DNS_A_ZONE_SPLIT].data, 1) != (uint32_t)d->zone_split))) {
+		snprintf(why, whylen, "dns: expected enabled=%d port=%d capture-all=%d zone-split=%d",
+			 d->enabled, d->port, d->capture_all, d->zone_split);
+		return false;
+	}
+	if (want[MESHREDIR_DNS_A_SERVERS] &&
+	    !mr_list_agrees(&tb.a[MESHREDIR_DNS_A_SERVERS], d->servers, d->nservers, "servers",
+			    why, whylen))
+		return false;
+	return !want[MESHREDIR_DNS_A_DOCKER] ||
+	       mr_list_agrees(&tb.a[MESHREDIR_DNS_A_DOCKER], d->docker, d->ndocker, "docker",
+			      why, whylen);
+}
+
+/* mr_nl_vnet_put(): every entry, in the order given, its CIDR's host bits cleared. */
+static bool mr_vnet_agrees(const struct mr_nla *a, const struct mr_dns_state *d, char *why,
+			   size_t whylen)
+{
+	struct mr_nla got[MESHREDIR_MAX_VNETS];
+	int n = mr_entries(a, got, MESHREDIR_MAX_VNETS), i;
+
+	if (n != d->nvnet) {
+		snprintf(why, whylen, "vnet: %d entries, expected %d", n, d->nvnet);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		struct mr_verdict dummy = { 0 };
+		const char *name = d->vnet[i].ifname;
+		struct mr_tb tb;
+
+		mr_parse(L_VNET_ENTRY, got[i].data, got[i].len, &tb, &dummy);
+		if (dummy.pol_bad || tb.count != 2 || !tb.has[MESHREDIR_VNET_A_IFNAME] ||
+		    tb.a[MESHREDIR_VNET_A_IFNAME].len != (int)strlen(name) + 1 ||
+		    memcmp(tb.a[MESHREDIR_VNET_A_IFNAME].data, name, strlen(name) + 1) ||
+		    !tb.has[MESHREDIR_VNET_A_CIDR] ||
+		    !mr_cidr_agrees(&tb.a[MESHREDIR_VNET_A_CIDR], &d->vnet[i].cidr)) {
+			snprintf(why, whylen, "vnet: entry %d is not %s/%u", i, name,
+				 d->vnet[i].cidr.prefix);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The DNS and vnet nests of a GET (top level in get) after the valid SET v. */
+bool mr_dns_vnet_agree(const struct mr_tb *get, const struct mr_verdict *v, char *why,
+		       size_t whylen)
+{
+	const struct mr_dns_state *d = &v->dns;
+	bool dns = d->enabled || d->nvnet || d->ndocker;
+
+	if (get->has[MESHREDIR_A_DNS] != dns) {
+		snprintf(why, whylen, "dns: GET %s it", dns ? "lacks" : "has");
+		return false;
+	}
+	if (get->has[MESHREDIR_A_VNET] != (d->nvnet > 0)) {
+		snprintf(why, whylen, "vnet: GET %s it", d->nvnet ? "lacks" : "has");
+		return false;
+	}
+	return (!dns || mr_dns_agrees(&get->a[MESHREDIR_A_DNS], d, why, whylen)) &&
+	       (!d->nvnet || mr_vnet_agrees(&get->a[MESHREDIR_A_VNET], d, why, whylen));
 }

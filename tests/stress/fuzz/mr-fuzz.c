@@ -16,7 +16,10 @@
  * refused, one netlink drops (length lies) gets no answer at all, one
  * without NLM_F_REQUEST gets a plain ack; after an accepted SET, GET
  * returns a configuration whose scalars (ip-family-mode, each direction's
- * enabled and port) are the model's, and now and then that configuration
+ * enabled and port) are the model's, and whose DNS and vnet nests are
+ * exactly what the model says GET makes of the SET's (model-dns.c:
+ * scalars, merged server and Docker CIDRs, vnet entries in order), and
+ * now and then that configuration
  * sent back as a SET is accepted and reads back identical; after a refused
  * message the configuration is the last accepted one, byte for byte (or
  * there is none).
@@ -136,7 +139,7 @@ static int mr_refresh(struct mr_worker *w)
 	return w->g.err;
 }
 
-/* The scalars of a GET reply against a valid SET's. */
+/* The scalars, DNS and vnet of a GET reply against a valid SET's. */
 static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, char *why,
 			     size_t whylen)
 {
@@ -176,7 +179,7 @@ static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, ch
 			return false;
 		}
 	}
-	return true;
+	return mr_dns_vnet_agree(&tb, v, why, whylen);
 }
 
 /* A random configuration, accepted, to start from. */

@@ -104,9 +104,11 @@ bool mr_sem_cidr(const struct mr_nla *entry, struct mr_cidr *out, struct mr_verd
 int mr_sem_cidr_list(const struct mr_nla *list, uint32_t max, struct mr_cidr *out,
 		     int cap, struct mr_verdict *v);
 
-/* model-dns.c: the DNS and vnet nests. */
+/* model-dns.c: the DNS and vnet nests, and GET's account of them. */
 bool mr_ifname_policy_ok(const unsigned char *p, int len);
 void mr_model_dns_vnet(const struct mr_tb *top, struct mr_verdict *v);
+bool mr_dns_vnet_agree(const struct mr_tb *get, const struct mr_verdict *v, char *why,
+		       size_t whylen);
 enum mr_expect mr_verdict_expect(const struct mr_verdict *v);
 const char *mr_header_refusal(uint16_t reserved, uint16_t flags);
 

@@ -276,6 +276,78 @@ static const struct mr_case {
 	    CLOSE, CLOSE } },
 };
 
+/*
+ * What GET must say of a valid SET's DNS and vnet (put_dns(),
+ * mr_nl_vnet_put()): a SET, a GET reply's DNS and vnet nests written by
+ * hand, and whether the driver's check takes them as agreeing.
+ */
+#define DNS_SHOWN(...) \
+	NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), \
+	VALUE(MESHREDIR_DNS_A_CAPTURE_ALL, 0, 1), \
+	VALUE(MESHREDIR_DNS_A_ZONE_SPLIT, MR_ZONE_SPLIT_ALL, 1), \
+	NEST(MESHREDIR_DNS_A_SERVERS), __VA_ARGS__, CLOSE, CLOSE
+#define SERVERS(...) \
+	OWNER(1), NEST(MESHREDIR_A_DNS), NEST(MESHREDIR_DNS_A_SERVERS), __VA_ARGS__, CLOSE, CLOSE
+#define E MESHREDIR_LIST_A_ENTRY
+
+static const struct {
+	const char *name;
+	bool agree;
+	struct mr_step set[24], get[24];
+} mr_get_cases[] = {
+	{ "servers /25 /25 /24 come back one /23", true,
+	  { SERVERS(CIDR4(E, 10, 0, 1, 7, 24), CIDR4(E, 10, 0, 0, 128, 25),
+		    CIDR4(E, 10, 0, 0, 0, 25)) },
+	  { DNS_SHOWN(CIDR4(E, 10, 0, 0, 0, 23)) } },
+	{ "those servers as two /24s: not merged", false,
+	  { SERVERS(CIDR4(E, 10, 0, 1, 7, 24), CIDR4(E, 10, 0, 0, 128, 25),
+		    CIDR4(E, 10, 0, 0, 0, 25)) },
+	  { DNS_SHOWN(CIDR4(E, 10, 0, 0, 0, 24), CIDR4(E, 10, 0, 1, 0, 24)) } },
+	{ "IPv4 first, two IPv6 /128s one /127", true,
+	  { SERVERS(CIDR6(E, 1, 128), CIDR6(E, 0, 128), CIDR4(E, 192, 0, 2, 1, 32)) },
+	  { DNS_SHOWN(CIDR4(E, 192, 0, 2, 1, 32), CIDR6(E, 0, 127)) } },
+	{ "0.0.0.0/0 swallows 10.0.0.0/8", true,
+	  { SERVERS(CIDR4(E, 10, 0, 0, 0, 8), CIDR4(E, 1, 2, 3, 4, 0)) },
+	  { DNS_SHOWN(CIDR4(E, 0, 0, 0, 0, 0)) } },
+	{ "the zone split not as set", false,
+	  { OWNER(1), NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ZONE_SPLIT, 0, 1), CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_PORT, 15053, 2),
+	    VALUE(MESHREDIR_DNS_A_CAPTURE_ALL, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_ZONE_SPLIT, MR_ZONE_SPLIT_ALL, 1), CLOSE } },
+	{ "vnet alone: dns shown off, default port; the CIDR's host bits cleared", true,
+	  { OWNER(1), NEST(MESHREDIR_A_VNET), VNET4("dock+", 6, 10, 1, 2, 3, 24), CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), CLOSE,
+	    NEST(MESHREDIR_A_VNET), VNET4("dock+", 6, 10, 1, 2, 0, 24), CLOSE } },
+	{ "vnet's host bits kept: wrong", false,
+	  { OWNER(1), NEST(MESHREDIR_A_VNET), VNET4("dock+", 6, 10, 1, 2, 3, 24), CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), CLOSE,
+	    NEST(MESHREDIR_A_VNET), VNET4("dock+", 6, 10, 1, 2, 3, 24), CLOSE } },
+	{ "vnet's name cut at its NUL", true,
+	  { OWNER(1), NEST(MESHREDIR_A_VNET), VNET6("eth0\0zz", 7, 0, 64), CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), CLOSE,
+	    NEST(MESHREDIR_A_VNET), VNET6("eth0", 5, 0, 64), CLOSE } },
+	{ "dns off, no vnet or docker: no dns at all", true,
+	  { OWNER(1), NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    NEST(MESHREDIR_DNS_A_SERVERS), CIDR4(E, 10, 0, 0, 1, 32), CLOSE, CLOSE },
+	  { } },
+	{ "dns off with docker: its port and docker only", true,
+	  { OWNER(1), NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 5353, 2), VALUE(MESHREDIR_DNS_A_CAPTURE_ALL, 1, 1),
+	    NEST(MESHREDIR_DNS_A_DOCKER), CIDR4(E, 127, 0, 0, 11, 32), CLOSE, CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 5353, 2),
+	    NEST(MESHREDIR_DNS_A_DOCKER), CIDR4(E, 127, 0, 0, 11, 32), CLOSE, CLOSE } },
+	{ "dns off with docker, capture-all shown too: wrong", false,
+	  { OWNER(1), NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    NEST(MESHREDIR_DNS_A_DOCKER), CIDR4(E, 127, 0, 0, 11, 32), CLOSE, CLOSE },
+	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
+	    VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), VALUE(MESHREDIR_DNS_A_CAPTURE_ALL, 0, 1),
+	    NEST(MESHREDIR_DNS_A_DOCKER), CIDR4(E, 127, 0, 0, 11, 32), CLOSE, CLOSE } },
+};
+
 /* genl_header_check()'s cases: reserved field and nlmsg_flags. */
 static const struct {
 	const char *name;
@@ -413,6 +485,28 @@ int mr_self_test(void)
 		} else {
 			printf("ok %u - model: %s: %s [%s]\n", n, t->name, mr_expect_name(got), v.why ? v.why : "-");
 		}
+	}
+	mr_kernel_zones = MR_ZONES_YES;
+	for (i = 0; i < MR_ARRAY_SIZE(mr_get_cases); i++) {
+		static unsigned char b[8192], g[8192];
+		struct mr_verdict v = { 0 }, dummy = { 0 };
+		char why[128] = "-";
+		struct mr_tb tb;
+		size_t len, glen;
+		bool agree;
+
+		memset(b, 0, sizeof(b));
+		memset(g, 0, sizeof(g));
+		len = mr_case_build(mr_get_cases[i].set, b);
+		glen = mr_case_build(mr_get_cases[i].get, g);
+		mr_model_set(b, len, &v);
+		mr_parse(L_TOP, g, glen, &tb, &dummy);
+		agree = mr_verdict_expect(&v) == E_VALID && mr_dns_vnet_agree(&tb, &v, why, sizeof(why));
+		n++;
+		if (agree != mr_get_cases[i].agree)
+			bad++;
+		printf("%sok %u - get: %s: %s (%s)\n", agree != mr_get_cases[i].agree ? "not " : "",
+		       n, mr_get_cases[i].name, agree ? "agrees" : "disagrees", why);
 	}
 	for (i = 0; i < MR_ARRAY_SIZE(mr_header_cases); i++) {
 		const char *why = mr_header_refusal(mr_header_cases[i].reserved,
