@@ -141,26 +141,34 @@ static void mr_gen_ranges(struct mr_node *parent, uint16_t type, bool port, uint
 		mr_gen_range(list, port);
 }
 
-static void mr_gen_cidrs(struct mr_node *dir)
+/*
+ * One CIDR nest of type t: half of them in the first 1,024 addresses of
+ * their family, so that they overlap and touch, and GET merges them.
+ */
+static void mr_gen_cidr(struct mr_node *parent, uint16_t type)
 {
-	struct mr_node *list = mr_add(dir, MESHREDIR_DIR_A_EXCLUDE_IPS, true);
-	/* Past about 2,300 IPv4 CIDRs the nest outgrows nla_len: also tried. */
-	int i, n = mr_chance(60) ? 2000 + (int)mr_below(800) : mr_list_len(8);
+	struct mr_node *e = mr_add(parent, type, true), *a;
+	bool v6 = mr_chance(2), near = mr_chance(2);
+	uint32_t bits = v6 ? 128 : 32;
+	int j;
 
-	for (i = 0; i < n; i++) {
-		struct mr_node *e = mr_add(list, MESHREDIR_LIST_A_ENTRY, true), *a;
-		bool v6 = mr_chance(2);
-		uint32_t bits = v6 ? 128 : 32;
-		int j;
+	mr_leaf(e, MESHREDIR_CIDR_A_FAMILY, v6 ? AF_INET6 : AF_INET, 2);
+	a = mr_add(e, MESHREDIR_CIDR_A_ADDR, false);
+	a->len = v6 ? 16 : 4;
+	for (j = 0; j < a->len; j++)
+		a->data[j] = near && j < a->len - 2 ? 0 : mr_below(near && j == a->len - 2 ? 4 : 256);
+	if (!mr_chance(3))
+		mr_leaf(e, MESHREDIR_CIDR_A_PREFIX_LEN,
+			mr_chance(3) ? mr_below(bits + 1) : bits - mr_below(9), 1);
+}
 
-		mr_leaf(e, MESHREDIR_CIDR_A_FAMILY, v6 ? AF_INET6 : AF_INET, 2);
-		a = mr_add(e, MESHREDIR_CIDR_A_ADDR, false);
-		a->len = v6 ? 16 : 4;
-		for (j = 0; j < a->len; j++)
-			a->data[j] = mr_below(256);
-		if (!mr_chance(3))
-			mr_leaf(e, MESHREDIR_CIDR_A_PREFIX_LEN, mr_below(bits + 1), 1);
-	}
+static void mr_gen_cidrs(struct mr_node *parent, uint16_t type, int n)
+{
+	struct mr_node *list = mr_add(parent, type, true);
+	int i;
+
+	for (i = 0; i < n; i++)
+		mr_gen_cidr(list, MESHREDIR_LIST_A_ENTRY);
 }
 
 static void mr_gen_uid_ports(struct mr_node *dir)
@@ -194,8 +202,10 @@ static void mr_gen_dir(struct mr_node *top, uint16_t type, bool out)
 		mr_gen_ranges(d, MESHREDIR_DIR_A_EXCLUDE_PORTS, true, 3000);
 	if (mr_chance(3))
 		mr_gen_ranges(d, MESHREDIR_DIR_A_INCLUDE_PORTS, true, 3000);
+	/* Past about 2,300 IPv4 CIDRs the nest outgrows nla_len: also tried. */
 	if (mr_chance(2))
-		mr_gen_cidrs(d);
+		mr_gen_cidrs(d, MESHREDIR_DIR_A_EXCLUDE_IPS,
+			     mr_chance(60) ? 2000 + (int)mr_below(800) : mr_list_len(8));
 	if (out && mr_chance(3))
 		mr_gen_uid_ports(d);
 }
@@ -209,6 +219,94 @@ static uint32_t mr_event_rate(void)
 	if (mr_chance(4))
 		return edges[mr_below(sizeof(edges) / sizeof(edges[0]))];
 	return 1 + mr_below(MESHREDIR_MAX_EVENT_RATE);
+}
+
+/* DNS capture: each attribute now and then, now and then out of its bounds. */
+static void mr_gen_dns(struct mr_node *top)
+{
+	struct mr_node *d = mr_add(top, MESHREDIR_A_DNS, true);
+
+	if (mr_chance(2))
+		mr_leaf(d, MESHREDIR_DNS_A_PORT, mr_chance(30) ? 0 : 1 + mr_below(65535), 2);
+	if (mr_chance(3))
+		mr_leaf(d, MESHREDIR_DNS_A_CAPTURE_ALL, mr_below(mr_chance(20) ? 256 : 2), 1);
+	/* 0..3: 2 and 3 are the two families of a mask, refused by a 0..1 bound. */
+	if (mr_chance(3))
+		mr_leaf(d, MESHREDIR_DNS_A_ZONE_SPLIT, mr_below(mr_chance(20) ? 256 : 4), 1);
+	if (mr_chance(4))
+		mr_leaf(d, MESHREDIR_DNS_A_ENABLED, mr_below(mr_chance(20) ? 256 : 2), 1);
+	if (mr_chance(2))
+		mr_gen_cidrs(d, MESHREDIR_DNS_A_SERVERS, mr_list_len(MESHREDIR_MAX_DNS_SERVERS));
+	if (mr_chance(4))
+		mr_gen_cidrs(d, MESHREDIR_DNS_A_DOCKER, mr_list_len(MESHREDIR_MAX_DNS_DOCKER));
+}
+
+/*
+ * An interface name as the module's checks see it: mostly a name of its
+ * own (one per entry i), some from a small pool that repeats, some that
+ * ifname_get() or the policy refuses; as a string with its NUL, without,
+ * with NULs after, or bytes after the NUL. A clean one is of its own and
+ * a plain string, so that long lists can be valid.
+ */
+static void mr_gen_ifname(struct mr_node *entry, int i, bool clean)
+{
+	static const char *const pool[] = {
+		"dock0", "dock+", "eth0", "+", "br-1a2b3c4d5e6f", "veth+", "...", "a\xa1",
+	};
+	static const char *const odd[] = {
+		"", ".", "..", "..+", "do+ck", "++", "a b", "a:b", "a/b", "a\tb", "x\xa0",
+		"abcdefghijklmnop", "abcdefghijklmnopq",
+	};
+	struct mr_node *n = mr_add(entry, MESHREDIR_VNET_A_IFNAME, false);
+	static const char *const stems[] = { "v", "eth", "dock", "br-" };
+	char name[24];
+	int len, r = clean ? 0 : mr_below(20);
+
+	if (r < 12)
+		snprintf(name, sizeof(name), "%s%d%s", stems[mr_below(4)], i,
+			 mr_chance(4) ? "+" : "");
+	else if (r < 18)
+		snprintf(name, sizeof(name), "%s", pool[mr_below(sizeof(pool) / sizeof(pool[0]))]);
+	else
+		snprintf(name, sizeof(name), "%s", odd[mr_below(sizeof(odd) / sizeof(odd[0]))]);
+	len = strlen(name) + 1;
+	memset(n->data, 0, sizeof(n->data));
+	memcpy(n->data, name, len > (int)sizeof(n->data) ? (int)sizeof(n->data) : len);
+	switch (clean ? 3 : mr_below(16)) {
+	case 0:		/* no NUL */
+		len--;
+		break;
+	case 1:		/* NULs after it */
+		len += 1 + mr_below(4);
+		break;
+	case 2:		/* bytes after the NUL */
+		if (len + 2 <= (int)sizeof(n->data)) {
+			n->data[len] = 'z';
+			len += 1 + mr_below(2);
+		}
+		break;
+	}
+	n->len = len > (int)sizeof(n->data) ? (int)sizeof(n->data) : len;
+}
+
+/*
+ * vnet entries: a name and a CIDR each, either left out now and then; a
+ * long list has one entry at most that is not clean.
+ */
+static void mr_gen_vnet(struct mr_node *top)
+{
+	struct mr_node *list = mr_add(top, MESHREDIR_A_VNET, true);
+	int i, n = mr_list_len(MESHREDIR_MAX_VNETS), odd = n > 8 ? (int)mr_below(2 * n) : -1;
+
+	for (i = 0; i < n; i++) {
+		struct mr_node *e = mr_add(list, MESHREDIR_LIST_A_ENTRY, true);
+		bool clean = n > 8 && i != odd;
+
+		if (clean || !mr_chance(40))
+			mr_gen_ifname(e, i, clean);
+		if (clean || !mr_chance(40))
+			mr_gen_cidr(e, MESHREDIR_VNET_A_CIDR);
+	}
 }
 
 static void mr_gen_config(struct mr_node *top)
@@ -229,6 +327,10 @@ static void mr_gen_config(struct mr_node *top)
 		mr_gen_dir(top, MESHREDIR_A_INBOUND, false);
 	if (mr_chance(2))
 		mr_gen_dir(top, MESHREDIR_A_OUTBOUND, true);
+	if (mr_chance(3))
+		mr_gen_dns(top);
+	if (mr_chance(4))
+		mr_gen_vnet(top);
 }
 
 /* ---- mutations of the tree ---- */
@@ -240,7 +342,8 @@ static void mr_gen_config(struct mr_node *top)
  */
 #define MR_TYPE_SPAN (MR_MAX2(MR_MAX2(MR_MAX2(MESHREDIR_A_MAX, MESHREDIR_DIR_A_MAX),	\
 				      MR_MAX2(MESHREDIR_LIST_A_MAX, MESHREDIR_RANGE_A_MAX)),	\
-			      MR_MAX2(MESHREDIR_CIDR_A_MAX, MESHREDIR_UID_PORTS_A_MAX)) + 3)
+			      MR_MAX2(MR_MAX2(MESHREDIR_CIDR_A_MAX, MESHREDIR_UID_PORTS_A_MAX),	\
+				      MR_MAX2(MESHREDIR_DNS_A_MAX, MESHREDIR_VNET_A_MAX))) + 3)
 
 struct mr_pick {
 	struct mr_node *node, *parent;

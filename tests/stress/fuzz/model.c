@@ -6,17 +6,17 @@
  * nla_parse_nested(), and genetlink's resv_start_op of 0, which also
  * refuses a non-zero reserved field and unknown flags), the family's
  * policies, and the module's own checks (uapi text: ranges, owner needed,
- * limits, CIDR families). Attributes within a level's *_MAX that the model
- * does not know, and the parts of a SET in parts (SET_MORE, a SET_PART
- * past 0), make the verdict "unknown" unless the policy alone refuses
- * them: either answer is taken, and the driver reads the state back
- * instead of predicting it.
+ * limits, CIDR families; the DNS and vnet nests' own in model-dns.c).
+ * Attributes within a level's *_MAX that the model does not know, and the
+ * parts of a SET in parts (SET_MORE, a SET_PART past 0), make the verdict
+ * "unknown" unless the policy alone refuses them: either answer is taken,
+ * and the driver reads the state back instead of predicting it.
  */
 #include "mr-fuzz.h"
 
 /* ---- the attribute tables ---- */
 
-enum mr_kind { K_NONE, K_U8, K_U16, K_U32, K_BINARY, K_NESTED, K_REJECT, K_FLAG };
+enum mr_kind { K_NONE, K_U8, K_U16, K_U32, K_BINARY, K_NESTED, K_REJECT, K_FLAG, K_IFNAME };
 
 struct mr_attr_def {
 	enum mr_kind kind;
@@ -30,10 +30,13 @@ static int mr_maxtype(enum mr_level l)
 	case L_TOP: return MESHREDIR_A_MAX;
 	case L_DIR_IN: case L_DIR_OUT: return MESHREDIR_DIR_A_MAX;
 	case L_PORT_LIST: case L_ID_LIST: case L_CIDR_LIST: case L_UP_LIST:
+	case L_VNET_LIST:
 		return MESHREDIR_LIST_A_MAX;
 	case L_PORT_RANGE: case L_ID_RANGE: return MESHREDIR_RANGE_A_MAX;
 	case L_CIDR: return MESHREDIR_CIDR_A_MAX;
 	case L_UP_ENTRY: return MESHREDIR_UID_PORTS_A_MAX;
+	case L_DNS: return MESHREDIR_DNS_A_MAX;
+	case L_VNET_ENTRY: return MESHREDIR_VNET_A_MAX;
 	default: return 0;
 	}
 }
@@ -57,6 +60,9 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 		case MESHREDIR_A_SET_PART: d.kind = K_U32; break;
 		case MESHREDIR_A_EVENT_RATE: d.kind = K_U32; break;
 		case MESHREDIR_A_EVENTS_DROPPED: d.kind = K_REJECT; break;
+		/* Plain NLA_NESTED in the family policy: the module parses them. */
+		case MESHREDIR_A_DNS: d = (struct mr_attr_def){ K_NESTED, L_DNS, false }; break;
+		case MESHREDIR_A_VNET: d = (struct mr_attr_def){ K_NESTED, L_VNET_LIST, false }; break;
 		}
 		break;
 	case L_DIR_IN:
@@ -107,6 +113,26 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 		case MESHREDIR_UID_PORTS_A_UIDS: d = (struct mr_attr_def){ K_NESTED, L_ID_RANGE, true }; break;
 		}
 		break;
+	case L_DNS:
+		switch (t) {
+		case MESHREDIR_DNS_A_PORT: d.kind = K_U16; break;
+		case MESHREDIR_DNS_A_CAPTURE_ALL:
+		case MESHREDIR_DNS_A_ZONE_SPLIT:
+		case MESHREDIR_DNS_A_ENABLED: d.kind = K_U8; break;
+		case MESHREDIR_DNS_A_SERVERS:
+		case MESHREDIR_DNS_A_DOCKER: d = (struct mr_attr_def){ K_NESTED, L_CIDR_LIST, false }; break;
+		}
+		break;
+	case L_VNET_LIST:
+		if (t == MESHREDIR_LIST_A_ENTRY)
+			d = (struct mr_attr_def){ K_NESTED, L_VNET_ENTRY, true };
+		break;
+	case L_VNET_ENTRY:
+		switch (t) {
+		case MESHREDIR_VNET_A_IFNAME: d.kind = K_IFNAME; break;
+		case MESHREDIR_VNET_A_CIDR: d = (struct mr_attr_def){ K_NESTED, L_CIDR, true }; break;
+		}
+		break;
 	default:
 		break;
 	}
@@ -115,7 +141,7 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 
 /* ---- the verdict: what the kernel does with these bytes ---- */
 
-static void mr_bad(struct mr_verdict *v, bool policy, const char *why)
+void mr_bad(struct mr_verdict *v, bool policy, const char *why)
 {
 	if (policy)
 		v->pol_bad = true;
@@ -224,6 +250,10 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		if (a->len < 4 || a->len > 16)
 			mr_bad(v, true, "address length out of policy range");
 		return;
+	case K_IFNAME:	/* VNET_A_IFNAME: NLA_NUL_STRING, .len IFNAMSIZ - 1 */
+		if (!mr_ifname_policy_ok(a->data, a->len))
+			mr_bad(v, true, "ifname: no NUL, or longer than 15 bytes");
+		return;
 	default:
 		break;
 	}
@@ -245,6 +275,13 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		mr_bad(v, true, "drop-invalid-packets not 0 or 1");
 	if (c->l == L_TOP && type == MESHREDIR_A_EVENT_RATE && (val < 1 || val > MESHREDIR_MAX_EVENT_RATE))
 		mr_bad(v, true, "event-rate out of 1..1000000");
+	if (c->l == L_DNS && type == MESHREDIR_DNS_A_PORT && val < 1)
+		mr_bad(v, true, "dns port 0");
+	if (c->l == L_DNS && (type == MESHREDIR_DNS_A_CAPTURE_ALL || type == MESHREDIR_DNS_A_ENABLED) &&
+	    val > 1)
+		mr_bad(v, true, "dns capture-all or enabled not 0 or 1");
+	if (c->l == L_DNS && type == MESHREDIR_DNS_A_ZONE_SPLIT && (val & ~MR_ZONE_SPLIT_ALL))
+		mr_bad(v, true, "dns zone-split beyond its bits");
 }
 
 void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
@@ -303,32 +340,56 @@ struct mr_list_ctx {
 	struct mr_verdict *v;
 	int count;
 	int ports_total;	/* EXCLUDE_PORTS_FOR_UIDS: port ranges over all entries */
+	struct mr_cidr *store;	/* CIDR lists: where the first store_cap go, or NULL */
+	int store_cap;
 };
 
-static void mr_sem_cidr(const struct mr_nla *entry, struct mr_verdict *v)
+/*
+ * One CIDR, as cidr_get() takes it; a valid one goes to out (if not NULL),
+ * its host bits cleared as the module does. Returns whether it was valid.
+ */
+bool mr_sem_cidr(const struct mr_nla *entry, struct mr_cidr *out, struct mr_verdict *v)
 {
 	struct mr_tb tb;
-	uint32_t family, bits, prefix;
+	uint32_t family, bits, prefix, i;
 
 	mr_parse(L_CIDR, entry->data, entry->len, &tb, v);
 	if (v->pol_bad)
-		return;
+		return false;
 	family = tb.has[MESHREDIR_CIDR_A_FAMILY] ?
 		 mr_get_uint(tb.a[MESHREDIR_CIDR_A_FAMILY].data, 2) : 0;
 	if (family != AF_INET && family != AF_INET6) {
 		mr_bad(v, false, "CIDR family");
-		return;
+		return false;
 	}
 	bits = family == AF_INET ? 32 : 128;
 	if (!tb.has[MESHREDIR_CIDR_A_ADDR] ||
 	    tb.a[MESHREDIR_CIDR_A_ADDR].len != (int)bits / 8) {
 		mr_bad(v, false, "CIDR address length");
-		return;
+		return false;
 	}
 	prefix = tb.has[MESHREDIR_CIDR_A_PREFIX_LEN] ?
 		 mr_get_uint(tb.a[MESHREDIR_CIDR_A_PREFIX_LEN].data, 1) : bits;
-	if (prefix > bits)
+	if (prefix > bits) {
 		mr_bad(v, false, "CIDR prefix length");
+		return false;
+	}
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		out->v6 = family == AF_INET6;
+		out->prefix = prefix;
+		memcpy(out->addr, tb.a[MESHREDIR_CIDR_A_ADDR].data, bits / 8);
+		/* As iptables does with 10.1.2.3/8: the host bits are ignored. */
+		for (i = 0; i < bits / 8; i++) {
+			int keep = (int)prefix - 8 * (int)i;
+
+			if (keep <= 0)
+				out->addr[i] = 0;
+			else if (keep < 8)
+				out->addr[i] &= 0xff << (8 - keep);
+		}
+	}
+	return true;
 }
 
 static void mr_sem_port_list(const struct mr_nla *list, uint32_t max, int *count,
@@ -368,7 +429,8 @@ static void mr_sem_entry(const struct mr_nla *a, int type, void *vctx)
 		mr_sem_range(a, c->entry_level, c->v);
 		break;
 	case L_CIDR:
-		mr_sem_cidr(a, c->v);
+		mr_sem_cidr(a, c->store && c->count <= c->store_cap ?
+			    &c->store[c->count - 1] : NULL, c->v);
 		break;
 	case L_UP_ENTRY:
 		mr_sem_up_entry(a, c);
@@ -382,10 +444,11 @@ static void mr_sem_entry(const struct mr_nla *a, int type, void *vctx)
  * A list as the module reads it: nla_validate_nested() with the list
  * policy, the count against its limit, then every entry. Returns the count.
  */
-static int mr_sem_list(const struct mr_nla *list, enum mr_level list_level,
-		       enum mr_level entry_level, uint32_t max, struct mr_verdict *v)
+static int mr_sem_list_store(const struct mr_nla *list, enum mr_level list_level,
+			     enum mr_level entry_level, uint32_t max, struct mr_cidr *store,
+			     int store_cap, struct mr_verdict *v)
 {
-	struct mr_list_ctx c = { entry_level, v, 0, 0 };
+	struct mr_list_ctx c = { entry_level, v, 0, 0, store, store_cap };
 	struct mr_verdict pol = { 0 };
 
 	mr_policy_check(list_level, list->data, list->len, &pol);
@@ -401,6 +464,19 @@ static int mr_sem_list(const struct mr_nla *list, enum mr_level list_level,
 	if ((uint32_t)c.count > max)
 		mr_bad(v, false, "list over its limit");
 	return c.count;
+}
+
+static int mr_sem_list(const struct mr_nla *list, enum mr_level list_level,
+		       enum mr_level entry_level, uint32_t max, struct mr_verdict *v)
+{
+	return mr_sem_list_store(list, list_level, entry_level, max, NULL, 0, v);
+}
+
+/* A CIDR list (the DNS nest's): the first cap entries go to out, valid or not. */
+int mr_sem_cidr_list(const struct mr_nla *list, uint32_t max, struct mr_cidr *out,
+		     int cap, struct mr_verdict *v)
+{
+	return mr_sem_list_store(list, L_CIDR_LIST, L_CIDR, max, out, cap, v);
 }
 
 static void mr_sem_port_list(const struct mr_nla *list, uint32_t max, int *count,
@@ -479,6 +555,8 @@ void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v)
 		mr_sem_dir(&tb.a[MESHREDIR_A_INBOUND], false, v);
 	if (tb.has[MESHREDIR_A_OUTBOUND])
 		mr_sem_dir(&tb.a[MESHREDIR_A_OUTBOUND], true, v);
+	/* Last: it ends with set_apply()'s check, which sees the whole. */
+	mr_model_dns_vnet(&tb, v);
 }
 
 /* ---- the generator: trees of attributes ---- */

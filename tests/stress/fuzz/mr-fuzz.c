@@ -3,7 +3,8 @@
  * mr-fuzz: throws random and mutated generic netlink messages at meshredir
  * and checks each answer against its own model of what the kernel must do.
  *
- *   mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]
+ *   mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K]
+ *           [--zones yes|no] [--quiet]
  *   mr-fuzz --self-test
  *
  * This file is the driver: workers, the checks on each answer and on the
@@ -15,7 +16,10 @@
  * refused, one netlink drops (length lies) gets no answer at all, one
  * without NLM_F_REQUEST gets a plain ack; after an accepted SET, GET
  * returns a configuration whose scalars (ip-family-mode, each direction's
- * enabled and port) are the model's, and now and then that configuration
+ * enabled and port) are the model's, and whose DNS and vnet nests are
+ * exactly what the model says GET makes of the SET's (model-dns.c:
+ * scalars, merged server and Docker CIDRs, vnet entries in order), and
+ * now and then that configuration
  * sent back as a SET is accepted and reads back identical; after a refused
  * message the configuration is the last accepted one, byte for byte (or
  * there is none).
@@ -29,6 +33,9 @@
  * idle for 5 s may be discarded by another worker's, so that its next
  * part fails, which the verdict "unknown" of parts allows). Messages are
  * split over all workers.
+ *
+ * --zones says whether the kernel has CONFIG_NF_CONNTRACK_ZONES; without
+ * it, a SET asking for the DNS zone split is "unknown" (either answer).
  *
  * The seed (default: from the clock) is printed first; worker i uses
  * seed + i. The last line is "mr-fuzz: seed=S messages=N ... failures=F";
@@ -47,6 +54,12 @@ struct mr_stats {
 	uint64_t sent, valid_ok, invalid_refused, unknown_ok, unknown_refused;
 	uint64_t dropped, noop, gets, roundtrips, state_checks, failures, busy, big_gets;
 	uint64_t by_cmd[6];
+	/*
+	 * SETs carrying MESHREDIR_A_DNS or _VNET: all, judged by the kernel as
+	 * the model predicted (accepted; refused, and of those for something
+	 * inside the nests), left unknown, and GETs that checked them.
+	 */
+	uint64_t dv_sets, dv_valid, dv_invalid, dv_invalid_inside, dv_unknown, dv_gets;
 	int done;
 };
 
@@ -132,7 +145,7 @@ static int mr_refresh(struct mr_worker *w)
 	return w->g.err;
 }
 
-/* The scalars of a GET reply against a valid SET's. */
+/* The scalars, DNS and vnet of a GET reply against a valid SET's. */
 static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, char *why,
 			     size_t whylen)
 {
@@ -172,7 +185,7 @@ static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, ch
 			return false;
 		}
 	}
-	return true;
+	return mr_dns_vnet_agree(&tb, v, why, whylen);
 }
 
 /* A random configuration, accepted, to start from. */
@@ -266,6 +279,8 @@ static void mr_check_state(struct mr_worker *w, uint64_t i, uint8_t cmd,
 
 		if (!mr_scalars_agree(w, v, why, sizeof(why)))
 			mr_fail(w, i, w->msg, sent_len, "GET disagrees with the SET: %s", why);
+		else if (v->dns.dns_sent || v->dns.vnet_sent)
+			w->st->dv_gets++;
 	}
 	/* GET's answer sent back as a SET reads back identical. */
 	if (mr_chance(8)) {
@@ -291,6 +306,7 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 	struct genlmsghdr *gh = NLMSG_DATA(nlh);
 	struct mr_verdict v = { 0 };
 	enum mr_expect expect;
+	bool dv, on_attrs = true;	/* a SET with DNS or vnet; judged on its attributes */
 	size_t alen, sent_len;
 	uint8_t cmd;
 	int rc;
@@ -311,8 +327,11 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 		}
 		expect = mr_verdict_expect(&v);
 	}
+	dv = cmd == MESHREDIR_CMD_SET && (v.dns.dns_sent || v.dns.vnet_sent);
+	w->st->dv_sets += dv;
 	/* Genetlink checks the header before it looks the command up. */
 	if (mr_header_refusal(gh->reserved, nlh->nlmsg_flags)) {
+		on_attrs = false;
 		expect = E_INVALID;
 		v.why = mr_header_refusal(gh->reserved, nlh->nlmsg_flags);
 	}
@@ -324,6 +343,7 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 		expect = E_DROPPED;
 		break;
 	case D_NO_GENL:
+		on_attrs = false;
 		expect = E_INVALID;
 		v.why = "genetlink header cut short";
 		break;
@@ -390,6 +410,10 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 				v.why ? v.why : "?");
 		else
 			w->st->invalid_refused++;
+		if (w->g.err && dv && on_attrs) {
+			w->st->dv_invalid++;
+			w->st->dv_invalid_inside += v.dns.inside_bad;
+		}
 		break;
 	case E_VALID: {
 		int want = 0;
@@ -410,9 +434,12 @@ static void mr_one(struct mr_worker *w, uint64_t i)
 				cmd == MESHREDIR_CMD_SET ? "SET" : "command", want);
 		else
 			w->st->valid_ok++;
+		if (!w->g.err && dv)
+			w->st->dv_valid++;
 		break;
 	}
 	case E_UNKNOWN:
+		w->st->dv_unknown += dv;
 		if (w->g.err)
 			w->st->unknown_refused++;
 		else
@@ -469,7 +496,8 @@ static int mr_worker_run(struct mr_worker *w, const char *ns)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K] [--quiet]\n"
+	fprintf(stderr, "usage: mr-fuzz --messages N [--seed S] [--netns NS]... [--workers K]\n"
+		"               [--zones yes|no] [--quiet]\n"
 		"       mr-fuzz --self-test\n");
 	exit(2);
 }
@@ -500,6 +528,14 @@ int main(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(argv[i], "--workers")) {
 			workers = strtol(argv[++i], &end, 0);
 			if (*end || workers < 1 || workers > 8)
+				usage();
+		} else if (i + 1 < argc && !strcmp(argv[i], "--zones")) {
+			i++;
+			if (!strcmp(argv[i], "yes"))
+				mr_kernel_zones = MR_ZONES_YES;
+			else if (!strcmp(argv[i], "no"))
+				mr_kernel_zones = MR_ZONES_NO;
+			else
 				usage();
 		} else if (i + 1 < argc && !strcmp(argv[i], "--netns")) {
 			if (nns == 16)
@@ -565,6 +601,12 @@ int main(int argc, char **argv)
 		sum.failures += st[i].failures;
 		sum.busy += st[i].busy;
 		sum.big_gets += st[i].big_gets;
+		sum.dv_sets += st[i].dv_sets;
+		sum.dv_valid += st[i].dv_valid;
+		sum.dv_invalid += st[i].dv_invalid;
+		sum.dv_invalid_inside += st[i].dv_invalid_inside;
+		sum.dv_unknown += st[i].dv_unknown;
+		sum.dv_gets += st[i].dv_gets;
 		for (c = 0; c < 6; c++)
 			sum.by_cmd[c] += st[i].by_cmd[c];
 		if (!st[i].done && !st[i].failures)
@@ -574,7 +616,9 @@ int main(int argc, char **argv)
 	       "reset=%llu badcmd=%llu valid_accepted=%llu invalid_refused=%llu "
 	       "unknown_accepted=%llu unknown_refused=%llu dropped_unanswered=%llu "
 	       "noop_acked=%llu busy=%llu get_emsgsize=%llu verify_gets=%llu roundtrips=%llu "
-	       "state_checks=%llu failures=%llu\n",
+	       "state_checks=%llu dns_vnet_sets=%llu dns_vnet_valid_accepted=%llu "
+	       "dns_vnet_invalid_refused=%llu dns_vnet_refused_inside=%llu dns_vnet_unknown=%llu "
+	       "dns_vnet_gets=%llu failures=%llu\n",
 	       (unsigned long long)seed, nw, (unsigned long long)sum.sent,
 	       (unsigned long long)sum.by_cmd[MESHREDIR_CMD_SET],
 	       (unsigned long long)sum.by_cmd[MESHREDIR_CMD_GET],
@@ -586,6 +630,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)sum.dropped, (unsigned long long)sum.noop,
 	       (unsigned long long)sum.busy, (unsigned long long)sum.big_gets,
 	       (unsigned long long)sum.gets, (unsigned long long)sum.roundtrips,
-	       (unsigned long long)sum.state_checks, (unsigned long long)sum.failures);
+	       (unsigned long long)sum.state_checks, (unsigned long long)sum.dv_sets,
+	       (unsigned long long)sum.dv_valid, (unsigned long long)sum.dv_invalid,
+	       (unsigned long long)sum.dv_invalid_inside, (unsigned long long)sum.dv_unknown,
+	       (unsigned long long)sum.dv_gets, (unsigned long long)sum.failures);
 	return (bad || sum.failures) ? 1 : 0;
 }

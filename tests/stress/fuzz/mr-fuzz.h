@@ -25,11 +25,48 @@ bool mr_chance(uint32_t one_in);
 /* The nesting levels of uapi/linux/meshredir.h, each with its policy. */
 enum mr_level {
 	L_TOP, L_DIR_IN, L_DIR_OUT, L_PORT_LIST, L_PORT_RANGE, L_ID_LIST,
-	L_ID_RANGE, L_CIDR_LIST, L_CIDR, L_UP_LIST, L_UP_ENTRY, L_NONE,
+	L_ID_RANGE, L_CIDR_LIST, L_CIDR, L_UP_LIST, L_UP_ENTRY, L_DNS,
+	L_VNET_LIST, L_VNET_ENTRY, L_NONE,
 };
+
+/*
+ * MESHREDIR_DNS_A_ZONE_SPLIT: the bits its policy allows (a value with any
+ * other is refused; for 0 or 1, NLA_POLICY_MAX(NLA_U8, 1) is that mask)
+ * and its default, all of them.
+ */
+#define MR_ZONE_SPLIT_ALL 0x1
+
+/*
+ * Whether the kernel has CONFIG_NF_CONNTRACK_ZONES, without which a SET
+ * asking for the DNS zone split is refused (mr-fuzz --zones yes|no).
+ */
+enum mr_zones { MR_ZONES_UNKNOWN, MR_ZONES_YES, MR_ZONES_NO };
+extern enum mr_zones mr_kernel_zones;
 
 /* What the kernel must answer; E_DROPPED and E_NOOP come from the header. */
 enum mr_expect { E_VALID, E_INVALID, E_UNKNOWN, E_DROPPED, E_NOOP };
+
+/* A CIDR as a valid SET leaves it: the host bits cleared. */
+struct mr_cidr {
+	bool v6;
+	uint8_t prefix;
+	uint8_t addr[16];	/* network order; 4 bytes for IPv4 */
+};
+
+/* What a valid SET's MESHREDIR_A_DNS and MESHREDIR_A_VNET leave (model-dns.c). */
+struct mr_dns_state {
+	bool dns_sent, vnet_sent;	/* the SET carries them */
+	bool inside_bad;		/* refused for something inside them */
+	bool zones_needed;		/* DNS capture with the zone split */
+	int enabled, port, capture_all, zone_split;
+	int nservers, ndocker, nvnet;
+	struct mr_cidr servers[MESHREDIR_MAX_DNS_SERVERS];
+	struct mr_cidr docker[MESHREDIR_MAX_DNS_DOCKER];
+	struct {
+		char ifname[16];	/* as nla_strscpy() leaves it */
+		struct mr_cidr cidr;
+	} vnet[MESHREDIR_MAX_VNETS];
+};
 
 struct mr_verdict {
 	bool pol_bad;	/* lib/nlattr.c refuses it, whatever else is in there */
@@ -39,6 +76,7 @@ struct mr_verdict {
 	/* The scalars a valid SET leaves, for the GET after it. */
 	int ip_mode, enabled[2], port[2], drop_invalid;
 	uint32_t event_rate;
+	struct mr_dns_state dns;
 };
 
 struct mr_nla {
@@ -61,6 +99,16 @@ void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
 void mr_parse(enum mr_level l, const unsigned char *p, int len,
 	      struct mr_tb *tb, struct mr_verdict *v);
 void mr_model_set(const unsigned char *p, int len, struct mr_verdict *v);
+void mr_bad(struct mr_verdict *v, bool policy, const char *why);
+bool mr_sem_cidr(const struct mr_nla *entry, struct mr_cidr *out, struct mr_verdict *v);
+int mr_sem_cidr_list(const struct mr_nla *list, uint32_t max, struct mr_cidr *out,
+		     int cap, struct mr_verdict *v);
+
+/* model-dns.c: the DNS and vnet nests, and GET's account of them. */
+bool mr_ifname_policy_ok(const unsigned char *p, int len);
+void mr_model_dns_vnet(const struct mr_tb *top, struct mr_verdict *v);
+bool mr_dns_vnet_agree(const struct mr_tb *get, const struct mr_verdict *v, char *why,
+		       size_t whylen);
 enum mr_expect mr_verdict_expect(const struct mr_verdict *v);
 const char *mr_header_refusal(uint16_t reserved, uint16_t flags);
 
