@@ -187,6 +187,10 @@ static void mr_gen_uid_ports(struct mr_node *dir)
 		mr_leaf(u, MESHREDIR_RANGE_A_FIRST, first, 4);
 		if (mr_chance(2))
 			mr_leaf(u, MESHREDIR_RANGE_A_LAST, first + mr_below(10), 4);
+		/* TCP, UDP or both; now and then no protocol or another bit. */
+		if (!mr_chance(3))
+			mr_leaf(e, MESHREDIR_UID_PORTS_A_PROTOCOLS,
+				mr_chance(n > 8 ? 400 : 20) ? mr_below(256) : 1 + mr_below(3), 1);
 	}
 }
 
@@ -206,7 +210,8 @@ static void mr_gen_dir(struct mr_node *top, uint16_t type, bool out)
 	if (mr_chance(2))
 		mr_gen_cidrs(d, MESHREDIR_DIR_A_EXCLUDE_IPS,
 			     mr_chance(60) ? 2000 + (int)mr_below(800) : mr_list_len(8));
-	if (out && mr_chance(3))
+	/* Inbound refuses the list whatever its entries' protocols: tried too. */
+	if (out ? mr_chance(3) : mr_chance(40))
 		mr_gen_uid_ports(d);
 }
 

@@ -111,6 +111,7 @@ static struct mr_attr_def mr_def(enum mr_level l, int t)
 		switch (t) {
 		case MESHREDIR_UID_PORTS_A_PORTS: d = (struct mr_attr_def){ K_NESTED, L_PORT_LIST, true }; break;
 		case MESHREDIR_UID_PORTS_A_UIDS: d = (struct mr_attr_def){ K_NESTED, L_ID_RANGE, true }; break;
+		case MESHREDIR_UID_PORTS_A_PROTOCOLS: d.kind = K_U8; break;
 		}
 		break;
 	case L_DNS:
@@ -168,9 +169,7 @@ uint32_t mr_get_uint(const unsigned char *p, int len)
  * Walks a stream as nla_for_each_attr() does; calls back for each attribute
  * and reports leftover bytes (strict: refused).
  */
-typedef void (*mr_nla_fn)(const struct mr_nla *a, int type, void *ctx);
-
-static bool mr_walk(const unsigned char *p, int rem, mr_nla_fn fn, void *ctx)
+bool mr_walk(const unsigned char *p, int rem, mr_nla_fn fn, void *ctx)
 {
 	while (rem >= NLA_HDRLEN) {
 		struct nlattr h;
@@ -275,6 +274,10 @@ static void mr_policy_one(const struct mr_nla *a, int type, void *vctx)
 		mr_bad(v, true, "drop-invalid-packets not 0 or 1");
 	if (c->l == L_TOP && type == MESHREDIR_A_EVENT_RATE && (val < 1 || val > MESHREDIR_MAX_EVENT_RATE))
 		mr_bad(v, true, "event-rate out of 1..1000000");
+	/* NLA_POLICY_RANGE(NLA_U8, TCP, TCP | UDP): some protocol, no other bit. */
+	if (c->l == L_UP_ENTRY && type == MESHREDIR_UID_PORTS_A_PROTOCOLS &&
+	    (val < MESHREDIR_PROTO_TCP || val > (MESHREDIR_PROTO_TCP | MESHREDIR_PROTO_UDP)))
+		mr_bad(v, true, "uid-ports protocols out of 1..3");
 	if (c->l == L_DNS && type == MESHREDIR_DNS_A_PORT && val < 1)
 		mr_bad(v, true, "dns port 0");
 	if (c->l == L_DNS && (type == MESHREDIR_DNS_A_CAPTURE_ALL || type == MESHREDIR_DNS_A_ENABLED) &&
@@ -415,6 +418,8 @@ static void mr_sem_up_entry(const struct mr_nla *entry, struct mr_list_ctx *c)
 	c->ports_total += n;
 	if (c->ports_total > MESHREDIR_MAX_UID_PORTS_RANGES)
 		mr_bad(v, false, "too many port ranges for UIDs");
+	if (!v->pol_bad && !v->sem_bad)
+		mr_up_record(&tb, v);
 }
 
 static void mr_sem_entry(const struct mr_nla *a, int type, void *vctx)
@@ -509,6 +514,9 @@ static void mr_sem_dir(const struct mr_nla *a, bool out, struct mr_verdict *v)
 	if (tb.has[MESHREDIR_DIR_A_EXCLUDE_IPS])
 		mr_sem_list(&tb.a[MESHREDIR_DIR_A_EXCLUDE_IPS], L_CIDR_LIST, L_CIDR,
 			    MESHREDIR_MAX_CIDRS, v);
+	/* The last list of the last OUTBOUND is the one a valid SET keeps. */
+	if (out)
+		v->up.n = v->up.nports = 0;
 	if (tb.has[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS] && out)
 		mr_sem_list(&tb.a[MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS], L_UP_LIST,
 			    L_UP_ENTRY, MESHREDIR_MAX_UID_PORTS, v);

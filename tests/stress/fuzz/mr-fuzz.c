@@ -19,6 +19,8 @@
  * enabled and port) are the model's, and whose DNS and vnet nests are
  * exactly what the model says GET makes of the SET's (model-dns.c:
  * scalars, merged server and Docker CIDRs, vnet entries in order), and
+ * whose outbound exclude-ports-for-uids entries are the SET's, in order,
+ * with their protocols and merged ports (model-uid-ports.c), and
  * now and then that configuration
  * sent back as a SET is accepted and reads back identical; after a refused
  * message the configuration is the last accepted one, byte for byte (or
@@ -60,6 +62,8 @@ struct mr_stats {
 	 * inside the nests), left unknown, and GETs that checked them.
 	 */
 	uint64_t dv_sets, dv_valid, dv_invalid, dv_invalid_inside, dv_unknown, dv_gets;
+	/* GETs that checked ports for UIDs, and of those, entries with UDP. */
+	uint64_t up_gets, up_udp_gets;
 	int done;
 };
 
@@ -145,7 +149,7 @@ static int mr_refresh(struct mr_worker *w)
 	return w->g.err;
 }
 
-/* The scalars, DNS and vnet of a GET reply against a valid SET's. */
+/* The scalars, DNS, vnet and ports for UIDs of a GET reply against a valid SET's. */
 static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, char *why,
 			     size_t whylen)
 {
@@ -185,7 +189,24 @@ static bool mr_scalars_agree(struct mr_worker *w, const struct mr_verdict *v, ch
 			return false;
 		}
 	}
-	return mr_dns_vnet_agree(&tb, v, why, whylen);
+	return mr_dns_vnet_agree(&tb, v, why, whylen) && mr_up_agree(&tb, v, why, whylen);
+}
+
+/* A GET that agreed with a SET: what it checked beyond the scalars. */
+static void mr_count_gets(struct mr_stats *st, const struct mr_verdict *v)
+{
+	int i;
+
+	if (v->dns.dns_sent || v->dns.vnet_sent)
+		st->dv_gets++;
+	if (!v->up.n)
+		return;
+	st->up_gets++;
+	for (i = 0; i < v->up.n; i++)
+		if (v->up.e[i].protocols & MESHREDIR_PROTO_UDP) {
+			st->up_udp_gets++;
+			break;
+		}
 }
 
 /* A random configuration, accepted, to start from. */
@@ -279,8 +300,8 @@ static void mr_check_state(struct mr_worker *w, uint64_t i, uint8_t cmd,
 
 		if (!mr_scalars_agree(w, v, why, sizeof(why)))
 			mr_fail(w, i, w->msg, sent_len, "GET disagrees with the SET: %s", why);
-		else if (v->dns.dns_sent || v->dns.vnet_sent)
-			w->st->dv_gets++;
+		else
+			mr_count_gets(w->st, v);
 	}
 	/* GET's answer sent back as a SET reads back identical. */
 	if (mr_chance(8)) {
@@ -607,6 +628,8 @@ int main(int argc, char **argv)
 		sum.dv_invalid_inside += st[i].dv_invalid_inside;
 		sum.dv_unknown += st[i].dv_unknown;
 		sum.dv_gets += st[i].dv_gets;
+		sum.up_gets += st[i].up_gets;
+		sum.up_udp_gets += st[i].up_udp_gets;
 		for (c = 0; c < 6; c++)
 			sum.by_cmd[c] += st[i].by_cmd[c];
 		if (!st[i].done && !st[i].failures)
@@ -618,7 +641,7 @@ int main(int argc, char **argv)
 	       "noop_acked=%llu busy=%llu get_emsgsize=%llu verify_gets=%llu roundtrips=%llu "
 	       "state_checks=%llu dns_vnet_sets=%llu dns_vnet_valid_accepted=%llu "
 	       "dns_vnet_invalid_refused=%llu dns_vnet_refused_inside=%llu dns_vnet_unknown=%llu "
-	       "dns_vnet_gets=%llu failures=%llu\n",
+	       "dns_vnet_gets=%llu uid_ports_gets=%llu uid_ports_udp_gets=%llu failures=%llu\n",
 	       (unsigned long long)seed, nw, (unsigned long long)sum.sent,
 	       (unsigned long long)sum.by_cmd[MESHREDIR_CMD_SET],
 	       (unsigned long long)sum.by_cmd[MESHREDIR_CMD_GET],
@@ -633,6 +656,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)sum.state_checks, (unsigned long long)sum.dv_sets,
 	       (unsigned long long)sum.dv_valid, (unsigned long long)sum.dv_invalid,
 	       (unsigned long long)sum.dv_invalid_inside, (unsigned long long)sum.dv_unknown,
-	       (unsigned long long)sum.dv_gets, (unsigned long long)sum.failures);
+	       (unsigned long long)sum.dv_gets, (unsigned long long)sum.up_gets,
+	       (unsigned long long)sum.up_udp_gets, (unsigned long long)sum.failures);
 	return (bad || sum.failures) ? 1 : 0;
 }

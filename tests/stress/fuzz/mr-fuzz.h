@@ -68,6 +68,22 @@ struct mr_dns_state {
 	} vnet[MESHREDIR_MAX_VNETS];
 };
 
+/*
+ * What a valid SET's exclude-outbound-ports-for-uids leaves, as GET gives it
+ * back (model-uid-ports.c): every entry in the SET's order, none merged
+ * with another, its protocols as sent (default MESHREDIR_PROTO_TCP), its
+ * ports sorted and merged (no PORTS: all of them; an empty PORTS: none).
+ */
+struct mr_up_state {
+	int n, nports;
+	struct {
+		uint32_t first, last;
+		uint8_t protocols;
+		int off, count;		/* its ports in ports[] */
+	} e[MESHREDIR_MAX_UID_PORTS];
+	uint16_t ports[MESHREDIR_MAX_UID_PORTS_RANGES][2];
+};
+
 struct mr_verdict {
 	bool pol_bad;	/* lib/nlattr.c refuses it, whatever else is in there */
 	bool sem_bad;	/* the module refuses it */
@@ -77,6 +93,7 @@ struct mr_verdict {
 	int ip_mode, enabled[2], port[2], drop_invalid;
 	uint32_t event_rate;
 	struct mr_dns_state dns;
+	struct mr_up_state up;
 };
 
 struct mr_nla {
@@ -94,6 +111,8 @@ struct mr_tb {
 };
 
 uint32_t mr_get_uint(const unsigned char *p, int len);
+typedef void (*mr_nla_fn)(const struct mr_nla *a, int type, void *ctx);
+bool mr_walk(const unsigned char *p, int rem, mr_nla_fn fn, void *ctx);
 void mr_policy_check(enum mr_level l, const unsigned char *p, int len,
 		     struct mr_verdict *v);
 void mr_parse(enum mr_level l, const unsigned char *p, int len,
@@ -109,6 +128,10 @@ bool mr_ifname_policy_ok(const unsigned char *p, int len);
 void mr_model_dns_vnet(const struct mr_tb *top, struct mr_verdict *v);
 bool mr_dns_vnet_agree(const struct mr_tb *get, const struct mr_verdict *v, char *why,
 		       size_t whylen);
+/* model-uid-ports.c: exclude-outbound-ports-for-uids entries, and GET's account of them. */
+void mr_up_record(const struct mr_tb *entry, struct mr_verdict *v);
+bool mr_up_agree(const struct mr_tb *get, const struct mr_verdict *v, char *why,
+		 size_t whylen);
 enum mr_expect mr_verdict_expect(const struct mr_verdict *v);
 const char *mr_header_refusal(uint16_t reserved, uint16_t flags);
 

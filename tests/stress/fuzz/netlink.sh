@@ -94,6 +94,13 @@ if [ "${dv:-0}" -gt 0 ] && { [ "$zones" != yes ] || [ $((dv_unknown * 10)) -lt "
 else
 	fail "mr-fuzz: ${dv:-no} SETs with DNS or vnet, ${dv_unknown:-?} of them unknown (zones: $zones)"
 fi
+up=$(sed -n 's/.* uid_ports_gets=\([0-9]*\) .*/\1/p' <<<"$summary")
+up_udp=$(sed -n 's/.* uid_ports_udp_gets=\([0-9]*\) .*/\1/p' <<<"$summary")
+if [ "${up:-0}" -gt 0 ]; then
+	ok "mr-fuzz: $up GETs checked ports for UIDs, $up_udp of them with UDP entries"
+else
+	fail "mr-fuzz: ${up:-no} GETs checked ports for UIDs"
+fi
 result "${summary#mr-fuzz: } seconds=$elapsed flows=$flows zones=$zones"
 
 pretty "after the fuzzing: the pod still works"

@@ -49,6 +49,24 @@ struct mr_step {
 #define ZONES		MR_ZONES_YES
 #define NO_ZONES	MR_ZONES_NO
 
+/* Outbound exclude-ports-for-uids with the given entries; an entry's parts. */
+#define UID_PORTS(...) \
+	NEST(MESHREDIR_A_OUTBOUND), NEST(MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS), __VA_ARGS__, \
+	CLOSE, CLOSE
+#define UP_ENTRY(...)	NEST(MESHREDIR_LIST_A_ENTRY), __VA_ARGS__, CLOSE
+#define UP_UID(u)	NEST(MESHREDIR_UID_PORTS_A_UIDS), VALUE(MESHREDIR_RANGE_A_FIRST, u, 4), CLOSE
+#define UP_UIDS(f, l) \
+	NEST(MESHREDIR_UID_PORTS_A_UIDS), VALUE(MESHREDIR_RANGE_A_FIRST, f, 4), \
+	VALUE(MESHREDIR_RANGE_A_LAST, l, 4), CLOSE
+#define UP_PROTO(p)	VALUE(MESHREDIR_UID_PORTS_A_PROTOCOLS, p, 1)
+#define UP_PORTS(...)	NEST(MESHREDIR_UID_PORTS_A_PORTS), __VA_ARGS__, CLOSE
+#define UP_NO_PORTS	NEST(MESHREDIR_UID_PORTS_A_PORTS), CLOSE
+#define PORT(p) \
+	NEST(MESHREDIR_LIST_A_ENTRY), VALUE(MESHREDIR_RANGE_A_FIRST, p, 2), CLOSE
+#define PORTS(f, l) \
+	NEST(MESHREDIR_LIST_A_ENTRY), VALUE(MESHREDIR_RANGE_A_FIRST, f, 2), \
+	VALUE(MESHREDIR_RANGE_A_LAST, l, 2), CLOSE
+
 /* Cases where the kernel's build does not matter leave zones out (unknown). */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -104,6 +122,33 @@ static const struct mr_case {
 	    NEST(MESHREDIR_LIST_A_ENTRY), NEST(MESHREDIR_UID_PORTS_A_PORTS), CLOSE,
 	    NEST(MESHREDIR_UID_PORTS_A_UIDS), VALUE(MESHREDIR_RANGE_A_FIRST, 1000, 4),
 	    CLOSE, CLOSE, CLOSE, CLOSE } },
+	{ "ports for UIDs, protocols TCP", E_VALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000), UP_PROTO(MESHREDIR_PROTO_TCP))) } },
+	{ "ports for UIDs, protocols UDP only", E_VALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000), UP_PROTO(MESHREDIR_PROTO_UDP))) } },
+	{ "ports for UIDs, protocols TCP and UDP, empty PORTS", E_VALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_NO_PORTS, UP_UID(1000), UP_PROTO(3))) } },
+	{ "ports for UIDs, protocols 0", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000), UP_PROTO(0))) } },
+	{ "ports for UIDs, protocols 4", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000), UP_PROTO(4))) } },
+	{ "ports for UIDs, protocols 255", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000), UP_PROTO(255))) } },
+	{ "ports for UIDs, protocols as a u16", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000),
+					 VALUE(MESHREDIR_UID_PORTS_A_PROTOCOLS, 1, 2))) } },
+	{ "ports for UIDs, protocols with NLA_F_NESTED", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000),
+					 VALUE(MESHREDIR_UID_PORTS_A_PROTOCOLS | NLA_F_NESTED, 1,
+					       1))) } },
+	{ "ports for UIDs, protocols but no UIDS", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_PROTO(MESHREDIR_PROTO_UDP))) } },
+	{ "ports for UIDs, UDP only, inbound", E_INVALID,
+	  { OWNER(1), NEST(MESHREDIR_A_INBOUND), NEST(MESHREDIR_DIR_A_EXCLUDE_PORTS_FOR_UIDS),
+	    UP_ENTRY(UP_UID(1000), UP_PROTO(MESHREDIR_PROTO_UDP)), CLOSE, CLOSE } },
+	{ "ports for UIDs, a type past UID_PORTS_A_MAX", E_INVALID,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(1000),
+					 VALUE(MESHREDIR_UID_PORTS_A_MAX + 1, 1, 1))) } },
 	{ "CIDR of family 3", E_INVALID,
 	  { OWNER(1), NEST(MESHREDIR_A_OUTBOUND), NEST(MESHREDIR_DIR_A_EXCLUDE_IPS),
 	    NEST(MESHREDIR_LIST_A_ENTRY), VALUE(MESHREDIR_CIDR_A_FAMILY, 3, 2),
@@ -277,9 +322,10 @@ static const struct mr_case {
 };
 
 /*
- * What GET must say of a valid SET's DNS and vnet (put_dns(),
- * mr_nl_vnet_put()): a SET, a GET reply's DNS and vnet nests written by
- * hand, and whether the driver's check takes them as agreeing.
+ * What GET must say of a valid SET's DNS, vnet and ports for UIDs
+ * (put_dns(), mr_nl_vnet_put(), put_uid_ports_entry()): a SET, a GET
+ * reply's nests written by hand, and whether the driver's check takes
+ * them as agreeing.
  */
 #define DNS_SHOWN(...) \
 	NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), \
@@ -293,7 +339,7 @@ static const struct mr_case {
 static const struct {
 	const char *name;
 	bool agree;
-	struct mr_step set[24], get[24];
+	struct mr_step set[40], get[40];
 } mr_get_cases[] = {
 	{ "servers /25 /25 /24 come back one /23", true,
 	  { SERVERS(CIDR4(E, 10, 0, 1, 7, 24), CIDR4(E, 10, 0, 0, 128, 25),
@@ -346,6 +392,40 @@ static const struct {
 	  { NEST(MESHREDIR_A_DNS), VALUE(MESHREDIR_DNS_A_ENABLED, 0, 1),
 	    VALUE(MESHREDIR_DNS_A_PORT, 15053, 2), VALUE(MESHREDIR_DNS_A_CAPTURE_ALL, 0, 1),
 	    NEST(MESHREDIR_DNS_A_DOCKER), CIDR4(E, 127, 0, 0, 11, 32), CLOSE, CLOSE } },
+
+	/* Ports for UIDs: entries as given, in order; ports sorted and merged. */
+	{ "uid-ports: UDP only, ports 80-90 85-100 101 7 come back 7 80-101", true,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_PORTS(PORTS(80, 90), PORTS(85, 100), PORT(101),
+						  PORT(7)),
+					 UP_UID(1000), UP_PROTO(MESHREDIR_PROTO_UDP))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORT(7), PORTS(80, 101)), UP_UIDS(1000, 1000),
+			       UP_PROTO(MESHREDIR_PROTO_UDP))) } },
+	{ "uid-ports: those ports unmerged: wrong", false,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_PORTS(PORTS(80, 90), PORTS(91, 100)),
+					 UP_UID(1000), UP_PROTO(MESHREDIR_PROTO_UDP))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORTS(80, 90), PORTS(91, 100)), UP_UIDS(1000, 1000),
+			       UP_PROTO(MESHREDIR_PROTO_UDP))) } },
+	{ "uid-ports: no protocols, no PORTS: TCP, every port", true,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UIDS(5, 9))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORTS(1, 65535)), UP_UIDS(5, 9),
+			       UP_PROTO(MESHREDIR_PROTO_TCP))) } },
+	{ "uid-ports: GET without its protocols: wrong", false,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UIDS(5, 9))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORTS(1, 65535)), UP_UIDS(5, 9))) } },
+	{ "uid-ports: empty PORTS comes back empty", true,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_NO_PORTS, UP_UID(7), UP_PROTO(3))) },
+	  { UID_PORTS(UP_ENTRY(UP_NO_PORTS, UP_UIDS(7, 7), UP_PROTO(3))) } },
+	{ "uid-ports: TCP and UDP entries for one UID stay two, in order", true,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_PORTS(PORT(53)), UP_UID(7), UP_PROTO(2)),
+				UP_ENTRY(UP_PORTS(PORT(53)), UP_UID(7), UP_PROTO(1))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORT(53)), UP_UIDS(7, 7), UP_PROTO(2)),
+		      UP_ENTRY(UP_PORTS(PORT(53)), UP_UIDS(7, 7), UP_PROTO(1))) } },
+	{ "uid-ports: those two merged into one of protocols 3: wrong", false,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_PORTS(PORT(53)), UP_UID(7), UP_PROTO(2)),
+				UP_ENTRY(UP_PORTS(PORT(53)), UP_UID(7), UP_PROTO(1))) },
+	  { UID_PORTS(UP_ENTRY(UP_PORTS(PORT(53)), UP_UIDS(7, 7), UP_PROTO(3))) } },
+	{ "uid-ports: GET has none of them: wrong", false,
+	  { OWNER(1), UID_PORTS(UP_ENTRY(UP_UID(7), UP_PROTO(2))) }, { } },
 };
 
 /* genl_header_check()'s cases: reserved field and nlmsg_flags. */
@@ -501,7 +581,9 @@ int mr_self_test(void)
 		glen = mr_case_build(mr_get_cases[i].get, g);
 		mr_model_set(b, len, &v);
 		mr_parse(L_TOP, g, glen, &tb, &dummy);
-		agree = mr_verdict_expect(&v) == E_VALID && mr_dns_vnet_agree(&tb, &v, why, sizeof(why));
+		agree = mr_verdict_expect(&v) == E_VALID &&
+			mr_dns_vnet_agree(&tb, &v, why, sizeof(why)) &&
+			mr_up_agree(&tb, &v, why, sizeof(why));
 		n++;
 		if (agree != mr_get_cases[i].agree)
 			bad++;
