@@ -303,6 +303,21 @@ const char *ip_family_name(uint8_t mode, char *buf, size_t len)
 	return buf;
 }
 
+uint8_t dns_zone_split(const struct dns_config *d)
+{
+	return d->zone_split ? ZONE_SPLIT_BOTH & ~d->zone_split_off : 0;
+}
+
+bool dns_zone_split_get(struct dns_config *d, uint8_t mask)
+{
+	if (mask & ~ZONE_SPLIT_BOTH)
+		return false;
+	/* A family left out can only be install's doing: Docker's chain. */
+	d->zone_split = mask != 0;
+	d->zone_split_off = mask ? ZONE_SPLIT_BOTH & ~mask : 0;
+	return true;
+}
+
 /* ---- limits ---- */
 
 static int limit(const char *flag, const char *what, size_t n, size_t max,
