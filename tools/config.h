@@ -166,5 +166,14 @@ const char *ip_family_name(uint8_t mode, char *buf, size_t len);
 uint8_t dns_zone_split(const struct dns_config *d);
 /* GET's MESHREDIR_DNS_A_ZONE_SPLIT back into d; false if not a mask of families. */
 bool dns_zone_split_get(struct dns_config *d, uint8_t mask);
+/* "ipv4,ipv6", "ipv4", "ipv6" or "off": show's value. */
+const char *zone_split_name(uint8_t mask);
+/*
+ * Kuma's rule, per family: Docker's DOCKER_OUTPUT chain, found in the
+ * family's nat table (where), turns the zone split off there when all DNS
+ * traffic is captured. If it did, warn gets the warning and 1 is returned.
+ */
+int dns_docker_zone_split(struct dns_config *d, bool v6, const char *where,
+			  char *warn, size_t len);
 
 #endif /* MR_CONFIG_H */
