@@ -246,7 +246,7 @@ struct mr_config_input *mr_config_input_alloc(u32 portid)
 	dir_input_init(&in->outbound, MESHREDIR_DEFAULT_OUTBOUND_PORT);
 	in->dns.port = MESHREDIR_DEFAULT_DNS_PORT;
 	in->event_rate = MESHREDIR_DEFAULT_EVENT_RATE;
-	in->dns.zone_split = true;
+	in->dns.zone_split = MESHREDIR_ZONE_SPLIT_IPV4 | MESHREDIR_ZONE_SPLIT_IPV6;
 	return in;
 }
 
@@ -360,7 +360,7 @@ int mr_config_build(struct net *net, struct mr_config_input *in,
 	cfg->event_rate = in->event_rate;
 	cfg->dns.enabled = in->dns.enabled;
 	cfg->dns.capture_all = in->dns.capture_all;
-	cfg->dns.zone_split = in->dns.enabled && in->dns.zone_split;
+	cfg->dns.zone_split = in->dns.enabled ? in->dns.zone_split : 0;
 	cfg->dns.port = in->dns.port;
 	err = mr_set_build(&in->owner_uids, &cfg->owner_uids) ?:
 	      mr_set_build(&in->owner_gids, &cfg->owner_gids) ?:

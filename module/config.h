@@ -43,7 +43,7 @@ struct mr_uid_ports {
 struct mr_dns {
 	bool enabled;				/* configured at all */
 	bool capture_all;
-	bool zone_split;
+	u8 zone_split;				/* MESHREDIR_ZONE_SPLIT_* bits */
 	u16 port;
 	const struct mr_set *servers4;
 	const struct mr_set *servers6;
@@ -152,7 +152,7 @@ struct mr_dir_input {
 struct mr_dns_input {
 	bool enabled;
 	bool capture_all;
-	bool zone_split;
+	u8 zone_split;
 	u16 port;
 	struct mr_ranges servers4;
 	struct mr_ranges servers6;

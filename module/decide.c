@@ -254,7 +254,9 @@ enum meshredir_reason mr_decide(const struct mr_config *cfg,
 u16 mr_decide_zone(const struct mr_config *cfg, const struct mr_flow *flow)
 {
 	if (flow->hook != MR_HOOK_LOCAL_OUT || !flow->udp ||
-	    flow->dport != MR_DNS_PORT || !cfg->dns.zone_split ||
+	    flow->dport != MR_DNS_PORT ||
+	    !(cfg->dns.zone_split & (flow->ipv6 ? MESHREDIR_ZONE_SPLIT_IPV6 :
+						  MESHREDIR_ZONE_SPLIT_IPV4)) ||
 	    (flow->ipv6 && cfg->ip_family_mode == MESHREDIR_IP_FAMILY_IPV4) ||
 	    !dns_family(cfg, flow))
 		return 0;

@@ -275,6 +275,12 @@ unsigned int mr_invalid_hook(void *priv, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+/* The MESHREDIR_ZONE_SPLIT_* bit of a hook's family. */
+static u8 zone_family(u8 pf)
+{
+	return pf == NFPROTO_IPV4 ? MESHREDIR_ZONE_SPLIT_IPV4 : MESHREDIR_ZONE_SPLIT_IPV6;
+}
+
 /* A UDP query's facts the zone split looks at; false if not one. */
 static bool zone_flow(struct sk_buff *skb, u8 pf, struct mr_flow *flow)
 {
@@ -334,7 +340,8 @@ static noinline unsigned int zone_udp(struct sk_buff *skb,
 	if (skb->_nfct)
 		return NF_ACCEPT;
 	cfg = rcu_dereference(mn->config);
-	if (!cfg || !cfg->dns.zone_split || !zone_flow(skb, state->pf, &flow))
+	if (!cfg || !(cfg->dns.zone_split & zone_family(state->pf)) ||
+	    !zone_flow(skb, state->pf, &flow))
 		return NF_ACCEPT;
 	flow_owner(&flow, skb, state->net);
 	zone = mr_decide_zone(cfg, &flow);
@@ -355,9 +362,9 @@ static noinline unsigned int zone_udp(struct sk_buff *skb,
 }
 
 /*
- * The zone split, at raw priority in LOCAL_OUT: registered only while a
- * configuration asks for it, it sees every packet the namespace sends, so
- * what cannot be UDP returns before anything else is read.
+ * The zone split, at raw priority in LOCAL_OUT: registered only in the
+ * families a configuration asks it for, it sees every packet the namespace
+ * sends there, so what cannot be UDP returns before anything else is read.
  */
 unsigned int mr_zone_hook4(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)

@@ -17,9 +17,10 @@
 #include "hooks.h"
 #include "netns.h"
 
+/* The zone split's families (MESHREDIR_ZONE_SPLIT_*) are these bits. */
 enum {
-	MR_FAMILY_IPV4 = 1 << 0,
-	MR_FAMILY_IPV6 = 1 << 1,
+	MR_FAMILY_IPV4 = MESHREDIR_ZONE_SPLIT_IPV4,
+	MR_FAMILY_IPV6 = MESHREDIR_ZONE_SPLIT_IPV6,
 };
 
 static unsigned int net_id __read_mostly;
@@ -282,7 +283,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 			       "drop-invalid-packets: cannot register the netfilter function");
 		goto err_stats;
 	}
-	err = zone_set(net, mn, old_zone | (cfg->dns.zone_split ? want : 0));
+	err = zone_set(net, mn, old_zone | (cfg->dns.zone_split & want));
 	if (err) {
 		invalid_set(net, mn, old_invalid);
 		families_set(net, mn, old_families);
@@ -291,7 +292,7 @@ int mr_net_configure_locked(struct net *net, struct mr_config *cfg,
 		goto err_stats;
 	}
 	invalid_set(net, mn, cfg->drop_invalid ? want : 0);
-	zone_set(net, mn, cfg->dns.zone_split ? want : 0);
+	zone_set(net, mn, cfg->dns.zone_split & want);
 	/* Counters first: a hook that sees the configuration counts into them. */
 	if (stats)
 		rcu_assign_pointer(mn->stats, stats);

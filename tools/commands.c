@@ -112,13 +112,13 @@ static int prepare_dualstack(struct run *r, struct tool_config *cfg, bool *added
  * Kuma's install looks, per family, for Docker's DOCKER_OUTPUT chain in
  * the nat table: its rule for the proxy's UDP/53 then jumps there, which
  * Docker's embedded DNS address tells the kernel; and capture-all turns
- * the zone split off, for both families here, the kernel having one
- * switch. Rebuilds the SET if anything changed.
+ * the zone split off in that family. Rebuilds the SET if anything changed.
  */
 static int prepare_docker(struct run *r, struct tool_config *cfg)
 {
 	const char *what = command_name(r->cl->cmd);
-	char err[MR_ERR_LEN], where[64], found[160] = "";
+	char err[MR_ERR_LEN], where[64], warn[320];
+	bool found = false;
 	struct cidr docker = { .family = AF_INET, .prefix_len = 32 };
 	enum docker_seen seen;
 	int v6;
@@ -135,20 +135,15 @@ static int prepare_docker(struct run *r, struct tool_config *cfg)
 			       "no DOCKER_OUTPUT chain");
 		if (seen != DOCKER_FOUND)
 			continue;
-		snprintf(found + strlen(found), sizeof(found) - strlen(found), "%s%s",
-			 found[0] ? ", " : "", where);
+		found = true;
 		/* Docker's embedded DNS is IPv4 only: an IPv6 chain has no address. */
 		if (!v6 && inet_pton(AF_INET, DOCKER_DNS4, docker.addr) == 1)
 			cidr_list_add(&cfg->dns.docker, &docker);
+		if (dns_docker_zone_split(&cfg->dns, v6, where, warn, sizeof(warn)))
+			fprintf(stderr, "meshredir: %s: %s\n", what, warn);
 	}
-	if (!found[0])
+	if (!found)
 		return 0;
-	if (cfg->dns.capture_all && cfg->dns.zone_split) {
-		fprintf(stderr, "meshredir: %s: warning: conntrack zone splitting is unsupported when capturing all DNS traffic inside Docker containers with custom networks (Docker's DOCKER_OUTPUT chain is in the %s): the zone split is off%s\n",
-			what, found, cfg->ip_family_mode == MESHREDIR_IP_FAMILY_DUALSTACK ?
-			" for IPv4 and IPv6" : "");
-		cfg->dns.zone_split = false;
-	}
 	set_parts_free(&r->set);
 	if (msg_build_set(&r->set, cfg, 0, MR_SET_PART_SIZE, err, sizeof(err)))
 		return print_error("%s", err);

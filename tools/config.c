@@ -303,6 +303,48 @@ const char *ip_family_name(uint8_t mode, char *buf, size_t len)
 	return buf;
 }
 
+uint8_t dns_zone_split(const struct dns_config *d)
+{
+	return d->zone_split ? ZONE_SPLIT_BOTH & ~d->zone_split_off : 0;
+}
+
+bool dns_zone_split_get(struct dns_config *d, uint8_t mask)
+{
+	if (mask & ~ZONE_SPLIT_BOTH)
+		return false;
+	/* A family left out can only be install's doing: Docker's chain. */
+	d->zone_split = mask != 0;
+	d->zone_split_off = mask ? ZONE_SPLIT_BOTH & ~mask : 0;
+	return true;
+}
+
+const char *zone_split_name(uint8_t mask)
+{
+	switch (mask & ZONE_SPLIT_BOTH) {
+	case ZONE_SPLIT_BOTH:
+		return "ipv4,ipv6";
+	case MESHREDIR_ZONE_SPLIT_IPV4:
+		return "ipv4";
+	case MESHREDIR_ZONE_SPLIT_IPV6:
+		return "ipv6";
+	}
+	return "off";
+}
+
+int dns_docker_zone_split(struct dns_config *d, bool v6, const char *where,
+			  char *warn, size_t len)
+{
+	uint8_t family = v6 ? MESHREDIR_ZONE_SPLIT_IPV6 : MESHREDIR_ZONE_SPLIT_IPV4;
+
+	if (!d->enabled || !d->capture_all || !(dns_zone_split(d) & family))
+		return 0;
+	d->zone_split_off |= family;
+	snprintf(warn, len,
+		 "warning: conntrack zone splitting is unsupported when capturing all DNS traffic inside Docker containers with custom networks (Docker's DOCKER_OUTPUT chain is in the %s): the zone split is off for %s",
+		 where, v6 ? "IPv6" : "IPv4");
+	return 1;
+}
+
 /* ---- limits ---- */
 
 static int limit(const char *flag, const char *what, size_t n, size_t max,

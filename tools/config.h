@@ -67,6 +67,11 @@ struct dns_config {
 	bool enabled;
 	bool capture_all;
 	bool zone_split;		/* not --skip-dns-conntrack-zone-split */
+	/*
+	 * MESHREDIR_ZONE_SPLIT_* families without the split all the same:
+	 * install's, where it found Docker's chain with capture-all.
+	 */
+	uint8_t zone_split_off;
 	uint16_t port;
 	struct cidr_list servers;	/* resolv.conf's, read when sent */
 	struct cidr_list docker;	/* Docker's embedded DNS, found by install */
@@ -155,5 +160,20 @@ const char *uid_ports_protocol(uint8_t protocols);
 
 /* "ipv4", "dualstack", or a newer kernel's mode as "unknown-N" in buf. */
 const char *ip_family_name(uint8_t mode, char *buf, size_t len);
+
+#define ZONE_SPLIT_BOTH (MESHREDIR_ZONE_SPLIT_IPV4 | MESHREDIR_ZONE_SPLIT_IPV6)
+/* The MESHREDIR_DNS_A_ZONE_SPLIT families the configuration asks for. */
+uint8_t dns_zone_split(const struct dns_config *d);
+/* GET's MESHREDIR_DNS_A_ZONE_SPLIT back into d; false if not a mask of families. */
+bool dns_zone_split_get(struct dns_config *d, uint8_t mask);
+/* "ipv4,ipv6", "ipv4", "ipv6" or "off": show's value. */
+const char *zone_split_name(uint8_t mask);
+/*
+ * Kuma's rule, per family: Docker's DOCKER_OUTPUT chain, found in the
+ * family's nat table (where), turns the zone split off there when all DNS
+ * traffic is captured. If it did, warn gets the warning and 1 is returned.
+ */
+int dns_docker_zone_split(struct dns_config *d, bool v6, const char *where,
+			  char *warn, size_t len);
 
 #endif /* MR_CONFIG_H */

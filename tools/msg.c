@@ -358,7 +358,7 @@ static void b_dns(struct builder *b, const struct dns_config *d, bool vnet)
 		m = b_mark(b);
 		b_u16(b, MESHREDIR_DNS_A_PORT, d->port);
 		b_u8(b, MESHREDIR_DNS_A_CAPTURE_ALL, d->capture_all);
-		b_u8(b, MESHREDIR_DNS_A_ZONE_SPLIT, d->zone_split);
+		b_u8(b, MESHREDIR_DNS_A_ZONE_SPLIT, dns_zone_split(d));
 	} while (b_retry(b, m, what));
 	b_list(b, MESHREDIR_DNS_A_SERVERS, d->servers.n, "resolv.conf", cidr_entry,
 	       &d->servers);

@@ -263,10 +263,8 @@ static void p_dns(struct parser *p, const struct nlattr *nest, struct dns_config
 				d->capture_all = v;
 			break;
 		case MESHREDIR_DNS_A_ZONE_SPLIT:
-			if (!get(a, 1, &v) || v > 1)
+			if (!get(a, 1, &v) || !dns_zone_split_get(d, v))
 				bad(p, "skip-dns-conntrack-zone-split");
-			else
-				d->zone_split = v;
 			break;
 		case MESHREDIR_DNS_A_SERVERS:
 			p_cidrs(p, a, &d->servers, "dns-servers");

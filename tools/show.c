@@ -161,7 +161,7 @@ static void text_dns(FILE *f, const struct dns_config *d)
 	if (d->enabled) {
 		fprintf(f, "  port: %u\n", d->port);
 		fprintf(f, "  capture-all: %s\n", d->capture_all ? "true" : "false");
-		fprintf(f, "  conntrack-zone-split: %s\n", d->zone_split ? "true" : "false");
+		fprintf(f, "  conntrack-zone-split: %s\n", zone_split_name(dns_zone_split(d)));
 		fputs("  servers: ", f);
 		if (!d->servers.n)
 			fputs("none", f);
@@ -300,9 +300,13 @@ void show_json(FILE *f, const struct tool_config *cfg)
 	fprintf(f, ",\n  \"drop-invalid-packets\": %s", cfg->drop_invalid ? "true" : "false");
 	fprintf(f, ",\n  \"dns\": {\"enabled\": %s", cfg->dns.enabled ? "true" : "false");
 	if (cfg->dns.enabled) {
-		fprintf(f, ", \"port\": %u, \"capture-all\": %s, \"conntrack-zone-split\": %s, \"servers\": [",
+		uint8_t split = dns_zone_split(&cfg->dns);
+
+		fprintf(f, ", \"port\": %u, \"capture-all\": %s, \"conntrack-zone-split\": [%s%s%s], \"servers\": [",
 			cfg->dns.port, cfg->dns.capture_all ? "true" : "false",
-			cfg->dns.zone_split ? "true" : "false");
+			split & MESHREDIR_ZONE_SPLIT_IPV4 ? "\"ipv4\"" : "",
+			split == ZONE_SPLIT_BOTH ? ", " : "",
+			split & MESHREDIR_ZONE_SPLIT_IPV6 ? "\"ipv6\"" : "");
 		for (i = 0; i < cfg->dns.servers.n; i++) {
 			cidr_format(&cfg->dns.servers.v[i], a, sizeof(a));
 			fprintf(f, "%s\"%s\"", i ? ", " : "", a);
@@ -367,6 +371,11 @@ void show_yaml(FILE *f, const struct tool_config *cfg)
 		}
 		fputc('\n', f);
 	}
+	/* The same for the split install left out where it found the chain. */
+	if (cfg->dns.enabled && cfg->dns.zone_split && cfg->dns.zone_split_off)
+		fprintf(f, "# redirect.dns: conntrack zone split off for %s with captureAll: Docker's DOCKER_OUTPUT chain found at install\n",
+			cfg->dns.zone_split_off == ZONE_SPLIT_BOTH ? "IPv4 and IPv6" :
+			cfg->dns.zone_split_off == MESHREDIR_ZONE_SPLIT_IPV4 ? "IPv4" : "IPv6");
 	if (cfg->has_counters)
 		fprintf(f, "# events-dropped: %" PRIu64 "\n", cfg->events_dropped);
 }

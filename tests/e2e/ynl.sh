@@ -130,6 +130,10 @@ ynl "$pod" --do set --json "{\"owner-uids\": {\"entry\": [{\"first\": 5678}]},
 	\"dns\": {\"capture-all\": 1, \"docker\": {\"entry\": [${entries%,}]}}}"
 assert_ynl_policy "cli.py --do set with 17 dns docker entries" "Argument list too long" \
 	"dns.docker: too many entries" .dns.docker.entry
+# The zone split: a mask of the two families.
+ynl "$pod" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]}, "dns": {"zone-split": 4}}'
+assert_ynl_policy "cli.py --do set with dns zone-split 4" "Invalid argument" \
+	"dns: malformed attribute" .dns.zone-split
 assert_not_configured "$pod" "after the cli.py SETs out of bounds"
 
 pretty "cli.py SETs a configuration"
@@ -308,12 +312,12 @@ asleep() {
 	done
 	return 1
 }
-pretty "the dns docker list, set by cli.py, read back by GET and show"
+pretty "the dns docker list and IPv6's zone split, set by cli.py, read back by GET and show"
 ynl "$peer" --do set --json '{"owner-uids": {"entry": [{"first": 5678}]},
-	"dns": {"capture-all": 1, "zone-split": 0, "docker": {"entry": [{"family": 2, "addr": "7f00000b", "prefix-len": 32}]}}}'
+	"dns": {"capture-all": 1, "zone-split": 2, "docker": {"entry": [{"family": 2, "addr": "7f00000b", "prefix-len": 32}]}}}'
 assert_ynl_ok "cli.py --do set with a dns docker entry in $peer"
 ynl "$peer" --do get
-want='"dns": {"port": 15053, "capture-all": 1, "zone-split": 0, '
+want='"dns": {"port": 15053, "capture-all": 1, "zone-split": 2, '
 want+='"docker": {"entry": [{"family": 2, "addr": "7f00000b", "prefix-len": 32}]}}'
 if [[ $YOUT == *"$want"* ]]; then
 	ok "cli.py --do get in $peer: $want"
@@ -322,6 +326,8 @@ else
 fi
 assert_text "meshredir show in $peer: the docker line" "  docker: 127.0.0.11/32" \
 	"$(mr "$peer" show 2>&1 | grep '^  docker: ')"
+assert_text "meshredir show in $peer: the zone split line" "  conntrack-zone-split: ipv6" \
+	"$(mr "$peer" show 2>&1 | grep '^  conntrack-zone-split: ')"
 mr "$peer" flush
 
 listen "$pod" events-pod

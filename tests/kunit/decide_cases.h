@@ -43,7 +43,7 @@ struct mr_spec_uid_ports {
 struct mr_spec_dns {
 	bool on;
 	bool all;			/* capture-all */
-	bool split;			/* the conntrack zone split */
+	u8 split;			/* MESHREDIR_ZONE_SPLIT_* bits */
 	struct mr_spec_cidr servers[MR_SPEC_N];
 	struct mr_spec_cidr docker[MR_SPEC_N];
 };
@@ -101,13 +101,18 @@ struct mr_case {
 #define IN6(...)	{ .hook = MR_HOOK_PRE_ROUTING, .ipv6 = true, __VA_ARGS__ }
 #define UDP		.udp = true
 /* DNS capture with the zone split, to NS4 and NS6; NS4 only; every address. */
-#define DNS46		.dns = { true, false, true, { { NS4, 32 }, { NS6, 128, true } } }
-#define DNS4		.dns = { true, false, true, { { NS4, 32 } } }
-#define DNSALL		.dns = { true, true, true }
+#define SPLIT46		(MESHREDIR_ZONE_SPLIT_IPV4 | MESHREDIR_ZONE_SPLIT_IPV6)
+#define DNS46		.dns = { true, false, SPLIT46, { { NS4, 32 }, { NS6, 128, true } } }
+#define DNS4		.dns = { true, false, SPLIT46, { { NS4, 32 } } }
+#define DNSALL		.dns = { true, true, SPLIT46 }
+/* The split in one family only, as Docker's chain in the other leaves it. */
+#define DNS46_SPLIT(f)	.dns = { true, false, MESHREDIR_ZONE_SPLIT_##f, \
+				 { { NS4, 32 }, { NS6, 128, true } } }
+#define DNSALL_SPLIT(f)	.dns = { true, true, MESHREDIR_ZONE_SPLIT_##f }
 /* The same, the IPv4 nat table having Docker's DOCKER_OUTPUT chain. */
 #define DOCKER_DNS4	V4(127, 0, 0, 11)
-#define DNS4_DOCKER	.dns = { true, false, true, { { NS4, 32 } }, { { DOCKER_DNS4, 32 } } }
-#define DNSALL_DOCKER	.dns = { .on = true, .all = true, .split = true, \
+#define DNS4_DOCKER	.dns = { true, false, SPLIT46, { { NS4, 32 } }, { { DOCKER_DNS4, 32 } } }
+#define DNSALL_DOCKER	.dns = { .on = true, .all = true, .split = SPLIT46, \
 				 .docker = { { DOCKER_DNS4, 32 } } }
 #define NODNS_DOCKER	.dns = { .docker = { { DOCKER_DNS4, 32 } } }
 #define ZONE(n)		(n), true
@@ -329,7 +334,7 @@ static const struct mr_case mr_cases[] = {
 	{ "dns: a family without a server has no capture", { KUMA_DP, DNS4 },
 	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), R(DNS_PASSED) },
 	{ "dns: a loopback server is captured", { KUMA_DP,
-	  .dns = { true, false, true, { { STUB4, 32 } } } },
+	  .dns = { true, false, SPLIT46, { { STUB4, 32 } } } },
 	  OUT4(APP, UDP, LO, .saddr = LOCALHOST4, .daddr = STUB4, .dport = 53), R(REDIRECTED_DNS) },
 	{ "dns: app's TCP/53 passes (D3)", { KUMA_DP, DNS46 },
 	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), R(DNS_PASSED) },
@@ -425,7 +430,7 @@ static const struct mr_case mr_cases[] = {
 	{ "zone: the proxy's answer: none", { KUMA_DP, DNS46 },
 	  OUT4(PROXY, UDP, LO, .saddr = LOCALHOST4, .daddr = POD4, .dport = 40000), ZONE(0) },
 	{ "zone: a loopback server's answer: none", { KUMA_DP,
-	  .dns = { true, false, true, { { V4(127, 0, 0, 11), 32 } } } },
+	  .dns = { true, false, SPLIT46, { { V4(127, 0, 0, 11), 32 } } } },
 	  OUT4(APP, UDP, LO, .saddr = V4(127, 0, 0, 11), .daddr = LOCALHOST4,
 	       .dport = 40000), ZONE(0) },
 	{ "zone: a server's answer arriving: none", { KUMA_DP, DNS46 },
@@ -435,8 +440,27 @@ static const struct mr_case mr_cases[] = {
 	{ "zone: to an address not a server: none", { KUMA_DP, DNS46 },
 	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), ZONE(0) },
 	{ "zone: split skipped: none", { KUMA_DP,
-	  .dns = { true, false, false, { { NS4, 32 } } } },
+	  .dns = { true, false, 0, { { NS4, 32 } } } },
 	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), ZONE(0) },
+	/* Per family, as Kuma's install decides it: Docker's chain in one. */
+	{ "zone: IPv6's split only: IPv4 none", { KUMA_DP, DNS46_SPLIT(IPV6) },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), ZONE(0) },
+	{ "zone: IPv6's split only: IPv6 (D6)", { KUMA_DP, DNS46_SPLIT(IPV6) },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), ZONE(2) },
+	{ "zone: IPv6's split only: proxy v6 (D4)", { KUMA_DP, DNS46_SPLIT(IPV6) },
+	  OUT6(PROXY, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), ZONE(1) },
+	{ "zone: IPv6's split only: proxy v4 none", { KUMA_DP, DNS46_SPLIT(IPV6) },
+	  OUT4(PROXY, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), ZONE(0) },
+	{ "zone: IPv4's split only: IPv4 (D6)", { KUMA_DP, DNS46_SPLIT(IPV4) },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = NS4, .dport = 53), ZONE(2) },
+	{ "zone: IPv4's split only: IPv6 none", { KUMA_DP, DNS46_SPLIT(IPV4) },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), ZONE(0) },
+	{ "zone: capture-all, IPv6's only: v4 none", { KUMA_DP, DNSALL_SPLIT(IPV6) },
+	  OUT4(APP, UDP, .saddr = POD4, .daddr = REMOTE4, .dport = 53), ZONE(0) },
+	{ "zone: capture-all, IPv6's only: v6 (D6)", { KUMA_DP, DNSALL_SPLIT(IPV6) },
+	  OUT6(APP, UDP, .saddr = POD6, .daddr = REMOTE6, .dport = 53), ZONE(2) },
+	{ "zone: ipv4 mode, IPv6's split only: none", { KUMA_DP, DNS46_SPLIT(IPV6),
+	  .ipv4_only = true }, OUT6(APP, UDP, .saddr = POD6, .daddr = NS6, .dport = 53), ZONE(0) },
 	{ "zone: TCP: none", { KUMA_DP, DNS46 },
 	  OUT4(APP, .saddr = POD4, .daddr = NS4, .dport = 53), ZONE(0) },
 	{ "zone: a family without a server: none", { KUMA_DP, DNS4 },

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "tool_util.h"
 #include "../../tools/kuma.h"
+#include "../../tools/show.h"
 
 /* text parsed over the defaults and finished as apply does; 0 or -1. */
 static int parse(const char *text, struct tool_config *cfg, struct kuma_extra *x,
@@ -516,6 +517,69 @@ static void test_round_trip(void)
 	cmdline_free(&cl);
 }
 
+/*
+ * Kuma's rule for Docker's chain, per family: with captureAll the family
+ * whose nat table has it loses the zone split, with a warning naming it;
+ * the other keeps it. show's YAML keeps the user's setting and says so in
+ * a comment: apply reads it back to the setting, and looks again.
+ */
+static void test_docker_zone_split(void)
+{
+	static const char *const where = "iptables-nft nat table";
+	struct tool_config back;
+	struct kuma_extra x;
+	struct cmdline cl;
+	char err[MR_ERR_LEN], warn[320] = "";
+	char *out, *again, *plain;
+
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic", NULL), 0);
+	CHECK_INT(dns_docker_zone_split(&cl.cfg.dns, false, where, warn, sizeof(warn)), 1);
+	CHECK_STR(warn, "warning: conntrack zone splitting is unsupported when capturing all DNS traffic inside Docker containers with custom networks (Docker's DOCKER_OUTPUT chain is in the iptables-nft nat table): the zone split is off for IPv4");
+	CHECK_UINT(dns_zone_split(&cl.cfg.dns), MESHREDIR_ZONE_SPLIT_IPV6);
+	/* Once a family: no second warning. */
+	warn[0] = '\0';
+	CHECK_INT(dns_docker_zone_split(&cl.cfg.dns, false, where, warn, sizeof(warn)), 0);
+	CHECK_STR(warn, "");
+
+	out = tool_capture(show_yaml, &cl.cfg);
+	CHECK(strstr(out, "    skipConntrackZoneSplit: false\n"));
+	CHECK(strstr(out, "\n# redirect.dns: conntrack zone split off for IPv4 with captureAll: Docker's DOCKER_OUTPUT chain found at install\n"));
+	if (CHECK_INT(parse(out, &back, &x, err), 0)) {
+		CHECK(back.dns.zone_split);
+		CHECK_UINT(back.dns.zone_split_off, 0);
+		CHECK_UINT(dns_zone_split(&back.dns), ZONE_SPLIT_BOTH);
+		/* The very same configuration but for install's finding. */
+		again = written(&back);
+		cl.cfg.dns.zone_split_off = 0;
+		plain = written(&cl.cfg);
+		CHECK_STR(again, plain);
+		free(again);
+		free(plain);
+		config_free(&back);
+	}
+	free(out);
+
+	/* Then IPv6's chain too: none left. */
+	cl.cfg.dns.zone_split_off = MESHREDIR_ZONE_SPLIT_IPV4;
+	CHECK_INT(dns_docker_zone_split(&cl.cfg.dns, true, "ip6tables-legacy nat table", warn,
+					sizeof(warn)), 1);
+	CHECK(strstr(warn, "(Docker's DOCKER_OUTPUT chain is in the ip6tables-legacy nat table): the zone split is off for IPv6"));
+	CHECK_UINT(dns_zone_split(&cl.cfg.dns), 0);
+	cmdline_free(&cl);
+
+	/* Without captureAll, or with the split skipped: nothing to turn off. */
+	CHECK_INT(tool_parse(&cl, err, "set", NULL), 0);
+	cl.cfg.dns.enabled = true;
+	CHECK_INT(dns_docker_zone_split(&cl.cfg.dns, false, where, warn, sizeof(warn)), 0);
+	CHECK_UINT(dns_zone_split(&cl.cfg.dns), ZONE_SPLIT_BOTH);
+	cmdline_free(&cl);
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic",
+			     "--skip-dns-conntrack-zone-split", NULL), 0);
+	CHECK_INT(dns_docker_zone_split(&cl.cfg.dns, false, where, warn, sizeof(warn)), 0);
+	CHECK_UINT(dns_zone_split(&cl.cfg.dns), 0);
+	cmdline_free(&cl);
+}
+
 /* ---- the command lines that read files ---- */
 
 static char tmp_path[64];
@@ -818,6 +882,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_written);
 	RUN(test_round_trip);
+	RUN(test_docker_zone_split);
 	RUN(test_apply_args);
 	RUN(test_install_args);
 	RUN(test_uninstall_show_args);

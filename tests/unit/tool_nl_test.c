@@ -566,6 +566,14 @@ static void test_parse_get_malformed(void)
 	expect_malformed(nlh, "malformed reply from the kernel: exclude-outbound-ports-for-uids",
 			 __LINE__);
 
+	/* A family the tool does not know. */
+	nlh = reply_start(buf);
+	n = mnl_attr_nest_start(nlh, MESHREDIR_A_DNS);
+	mnl_attr_put_u8(nlh, MESHREDIR_DNS_A_ZONE_SPLIT, ZONE_SPLIT_BOTH + 1);
+	mnl_attr_nest_end(nlh, n);
+	expect_malformed(nlh, "malformed reply from the kernel: skip-dns-conntrack-zone-split",
+			 __LINE__);
+
 	nlh = reply_start(buf);
 	n = mnl_attr_nest_start(nlh, MESHREDIR_A_COUNTERS);
 	l = mnl_attr_nest_start(nlh, MESHREDIR_COUNTERS_A_LOCAL_OUT);
@@ -632,6 +640,50 @@ static void test_round_trip_docker(void)
 {
 	round_trip_docker(true);
 	round_trip_docker(false);
+}
+
+/*
+ * The zone split goes as a mask of families: both by default, none with
+ * --skip-dns-conntrack-zone-split, and without the families install found
+ * Docker's chain in; GET's mask comes back as the same.
+ */
+static void zone_split_case(bool skip, uint8_t off, uint8_t want, int line)
+{
+	struct cmdline cl;
+	struct tool_config back;
+	struct msg m = { 0 };
+	struct nlmsghdr *nlh;
+	const struct nlattr *a;
+	char err[MR_ERR_LEN];
+
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic",
+			     skip ? "--skip-dns-conntrack-zone-split" : NULL, NULL), 0);
+	cl.cfg.dns.zone_split_off = off;
+	nlh = build_set(&m, &cl.cfg, FAMILY, err, sizeof(err));
+	if (CHECK(nlh)) {
+		a = find(find_top(nlh, MESHREDIR_A_DNS), MESHREDIR_DNS_A_ZONE_SPLIT);
+		check_result(is_u8(a, want), __FILE__, line, "ZONE_SPLIT sent %d, expected %u",
+			     a ? mnl_attr_get_u8(a) : -1, want);
+		CHECK_INT(msg_parse_get(nlh, &back, err, sizeof(err)), 0);
+		check_result(dns_zone_split(&back.dns) == want, __FILE__, line,
+			     "GET's mask read back as %u, expected %u",
+			     dns_zone_split(&back.dns), want);
+		check_result(back.dns.zone_split == !!want, __FILE__, line,
+			     "the user's setting read back as %d", back.dns.zone_split);
+		config_free(&back);
+	}
+	msg_free(&m);
+	cmdline_free(&cl);
+}
+
+static void test_zone_split(void)
+{
+	zone_split_case(false, 0, ZONE_SPLIT_BOTH, __LINE__);
+	zone_split_case(false, MESHREDIR_ZONE_SPLIT_IPV4, MESHREDIR_ZONE_SPLIT_IPV6, __LINE__);
+	zone_split_case(false, MESHREDIR_ZONE_SPLIT_IPV6, MESHREDIR_ZONE_SPLIT_IPV4, __LINE__);
+	zone_split_case(false, ZONE_SPLIT_BOTH, 0, __LINE__);
+	zone_split_case(true, 0, 0, __LINE__);
+	zone_split_case(true, MESHREDIR_ZONE_SPLIT_IPV4, 0, __LINE__);
 }
 
 static void test_round_trip(void)
@@ -1087,6 +1139,7 @@ int main(void)
 	RUN(test_parse_get_malformed);
 	RUN(test_round_trip);
 	RUN(test_round_trip_docker);
+	RUN(test_zone_split);
 	RUN(test_large);
 	RUN(test_parts_big);
 	RUN(test_parts_small);

@@ -211,7 +211,7 @@ static void test_text_full(void)
 		  "  enabled: true\n"
 		  "  port: 5353\n"
 		  "  capture-all: true\n"
-		  "  conntrack-zone-split: false\n"
+		  "  conntrack-zone-split: off\n"
 		  "  servers: none\n"
 		  "event-rate: 40\n"
 		  "events-dropped: 17\n"
@@ -304,7 +304,7 @@ static void test_json_full(void)
 		"assert len(c[\"local-out\"]) == 19 and len(c[\"pre-routing\"]) == 19; "
 		"assert d[\"drop-invalid-packets\"] is True; "
 		"assert d[\"event-rate\"] == 40 and d[\"events-dropped\"] == 17; "
-		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": False, \"servers\": [], \"docker\": []}; "
+		"assert d[\"dns\"] == {\"enabled\": True, \"port\": 5353, \"capture-all\": True, \"conntrack-zone-split\": [], \"servers\": [], \"docker\": []}; "
 		"assert c[\"pre-routing\"][\"dropped-invalid\"] == 3; "
 		"assert c[\"local-out\"][\"dropped-invalid\"] == 0; "
 		"assert c[\"local-out\"][\"redirected-inbound\"] == 5; "
@@ -350,6 +350,61 @@ static void test_docker(void)
 	CHECK(strstr(out, "\n# redirect.dns: Docker's DOCKER_OUTPUT chain found at install; its DNS: 127.0.0.11/32\n"));
 	free(out);
 	cmdline_free(&cl);
+}
+
+/*
+ * The zone split per family: its families in text and JSON; in YAML the
+ * user's setting, and a comment for a family install's finding of
+ * Docker's chain left out, as apply looks for it again.
+ */
+static void zone_split_shown(bool skip, uint8_t off, const char *text, const char *json,
+			     const char *comment, int line)
+{
+	struct cmdline cl;
+	char err[MR_ERR_LEN], want[160];
+	char *out;
+
+	CHECK_INT(tool_parse(&cl, err, "set", "--redirect-all-dns-traffic",
+			     skip ? "--skip-dns-conntrack-zone-split" : NULL, NULL), 0);
+	cl.cfg.dns.zone_split_off = off;
+	out = tool_capture(show_text, &cl.cfg);
+	snprintf(want, sizeof(want), "\n  conntrack-zone-split: %s\n", text);
+	check_result(strstr(out, want), __FILE__, line, "text lacks '%s':\n%s", want, out);
+	free(out);
+	out = tool_capture(show_json, &cl.cfg);
+	CHECK(json_valid(out));
+	snprintf(want, sizeof(want), "assert d[\"dns\"][\"conntrack-zone-split\"] == %s", json);
+	check_result(python_accepts(out, want), __FILE__, line, "JSON: %s", want);
+	free(out);
+	out = tool_capture(show_yaml, &cl.cfg);
+	check_result(strstr(out, skip ? "    skipConntrackZoneSplit: true\n" :
+			    "    skipConntrackZoneSplit: false\n"),
+		     __FILE__, line, "YAML's skipConntrackZoneSplit:\n%s", out);
+	if (comment)
+		check_result(strstr(out, comment), __FILE__, line, "YAML lacks '%s':\n%s",
+			     comment, out);
+	else
+		check_result(!strstr(out, "zone split"), __FILE__, line,
+			     "YAML has a zone split comment:\n%s", out);
+	free(out);
+	cmdline_free(&cl);
+}
+
+static void test_zone_split(void)
+{
+	zone_split_shown(false, 0, "ipv4,ipv6", "[\"ipv4\", \"ipv6\"]", NULL, __LINE__);
+	zone_split_shown(false, MESHREDIR_ZONE_SPLIT_IPV4, "ipv6", "[\"ipv6\"]",
+			 "\n# redirect.dns: conntrack zone split off for IPv4 with captureAll: Docker's DOCKER_OUTPUT chain found at install\n",
+			 __LINE__);
+	zone_split_shown(false, MESHREDIR_ZONE_SPLIT_IPV6, "ipv4", "[\"ipv4\"]",
+			 "\n# redirect.dns: conntrack zone split off for IPv6 with captureAll: Docker's DOCKER_OUTPUT chain found at install\n",
+			 __LINE__);
+	/* Install's configuration with the chain in both tables. */
+	zone_split_shown(false, ZONE_SPLIT_BOTH, "off", "[]",
+			 "\n# redirect.dns: conntrack zone split off for IPv4 and IPv6 with captureAll: Docker's DOCKER_OUTPUT chain found at install\n",
+			 __LINE__);
+	zone_split_shown(true, 0, "off", "[]", NULL, __LINE__);
+	zone_split_shown(true, MESHREDIR_ZONE_SPLIT_IPV4, "off", "[]", NULL, __LINE__);
 }
 
 static void test_json_defaults(void)
@@ -428,6 +483,7 @@ int main(void)
 	RUN(test_json_full);
 	RUN(test_json_defaults);
 	RUN(test_docker);
+	RUN(test_zone_split);
 	RUN(test_unconfigured);
 	RUN(test_names);
 	return check_report();

@@ -102,7 +102,8 @@
  *        MESHREDIR_DNS_A_SERVERS: NLA_NESTED, the name servers, CIDRs as
  *                                 EXCLUDE_IPS, at most
  *                                 MESHREDIR_MAX_DNS_SERVERS
- *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, 0 or 1, default 1
+ *        MESHREDIR_DNS_A_ZONE_SPLIT: NLA_U8, MESHREDIR_ZONE_SPLIT_* bits,
+ *                                    default both; 0: no zone split
  *        MESHREDIR_DNS_A_ENABLED: NLA_U8, 0 or 1, default 1; 0: no DNS
  *                                 capture, the nest giving only vnet's
  *                                 DNS port and DOCKER
@@ -291,20 +292,26 @@
  * ahead of Kuma's appended rules (DNS_PASSED), with DNS capture or without
  * (ENABLED 0). A family without a DOCKER entry is as without Docker.
  *
- * ZONE_SPLIT = 1 (Kuma's default, skipConntrackZoneSplit false) puts each
- * side of a captured query in its own conntrack zone, as Kuma's raw rules
- * do, so that a UDP source port the proxy reuses for its upstream query
- * never matches the application's NATed entry, nor the reverse: a
- * netfilter function ahead of conntrack (raw priority, LOCAL_OUT only)
- * attaches to a UDP query to port 53 going out, in a family with DNS
+ * ZONE_SPLIT names the families, MESHREDIR_ZONE_SPLIT_IPV4 and _IPV6,
+ * whose captured queries get conntrack zones of their own, as Kuma's raw
+ * rules give them, so that a UDP source port the proxy reuses for its
+ * upstream query never matches the application's NATed entry, nor the
+ * reverse. Kuma decides the split per family: on unless
+ * skipConntrackZoneSplit (the default here is both families), off in a
+ * family whose nat table has Docker's DOCKER_OUTPUT chain while capturing
+ * all DNS traffic (Docker makes the IPv4 chain only, so a dualstack pod
+ * keeps IPv6's split), and none in a family without DNS capture. A
+ * netfilter function ahead of conntrack (raw priority, LOCAL_OUT only),
+ * registered for the configuration's families that ZONE_SPLIT names,
+ * attaches to a UDP query to port 53 going out, in such a family with DNS
  * capture, a template of zone MESHREDIR_DNS_ZONE_UPSTREAM (the owner's) or
  * MESHREDIR_DNS_ZONE_PROXY (to a captured server), each counted under
  * MESHREDIR_REASON_DNS_ZONED. The zones are the original direction's only
  * (xt_CT's --zone-orig): answers, zoned by Kuma's rules, are looked up
  * without a template in the default zone, where their queries' reply
- * tuples are. The function is registered only while a configuration asks
- * for it. A kernel built without
- * CONFIG_NF_CONNTRACK_ZONES refuses such a SET (EOPNOTSUPP).
+ * tuples are. GET gives ZONE_SPLIT as set. A kernel built without
+ * CONFIG_NF_CONNTRACK_ZONES refuses a SET whose ZONE_SPLIT names a family
+ * (EOPNOTSUPP).
  *
  * vnet
  * ----
@@ -416,6 +423,12 @@
 /* MESHREDIR_UID_PORTS_A_PROTOCOLS bits. */
 #define MESHREDIR_PROTO_TCP 0x1
 #define MESHREDIR_PROTO_UDP 0x2
+
+/* MESHREDIR_DNS_A_ZONE_SPLIT bits: the families with the DNS zone split. */
+enum meshredir_zone_split {
+	MESHREDIR_ZONE_SPLIT_IPV4 = 1,
+	MESHREDIR_ZONE_SPLIT_IPV6 = 2,
+};
 
 /*
  * Limits per namespace, on a SET's lists as sent (before merging) and

@@ -40,7 +40,8 @@
 # --docker-output: the IPv4 nat table has Docker's DOCKER_OUTPUT chain (a
 # container on a user-defined network; Docker makes none for IPv6), which
 # kumactl finds at install time: D1 jumps to it instead of returning, and
-# with --redirect-all-dns-traffic there is no zone split. The output is
+# with --redirect-all-dns-traffic there is no zone split in IPv4 (IPv6's
+# stays, kumactl deciding it per family). The output is
 # then meant for a nat table that holds Docker's rules already: Kuma's
 # inserted OUTPUT rules (A1, A2, D1, D2) come out as -I at positions 1..n,
 # above Docker's jump, the appended ones (D3, the outbound jump) below it.
@@ -238,7 +239,7 @@ def rules(a, fam):
         % a.redirect_outbound_port)
     add("COMMIT")
 
-    # kumactl: captureAll with Docker's chain turns the zone split off.
+    # kumactl: captureAll with Docker's chain turns this family's zone split off.
     split = not a.skip_dns_conntrack_zone_split and not (docker and a.redirect_all_dns_traffic)
     if dns and split:
         add("*raw")
