@@ -30,11 +30,11 @@ enum mr_level {
 };
 
 /*
- * MESHREDIR_DNS_A_ZONE_SPLIT: the bits its policy allows (a value with any
- * other is refused; for 0 or 1, NLA_POLICY_MAX(NLA_U8, 1) is that mask)
- * and its default, all of them.
+ * MESHREDIR_DNS_A_ZONE_SPLIT: the family bits its policy allows
+ * (NLA_POLICY_MASK: a value with any other is refused) and its default,
+ * all of them.
  */
-#define MR_ZONE_SPLIT_ALL 0x1
+#define MR_ZONE_SPLIT_ALL (MESHREDIR_ZONE_SPLIT_IPV4 | MESHREDIR_ZONE_SPLIT_IPV6)
 
 /*
  * Whether the kernel has CONFIG_NF_CONNTRACK_ZONES, without which a SET
