@@ -330,28 +330,28 @@ static bool mr_cidr_agrees(const struct mr_nla *a, const struct mr_cidr *c)
 	       mr_get_uint(tb.a[MESHREDIR_CIDR_A_PREFIX_LEN].data, 1) == c->prefix;
 }
 
+struct mr_entries_ctx {
+	struct mr_nla *out;
+	int cap, n;
+};
+
+static void mr_entry_one(const struct mr_nla *a, int type, void *vctx)
+{
+	struct mr_entries_ctx *c = vctx;
+
+	(void)type;
+	if (c->n < c->cap)
+		c->out[c->n] = *a;
+	c->n++;
+}
+
 /* The entries of a list nest (or of MESHREDIR_A_VNET), in order; their count. */
 static int mr_entries(const struct mr_nla *list, struct mr_nla *out, int cap)
 {
-	const unsigned char *p = list->data;
-	int rem = list->len, n = 0;
+	struct mr_entries_ctx c = { .out = out, .cap = cap };
 
-	while (rem >= NLA_HDRLEN) {
-		struct nlattr h;
-
-		memcpy(&h, p, sizeof(h));
-		if (h.nla_len < NLA_HDRLEN || h.nla_len > rem)
-			break;
-		if (n < cap) {
-			out[n].data = p + NLA_HDRLEN;
-			out[n].len = h.nla_len - NLA_HDRLEN;
-			out[n].raw_type = h.nla_type;
-		}
-		n++;
-		p += NLA_ALIGN(h.nla_len);
-		rem -= NLA_ALIGN(h.nla_len);
-	}
-	return n;
+	mr_walk(list->data, list->len, mr_entry_one, &c);
+	return c.n;
 }
 
 /* SERVERS or DOCKER of a GET against the list set (n CIDRs as sent). */

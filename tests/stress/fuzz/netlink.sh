@@ -70,12 +70,14 @@ wait "$traffic_pid" || true
 cat "$WORK/fuzz.out"
 head -c 20000 "$WORK/fuzz.err"
 summary=$(grep '^mr-fuzz: seed=' "$WORK/fuzz.out" || true)
+# figure KEY: the number the summary gives KEY, empty if none.
+figure() { sed -n "s/.* $1=\([0-9]*\) .*/\1/p" <<<"$summary"; }
 if [ "$rc" = 0 ] && [ -n "$summary" ]; then
 	ok "mr-fuzz: every answer as the model says, state checks passed (${elapsed}s)"
 else
 	fail "mr-fuzz exited $rc: ${summary:-no summary}"
 fi
-sent=$(sed -n 's/.* messages=\([0-9]*\) .*/\1/p' <<<"$summary")
+sent=$(figure messages)
 if [ "${sent:-0}" -ge "$messages" ]; then
 	ok "mr-fuzz sent $sent messages (asked $messages)"
 else
@@ -87,15 +89,15 @@ if [ "$flows" -gt 0 ]; then
 else
 	fail "no traffic ran during the fuzzing"
 fi
-dv=$(sed -n 's/.* dns_vnet_sets=\([0-9]*\) .*/\1/p' <<<"$summary")
-dv_unknown=$(sed -n 's/.* dns_vnet_unknown=\([0-9]*\) .*/\1/p' <<<"$summary")
+dv=$(figure dns_vnet_sets)
+dv_unknown=$(figure dns_vnet_unknown)
 if [ "${dv:-0}" -gt 0 ] && { [ "$zones" != yes ] || [ $((dv_unknown * 10)) -lt "$dv" ]; }; then
 	ok "mr-fuzz: $dv SETs with DNS or vnet, $dv_unknown of them unknown (zones: $zones)"
 else
 	fail "mr-fuzz: ${dv:-no} SETs with DNS or vnet, ${dv_unknown:-?} of them unknown (zones: $zones)"
 fi
-up=$(sed -n 's/.* uid_ports_gets=\([0-9]*\) .*/\1/p' <<<"$summary")
-up_udp=$(sed -n 's/.* uid_ports_udp_gets=\([0-9]*\) .*/\1/p' <<<"$summary")
+up=$(figure uid_ports_gets)
+up_udp=$(figure uid_ports_udp_gets)
 if [ "${up:-0}" -gt 0 ]; then
 	ok "mr-fuzz: $up GETs checked ports for UIDs, $up_udp of them with UDP entries"
 else
