@@ -367,15 +367,6 @@ monitor_check() {
 	fi
 }
 
-# assert_eq DESC WANT SEEN
-assert_eq() {
-	if [ "$2" = "$3" ]; then
-		ok "$1: $2"
-	else
-		fail "$1: expected '$2', seen '$3'"
-	fi
-}
-
 # docker_check CFG POD: install found Docker's chain, sent its address,
 # and, with capture-all only, switched the zone split off in IPv4 alone,
 # saying so; GET's split per family, and the monitor's dns-zoned events
